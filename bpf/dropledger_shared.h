@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The one boundary between bpf/ and lib/: every struct, enum and constant
+ * that both sides read. Fixed-width fields and explicit padding only, so the
+ * BPF and userspace layouts cannot drift; lib/ static-asserts the sizes.
+ */
+#ifndef DROPLEDGER_SHARED_H
+#define DROPLEDGER_SHARED_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define DL_MAX_QUEUES 64	/* rx queues tracked per interface */
+#define DL_DROP_KEYS 8192	/* distinct (reason, location, queue) tuples */
+#define DL_DROP_FLOWS 16384	/* LRU of (reason, location, flow) */
+#define DL_FLOW_ENTRIES 65536	/* LRU flow table: hash -> queue, cpu */
+
+/* Per rx queue, per CPU counters written by the XDP program. */
+struct dl_rxq_stats {
+	__u64 frames;
+	__u64 bytes;
+	__u64 malformed;	/* truncated or inconsistent headers */
+	__u64 ipv4;
+	__u64 ipv6;
+	__u64 other_l3;		/* ARP, LLDP, STP, ... */
+	__u64 tcp;
+	__u64 udp;
+	__u64 icmp;
+	__u64 vlan;		/* frames with one or two in-band tags */
+	__u64 pad[6];
+} __attribute__((aligned(64)));
+
+/*
+ * Flow identity. Addresses and ports in network byte order; IPv4 addresses
+ * live in word 0. Non-IP frames carry only l3proto (the EtherType), so LLDP
+ * seen at XDP and LLDP freed by the stack hash to the same value.
+ */
+struct dl_flow {
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__u16 sport;
+	__u16 dport;
+	__u16 l3proto;		/* EtherType, network byte order */
+	__u8 l4proto;		/* IPPROTO_* or 0 */
+	__u8 frag;		/* 1: non-first fragment, ports unknown */
+};
+
+#define DL_FLOW_WORDS (sizeof(struct dl_flow) / sizeof(__u32))
+
+/*
+ * Flow hash shared by XDP, the drop tracer and userspace: murmur3 mixing over
+ * the ten words of struct dl_flow. One definition so the three always agree.
+ */
+static inline __u32 dl_rotl32(__u32 x, int r)
+{
+	return (x << r) | (x >> (32 - r));
+}
+
+static inline __u32 dl_flow_hash(const struct dl_flow *f)
+{
+	const __u32 *w = (const __u32 *)f;
+	__u32 h = 0x9747b28cu;
+	unsigned int i;
+
+#pragma unroll
+	for (i = 0; i < DL_FLOW_WORDS; i++) {
+		__u32 k = w[i] * 0xcc9e2d51u;
+
+		k = dl_rotl32(k, 15) * 0x1b873593u;
+		h ^= k;
+		h = dl_rotl32(h, 13) * 5 + 0xe6546b64u;
+	}
+	h ^= (__u32)sizeof(struct dl_flow);
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+/* Value of the XDP flow table: where a flow arrives, for the drop join. */
+struct dl_flow_info {
+	struct dl_flow flow;
+	__u64 packets;
+	__u64 bytes;
+	__u64 first_ns;
+	__u64 last_ns;
+	__u32 rxq;
+	__u32 cpu;
+};
+
+/* Key of the per-CPU drop aggregate. */
+struct dl_drop_key {
+	__u32 reason;		/* enum skb_drop_reason of the running kernel */
+	__u32 rxq;		/* DL_RXQ_UNKNOWN when it cannot be told */
+	__u64 location;		/* kernel text address of the kfree_skb caller */
+};
+
+#define DL_RXQ_UNKNOWN 0xffffffffu
+
+/* Key of the per-CPU LRU of dropped flows. */
+struct dl_drop_flow_key {
+	__u32 reason;
+	__u32 rxq;
+	__u64 location;
+	struct dl_flow flow;
+};
+
+/* Per-CPU self-accounting of the drop tracer, index of drop_stats. */
+enum dl_drop_stat {
+	DL_DS_EVENTS,		/* kfree_skb events seen, all namespaces */
+	DL_DS_MATCHED,		/* events of the watched interface and netns */
+	DL_DS_MATCHED_PKTS,	/* frames in them (GRO segments counted) */
+	DL_DS_KEY_FULL,		/* drop_cnt full: event lost, counted here */
+	DL_DS_NO_NETNS,		/* no device and no socket: netns unknown */
+	DL_DS_CONSUMED,		/* consume_skb of watched ingress skbs */
+	DL_DS_CONSUMED_PKTS,	/* frames in them */
+	DL_DS_QUEUE_FROM_FLOW,	/* rx queue taken from the XDP flow table */
+	DL_DS_MAX,
+};
+
+#endif /* DROPLEDGER_SHARED_H */

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Header parsing into struct dl_flow, shared by the XDP program and the drop
+ * tracer. The walk is written once against dl_load(): XDP reads the frame
+ * directly, the tracer copies from the skb's linear area (define
+ * DL_PARSE_SKB). Same bytes, same rules: the flow hash of a frame at XDP
+ * equals the hash of its skb when the stack frees it.
+ */
+#ifndef DL_PARSE_BPF_H
+#define DL_PARSE_BPF_H
+
+#include "dropledger_shared.h"
+
+#define DL_ETH_P_IP 0x0800
+#define DL_ETH_P_IPV6 0x86DD
+#define DL_ETH_P_8021Q 0x8100
+#define DL_ETH_P_8021AD 0x88A8
+#define DL_IPV6_EXT_MAX 4	/* bounded extension-header walk */
+#define DL_MAX_OFF 4096		/* headers never start deeper than this */
+
+enum dl_parse_result {
+	DL_PARSE_OK,
+	DL_PARSE_MALFORMED,
+};
+
+struct dl_pkt {
+#ifdef DL_PARSE_SKB
+	const unsigned char *head;
+	__u32 tail;		/* readable bytes from head */
+#else
+	void *data;
+	void *end;
+#endif
+};
+
+#ifdef DL_PARSE_SKB
+static __always_inline int dl_load(struct dl_pkt *p, __u32 off, void *dst,
+				   __u32 sz)
+{
+	if (off > DL_MAX_OFF || off + sz > p->tail)
+		return -1;
+	return bpf_probe_read_kernel(dst, sz, p->head + off);
+}
+#else
+static __always_inline int dl_load(struct dl_pkt *p, __u32 off, void *dst,
+				   __u32 sz)
+{
+	void *s;
+
+	if (off > DL_MAX_OFF)
+		return -1;
+	s = p->data + off;
+	if (s + sz > p->end)
+		return -1;
+	__builtin_memcpy(dst, s, sz);
+	return 0;
+}
+#endif
+
+static __always_inline int dl_ipv6_is_ext(__u8 nh)
+{
+	return nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60;
+}
+
+struct dl_ip4 {
+	__u8 vihl;
+	__u8 tos;
+	__u16 tot_len;
+	__u16 id;
+	__u16 frag_off;
+	__u8 ttl;
+	__u8 protocol;
+	__u16 check;
+	__u32 saddr;
+	__u32 daddr;
+};
+
+struct dl_ip6 {
+	__u32 vtcfl;
+	__u16 plen;
+	__u8 nexthdr;
+	__u8 hlim;
+	__u32 saddr[4];
+	__u32 daddr[4];
+};
+
+/* IPv4/IPv6 at @off up to the L4 ports; other EtherTypes carry no more. */
+static __always_inline int dl_parse_l3(struct dl_pkt *p, __u32 off,
+				       __u16 l3proto_be, struct dl_flow *f)
+{
+	__u8 proto;
+
+	f->l3proto = l3proto_be;
+	if (l3proto_be == bpf_htons(DL_ETH_P_IP)) {
+		struct dl_ip4 ip;
+		__u32 ihl;
+
+		if (dl_load(p, off, &ip, sizeof(ip)))
+			return DL_PARSE_MALFORMED;
+		ihl = (ip.vihl & 0xf) * 4;
+		if ((ip.vihl >> 4) != 4 || ihl < sizeof(ip))
+			return DL_PARSE_MALFORMED;
+		f->saddr[0] = ip.saddr;
+		f->daddr[0] = ip.daddr;
+		proto = ip.protocol;
+		f->l4proto = proto;
+		/* Later fragments carry no L4 header: hash on addresses. */
+		if (ip.frag_off & bpf_htons(0x1fff)) {
+			f->frag = 1;
+			return DL_PARSE_OK;
+		}
+		off += ihl;
+	} else if (l3proto_be == bpf_htons(DL_ETH_P_IPV6)) {
+		struct dl_ip6 ip6;
+		int i;
+
+		if (dl_load(p, off, &ip6, sizeof(ip6)))
+			return DL_PARSE_MALFORMED;
+		if ((bpf_ntohl(ip6.vtcfl) >> 28) != 6)
+			return DL_PARSE_MALFORMED;
+		__builtin_memcpy(f->saddr, ip6.saddr, 16);
+		__builtin_memcpy(f->daddr, ip6.daddr, 16);
+		proto = ip6.nexthdr;
+		off += sizeof(ip6);
+#pragma unroll
+		for (i = 0; i < DL_IPV6_EXT_MAX; i++) {
+			__u8 oh[8];
+
+			if (!dl_ipv6_is_ext(proto))
+				break;
+			if (dl_load(p, off, oh, sizeof(oh)))
+				return DL_PARSE_MALFORMED;
+			if (proto == 44) {
+				/* Fragment header: offset in bits 3..15 of bytes 2-3. */
+				if (((oh[2] << 8) | oh[3]) & 0xfff8) {
+					f->l4proto = oh[0];
+					f->frag = 1;
+					return DL_PARSE_OK;
+				}
+				off += 8;
+			} else if (proto == 51) {
+				off += (oh[1] + 2) * 4;
+			} else {
+				off += (oh[1] + 1) * 8;
+			}
+			proto = oh[0];
+		}
+		if (dl_ipv6_is_ext(proto))
+			return DL_PARSE_MALFORMED;	/* chain longer than we walk */
+		f->l4proto = proto;
+	} else {
+		return DL_PARSE_OK;
+	}
+
+	if (proto == 6 || proto == 17 || proto == 132 || proto == 136) {
+		__u16 ports[2];
+		__u8 probe;
+
+		if (dl_load(p, off, ports, sizeof(ports)))
+			return DL_PARSE_MALFORMED;
+		f->sport = ports[0];
+		f->dport = ports[1];
+		/* A TCP or UDP header cut short is malformed, not a flow. */
+		if (proto == 6 && dl_load(p, off + 19, &probe, 1))
+			return DL_PARSE_MALFORMED;
+		if (proto == 17 && dl_load(p, off + 7, &probe, 1))
+			return DL_PARSE_MALFORMED;
+	} else if (proto == 1 || proto == 58) {
+		/* ICMP: type and code stand in for ports. */
+		__u8 tc[2];
+
+		if (dl_load(p, off, tc, sizeof(tc)))
+			return DL_PARSE_MALFORMED;
+		f->sport = tc[0];
+		f->dport = tc[1];
+	}
+	return DL_PARSE_OK;
+}
+
+/* An Ethernet frame with up to two in-band VLAN tags (802.1Q, 802.1ad). */
+static __always_inline int dl_parse_eth(struct dl_pkt *p, struct dl_flow *f,
+					int *vlans)
+{
+	__u32 off = 14;
+	__u16 proto;
+	int i;
+
+	*vlans = 0;
+	if (dl_load(p, 12, &proto, sizeof(proto)))
+		return DL_PARSE_MALFORMED;
+#pragma unroll
+	for (i = 0; i < 2; i++) {
+		if (proto != bpf_htons(DL_ETH_P_8021Q) &&
+		    proto != bpf_htons(DL_ETH_P_8021AD))
+			break;
+		if (dl_load(p, off + 2, &proto, sizeof(proto)))
+			return DL_PARSE_MALFORMED;
+		off += 4;
+		(*vlans)++;
+	}
+	return dl_parse_l3(p, off, proto, f);
+}
+
+#endif
