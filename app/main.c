@@ -1,3 +1,71 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dropledger: where do my packets die? Table-driven subcommands; each lives
+ * in its own cmd_<name>.c.
+ */
 #include <stdio.h>
-int main(void) { puts("dropledger"); return 0; }
+#include <string.h>
+
+#include "cli.h"
+#include "dl_config.h"
+#include "log.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "report", do_report, "attach, count for a while, print the ledger and its causes" },
+	{ "explain", do_explain, "what a drop reason or kernel function means, and the fix" },
+	{ "detach", do_detach, "remove dropledger programs a killed run left on an interface" },
+	{ "lab", do_lab, "built-in lab: two namespaces, a 4-queue veth, traffic" },
+	{ "demo", do_demo, "lab up, inject faults, report, lab down" },
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"Usage: dropledger COMMAND [options]\n"
+		"Tells where packets die on this host: arrivals per RX queue (XDP),\n"
+		"kernel drops by reason and location (skb:kfree_skb), and what is left\n"
+		"unexplained, reconciled in one ledger.\n\nCommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+	fprintf(out,
+		"\nExamples:\n"
+		"  dropledger demo                       # the built-in lab with injected faults\n"
+		"  dropledger report -i eth1 -d 10       # 10 s ledger of eth1\n"
+		"  dropledger report -i eth1 -d 5 --json # the same as one JSON object\n"
+		"  dropledger explain SOCKET_RCVBUFF\n"
+		"\n'dropledger COMMAND --help' for a command's options.\n"
+		"Exit codes: 0 ok, 1 runtime failure (privileges, attach), 2 usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	dl_log__route_libbpf();
+	if (argc < 2) {
+		usage(stderr);
+		return DL_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return DL_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("dropledger %s\n", DL_VERSION);
+		return DL_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "dropledger: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return DL_EXIT_USAGE;
+}

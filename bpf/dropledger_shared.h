@@ -48,6 +48,13 @@ struct dl_flow {
 
 #define DL_FLOW_WORDS (sizeof(struct dl_flow) / sizeof(__u32))
 
+/* clang (BPF) unrolls on request; gcc (userspace) needs no hint. */
+#ifdef __clang__
+#define DL_UNROLL _Pragma("unroll")
+#else
+#define DL_UNROLL
+#endif
+
 /*
  * Flow hash shared by XDP, the drop tracer and userspace: murmur3 mixing over
  * the ten words of struct dl_flow. One definition so the three always agree.
@@ -63,7 +70,7 @@ static inline __u32 dl_flow_hash(const struct dl_flow *f)
 	__u32 h = 0x9747b28cu;
 	unsigned int i;
 
-#pragma unroll
+	DL_UNROLL
 	for (i = 0; i < DL_FLOW_WORDS; i++) {
 		__u32 k = w[i] * 0xcc9e2d51u;
 
@@ -90,6 +97,19 @@ struct dl_flow_info {
 	__u32 rxq;
 	__u32 cpu;
 };
+
+/*
+ * Owner tag of an attached dl_ingress (map dl_owner, one entry), written by
+ * the process that loaded it. A later run reads it to tell a stale program
+ * left by a killed run (owner gone) from one a live run is using.
+ */
+struct dl_owner {
+	__u32 magic;		/* DL_OWNER_MAGIC once written */
+	__u32 pid;
+	__u64 start_time;	/* /proc/PID/stat field 22: guards PID reuse */
+};
+
+#define DL_OWNER_MAGIC 0x444c4f57u	/* "DLOW" */
 
 /* Key of the per-CPU drop aggregate. */
 struct dl_drop_key {
@@ -118,6 +138,8 @@ enum dl_drop_stat {
 	DL_DS_CONSUMED,		/* consume_skb of watched ingress skbs */
 	DL_DS_CONSUMED_PKTS,	/* frames in them */
 	DL_DS_QUEUE_FROM_FLOW,	/* rx queue taken from the XDP flow table */
+	DL_DS_PRESTACK,		/* freed on the watched device before the stack */
+	DL_DS_NETNS_FROM_FLOW,	/* netns unknown, flow seen at our XDP: ours */
 	DL_DS_MAX,
 };
 

@@ -80,26 +80,53 @@ static __always_inline __u32 skb_netns(struct sk_buff *skb, struct net_device *d
 	return 0;
 }
 
-/* Is this skb one that arrived on the watched interface? */
-static __always_inline bool skb_watched(struct sk_buff *skb, struct sock *sk)
+/*
+ * Did this skb arrive on the watched interface and enter the stack there?
+ * skb_iif is set by __netif_receive_skb_core; an skb freed before that
+ * (veth copying the frame for XDP, a full ring) was never an arrival of the
+ * stack: it is counted apart as pre-stack, never as a stack drop or delivery.
+ */
+enum { W_NO, W_YES, W_NS_UNKNOWN };
+
+static __always_inline int skb_watched(struct sk_buff *skb, struct sock *sk,
+				       bool is_drop)
 {
 	struct net_device *dev = BPF_CORE_READ(skb, dev);
 	__u32 iif = BPF_CORE_READ(skb, skb_iif);
 	__u32 ns;
 
-	/* skb_iif is set once the stack took the frame; before that, dev. */
-	if (!iif && dev)
-		iif = BPF_CORE_READ(dev, ifindex);
-	if (target_ifindex && iif != target_ifindex)
-		return false;
-	if (!target_netns)
-		return iif != 0;
-	ns = skb_netns(skb, dev, sk);
-	if (!ns) {
-		stat_add(DL_DS_NO_NETNS, 1);
-		return false;
+	if (!iif) {
+		if (is_drop && dev && (!target_ifindex ||
+				       BPF_CORE_READ(dev, ifindex) == target_ifindex) &&
+		    (!target_netns || skb_netns(skb, dev, sk) == target_netns))
+			stat_add(DL_DS_PRESTACK, 1);
+		return W_NO;
 	}
-	return ns == target_netns;
+	if (target_ifindex && iif != target_ifindex)
+		return W_NO;
+	if (!target_netns)
+		return W_YES;
+	ns = skb_netns(skb, dev, sk);
+	if (!ns)
+		return W_NS_UNKNOWN;
+	return ns == target_netns ? W_YES : W_NO;
+}
+
+/*
+ * An skb that lost both device and socket (freed from a closed socket's
+ * queue) still carries skb_iif; its flow in our XDP table says it arrived
+ * here. Otherwise it stays unattributed, and counted as such.
+ */
+static __always_inline bool ns_from_flow(int w, __u32 hash)
+{
+	if (w != W_NS_UNKNOWN)
+		return w == W_YES;
+	if (bpf_map_lookup_elem(&flow_tbl, &hash)) {
+		stat_add(DL_DS_NETNS_FROM_FLOW, 1);
+		return true;
+	}
+	stat_add(DL_DS_NO_NETNS, 1);
+	return false;
 }
 
 /* Frames an skb stands for: GRO merges many into one. */
@@ -156,15 +183,20 @@ static __always_inline void handle_drop(struct sk_buff *skb, __u64 location,
 	__u64 n, one = 1, *v;
 	__u32 hash;
 
+	int w;
+
 	stat_add(DL_DS_EVENTS, 1);
-	if (!skb_watched(skb, sk))
+	w = skb_watched(skb, sk, true);
+	if (w == W_NO)
+		return;
+	skb_flow(skb, &fk.flow);
+	hash = dl_flow_hash(&fk.flow);
+	if (!ns_from_flow(w, hash))
 		return;
 	n = skb_frames(skb);
 	stat_add(DL_DS_MATCHED, 1);
 	stat_add(DL_DS_MATCHED_PKTS, n);
 
-	skb_flow(skb, &fk.flow);
-	hash = dl_flow_hash(&fk.flow);
 	k.reason = reason;
 	k.location = location;
 	k.rxq = skb_rxq(skb, hash);
@@ -195,14 +227,18 @@ static __always_inline void handle_consume(struct sk_buff *skb)
 	__u32 slot = DL_MAX_QUEUES + 1, hash;
 	struct dl_flow f = {};
 	__u64 n, *v;
+	int w;
 
-	if (!skb_watched(skb, NULL))
+	w = skb_watched(skb, NULL, false);
+	if (w == W_NO)
+		return;
+	skb_flow(skb, &f);
+	hash = dl_flow_hash(&f);
+	if (!ns_from_flow(w, hash))
 		return;
 	n = skb_frames(skb);
 	stat_add(DL_DS_CONSUMED, 1);
 	stat_add(DL_DS_CONSUMED_PKTS, n);
-	skb_flow(skb, &f);
-	hash = dl_flow_hash(&f);
 	slot = skb_rxq(skb, hash);
 	if (slot == DL_RXQ_UNKNOWN)
 		slot = DL_MAX_QUEUES + 1;

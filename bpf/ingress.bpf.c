@@ -30,6 +30,13 @@ struct {
 	__type(value, struct dl_flow_info);
 } flow_tbl SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dl_owner);
+} dl_owner SEC(".maps");
+
 /* Run first in libxdp's dispatcher chain and let every frame go on. */
 struct {
 	__uint(priority, 1);
@@ -75,6 +82,13 @@ int dl_ingress(struct xdp_md *ctx)
 	struct dl_flow f = {};
 	__u64 len = pkt.end - pkt.data;
 	int vlans;
+
+	/*
+	 * Never true; referencing dl_owner puts it in the program's map list,
+	 * where a later run finds it from the attached program's id.
+	 */
+	if (track_flows == DL_OWNER_MAGIC)
+		bpf_map_lookup_elem(&dl_owner, &slot);
 
 	st = bpf_map_lookup_elem(&rxq_cnt, &slot);
 	if (!st)

@@ -11,6 +11,10 @@
 
 #include "dropledger_shared.h"
 
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
 #define DL_ETH_P_IP 0x0800
 #define DL_ETH_P_IPV6 0x86DD
 #define DL_ETH_P_8021Q 0x8100
@@ -122,7 +126,7 @@ static __always_inline int dl_parse_l3(struct dl_pkt *p, __u32 off,
 		__builtin_memcpy(f->daddr, ip6.daddr, 16);
 		proto = ip6.nexthdr;
 		off += sizeof(ip6);
-#pragma unroll
+DL_UNROLL
 		for (i = 0; i < DL_IPV6_EXT_MAX; i++) {
 			__u8 oh[8];
 
@@ -188,7 +192,7 @@ static __always_inline int dl_parse_eth(struct dl_pkt *p, struct dl_flow *f,
 	*vlans = 0;
 	if (dl_load(p, 12, &proto, sizeof(proto)))
 		return DL_PARSE_MALFORMED;
-#pragma unroll
+DL_UNROLL
 	for (i = 0; i < 2; i++) {
 		if (proto != bpf_htons(DL_ETH_P_8021Q) &&
 		    proto != bpf_htons(DL_ETH_P_8021AD))

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Shared bits of the dropledger commands; see cli.h. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "log.h"
+
+int cli_check_caps(const char *what)
+{
+	static const struct { int bit; const char *name; } need[] = {
+		{ 39, "CAP_BPF" }, { 12, "CAP_NET_ADMIN" }, { 38, "CAP_PERFMON" },
+	};
+	unsigned long long eff = 0;
+	char line[256], missing[128] = "";
+	size_t i;
+	FILE *f;
+
+	f = fopen("/proc/self/status", "re");
+	if (!f)
+		return 0;	/* cannot tell: let the kernel decide */
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	/* CAP_SYS_ADMIN implies the BPF ones on every kernel. */
+	if (eff & (1ULL << 21))
+		return 0;
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		if (!(eff & (1ULL << need[i].bit))) {
+			strcat(missing, missing[0] ? ", " : "");
+			strcat(missing, need[i].name);
+		}
+	}
+	if (!missing[0])
+		return 0;
+	fprintf(stderr, "dropledger: %s needs root (missing %s)\n", what, missing);
+	return -EPERM;
+}
+
+int cli_parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v <= 0 || v > 86400 * 365)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+void cli_ready(const char *path)
+{
+	FILE *f;
+
+	if (!path)
+		return;
+	f = fopen(path, "we");
+	if (!f) {
+		pr_warn("cannot write ready file %s: %s\n", path, strerror(errno));
+		return;
+	}
+	fputs("ready\n", f);
+	fclose(f);
+}
+
+void cli_verbosity(int v)
+{
+	dl_log__set_level(v >= 2 ? DL_LOG_LIBBPF : v == 1 ? DL_LOG_DEBUG : DL_LOG_INFO);
+}
+
+const char *cli_self(void)
+{
+	static char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+
+	if (n <= 0)
+		return "dropledger";
+	path[n] = '\0';
+	return path;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Shared bits of the dropledger commands. */
+#ifndef DL_CLI_H
+#define DL_CLI_H
+
+#include <stdbool.h>
+
+/* Exit codes, documented in --help and README. */
+enum {
+	DL_EXIT_OK = 0,
+	DL_EXIT_FAIL = 1,	/* runtime: privileges, attach, kernel */
+	DL_EXIT_USAGE = 2,	/* bad command line or input file */
+};
+
+int do_report(int argc, char **argv);
+int do_detach(int argc, char **argv);
+int do_explain(int argc, char **argv);
+int do_lab(int argc, char **argv);
+int do_demo(int argc, char **argv);
+
+/* "needs root" check naming the missing capabilities; 0 when all present. */
+int cli_check_caps(const char *what);
+/* Parse a positive number of seconds ("5", "0.5"); -EINVAL otherwise. */
+int cli_parse_seconds(const char *s, double *out);
+/* Write "ready\n" to @path (hidden --ready-file, so tests never sleep). */
+void cli_ready(const char *path);
+/* -v / -vv */
+void cli_verbosity(int v);
+/* Path of this executable, for re-running ourselves in a namespace. */
+const char *cli_self(void);
+
+#endif

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dropledger explain REASON|FUNCTION: what a cause means and how to fix it,
+ * from the same data the reports use (config/causes.tsv, functions.tsv).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "causes.h"
+#include "cli.h"
+#include "dl_config.h"
+#include "drop_reasons.h"
+
+/* Look @fn up in functions.tsv beside the causes table; fills reason, note. */
+static int lookup_function(const struct dl_causes *c, const char *fn,
+			   char *reason, size_t rlen, char *note, size_t nlen)
+{
+	char path[512], line[1024], *dir, *slash;
+	FILE *f;
+	size_t fl = strcspn(fn, "+");
+
+	snprintf(path, sizeof(path), "%s", dl_causes__path(c));
+	slash = strrchr(path, '/');
+	dir = slash ? (*slash = '\0', path) : ".";
+	snprintf(line, sizeof(line), "%s/functions.tsv", dir);
+	f = fopen(line, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *t1 = strchr(line, '\t'), *t2;
+
+		if (line[0] == '#' || !t1)
+			continue;
+		*t1++ = '\0';
+		t2 = strchr(t1, '\t');
+		if (!t2)
+			continue;
+		*t2++ = '\0';
+		t2[strcspn(t2, "\n")] = '\0';
+		if (strlen(line) == fl && !strncmp(line, fn, fl)) {
+			snprintf(reason, rlen, "%s", t1);
+			snprintf(note, nlen, "%s", t2);
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+int do_explain(int argc, char **argv)
+{
+	static const struct dl_cause_ctx generic = {
+		.iface = "<iface>", .queue = "<queue>", .flow = "<flow>",
+		.dport = "<port>", .dst = "<dst>", .src = "<src>", .proto = "<proto>",
+		.ethertype = "<ethertype>", .location = "<location>",
+	};
+	char err[256], reason[64], note[512] = "", buf[1024];
+	struct dl_cause_ctx ctx = generic;
+	struct dl_reasons *kr;
+	struct dl_causes *c;
+	struct dl_cause_rule r;
+	const char *what;
+	uint32_t code;
+
+	if (argc != 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fprintf(argc == 2 ? stdout : stderr,
+			"Usage: dropledger explain REASON|FUNCTION\n"
+			"What a kernel drop reason (e.g. SOCKET_RCVBUFF, SKB_DROP_REASON_NO_SOCKET)\n"
+			"or a dropping kernel function (e.g. ip_rcv_finish, udp_queue_rcv_skb+953)\n"
+			"means, its category and group, and the fix an expert would try.\n\n"
+			"Examples:\n  dropledger explain IP_RPFILTER\n  dropledger explain ip_rcv_finish\n");
+		return argc == 2 ? DL_EXIT_OK : DL_EXIT_USAGE;
+	}
+	what = argv[1];
+	c = dl_causes__load(NULL, err, sizeof(err));
+	if (!c) {
+		fprintf(stderr, "dropledger explain: %s\n", err);
+		return DL_EXIT_FAIL;
+	}
+	snprintf(reason, sizeof(reason), "%s",
+		 strncasecmp(what, "SKB_DROP_REASON_", 16) ? what : what + 16);
+	if (lookup_function(c, what, reason, sizeof(reason), note, sizeof(note)) == 0)
+		printf("%s: kernel function that frees packets; usually %s\n  %s\n\n",
+		       what, reason, note);
+	dl_causes__lookup(c, reason, &r);
+	kr = dl_reasons__load(NULL);
+	ctx.reason = reason;
+	printf("%s", reason);
+	if (kr && !dl_reasons__value(kr, reason, &code))
+		printf(" (SKB_DROP_REASON_%s = %u in this kernel)", reason, code);
+	else if (kr)
+		printf(" (not a drop reason of this kernel)");
+	printf("\n  category: %s\n  group:    %s%s\n", r.category, r.group,
+	       r.from_table ? "" : "  (derived from the name: not in the causes table)");
+	dl_causes__render(r.summary, &ctx, buf, sizeof(buf));
+	printf("  what:     %s\n", buf);
+	dl_causes__render(r.advice, &ctx, buf, sizeof(buf));
+	printf("  fix:      %s\n", buf);
+	dl_reasons__free(kr);
+	dl_causes__free(c);
+	return DL_EXIT_OK;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The XDP ingress counter (bpf/ingress.bpf.c) and how it is attached.
+ * Production edges run other XDP programs, so attaching is conservative:
+ * join libxdp's dispatcher, or attach alone only when the interface is free
+ * and say so; never replace or unload a program we did not load.
+ */
+#ifndef DL_INGRESS_H
+#define DL_INGRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dropledger_shared.h"
+
+enum dl_attach_how {
+	DL_ATTACH_LIBXDP,	/* default: libxdp, dispatcher when it loads */
+	DL_ATTACH_LINK,		/* exclusive bpf_link; gone when we die */
+};
+
+struct dl_ingress_opts {
+	int ifindex;
+	const char *ifname;
+	enum dl_attach_how how;
+	bool track_flows;	/* LRU flow table (queue join, top flows) */
+	bool skb_mode;		/* force generic XDP */
+};
+
+struct dl_ingress;
+
+/*
+ * Load dl_ingress and attach it to the interface. On failure returns NULL
+ * with errno set and a one-line reason in @why (e.g. a foreign program holds
+ * the interface). @note receives what the user should know even on success,
+ * e.g. "single program: libxdp dispatcher unavailable".
+ */
+struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
+				      char *why, size_t why_len,
+				      char *note, size_t note_len);
+
+/* Detach (only our program, by id) and free. Safe with NULL. */
+void dl_ingress__destroy(struct dl_ingress *ing);
+
+/* "native", "skb" (generic) or "link". */
+const char *dl_ingress__mode(const struct dl_ingress *ing);
+
+/* Per-queue counters summed over CPUs; @out has DL_MAX_QUEUES + 1 slots. */
+int dl_ingress__read_rxq(const struct dl_ingress *ing, struct dl_rxq_stats *out);
+
+/* fd of the LRU flow table (hash -> struct dl_flow_info). */
+int dl_ingress__flow_map_fd(const struct dl_ingress *ing);
+
+/*
+ * Remove dl_ingress programs on @ifindex left by runs that are gone (their
+ * owner process is dead). Returns how many were removed (0..n) or -errno;
+ * @msg describes each removal for the user.
+ */
+int dl_ingress__remove_stale(int ifindex, char *msg, size_t msg_len);
+
+/* Mount bpffs at /sys/fs/bpf when absent (ip netns exec hides it). */
+int dl_bpffs__ensure(void);
+
+/* Inode number of the calling thread's network namespace. */
+int dl_netns__self_inum(unsigned int *inum);
+
+#endif

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The ledger of one interface over one interval: arrivals per rx queue,
+ * drops by cause, deliveries, and the residual the equations cannot place
+ * (docs: README "The ledger"). Built from the BPF maps, then printed as JSON
+ * or as an aligned table. Absent counters stay absent (JSON null, "n/a").
+ */
+#ifndef DL_LEDGER_H
+#define DL_LEDGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dropledger_shared.h"
+
+#define DL_TOP_FLOWS 5
+#define DL_Q_UNKNOWN DL_MAX_QUEUES	/* slot for drops of unknown queue */
+
+struct dl_causes;
+struct dl_drop_trace;
+struct dl_ksyms;
+struct dl_reasons;
+
+/* A counter that may not exist on this driver or kernel. */
+struct dl_opt {
+	uint64_t v;
+	bool have;
+};
+
+struct dl_ledger_flow {
+	struct dl_flow flow;
+	uint64_t count;
+	struct dl_opt arrived;	/* frames of this flow seen at XDP */
+};
+
+struct dl_ledger_cause {
+	uint32_t reason;
+	char reason_name[64];
+	uint64_t location;
+	char location_str[160];
+	char function[160];
+	uint64_t count;
+	uint64_t queues[DL_MAX_QUEUES + 1];	/* last: queue unknown */
+	struct dl_ledger_flow flows[DL_TOP_FLOWS];
+	unsigned int nflows;
+	const char *category;
+	const char *group;
+	char summary[320];
+	char advice[640];
+};
+
+struct dl_ledger_queue {
+	uint64_t arrived;	/* frames seen at XDP on this queue */
+	uint64_t bytes;
+	uint64_t malformed;
+	uint64_t stack_dropped;
+	uint64_t delivered;
+	struct dl_opt nic_dropped;
+};
+
+struct dl_ledger {
+	char ifname[32];
+	int ifindex;
+	const char *mode;	/* "tap" */
+	const char *attach;	/* "native", "skb", "link" */
+	const char *drop_source;	/* "tp_btf", "tracepoint" */
+	double duration_s;
+
+	struct dl_opt nic_dropped;
+	uint64_t xdp_seen;
+	uint64_t malformed;
+	uint64_t stack_dropped;
+	uint64_t delivered;
+	int64_t residual;
+	uint64_t records_lost;	/* drop events the maps could not hold */
+	uint64_t unattributed;	/* drops whose namespace could not be told */
+	uint64_t prestack_dropped;	/* freed on the device before the stack saw them */
+	uint64_t queue_overflow;	/* frames on queues >= DL_MAX_QUEUES */
+
+	unsigned int nqueues;
+	struct dl_ledger_queue q[DL_MAX_QUEUES];
+	uint64_t delivered_unknown_q;
+
+	struct dl_ledger_cause *causes;
+	unsigned int ncauses;
+};
+
+/* Everything needed to name causes; any member may be NULL. */
+struct dl_ledger_names {
+	const struct dl_reasons *reasons;
+	const struct dl_ksyms *ksyms;
+	const struct dl_causes *causes;
+	int flow_map_fd;	/* XDP flow table for per-flow arrivals, or -1 */
+};
+
+/*
+ * Fill @l (ifname, ifindex, mode, duration already set by the caller) from
+ * the per-queue XDP counters and the drop tracer's maps.
+ */
+int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
+		       const struct dl_drop_trace *dt,
+		       const struct dl_ledger_names *names);
+
+/* Number of rx queues of @ifname from sysfs (rx-N directories); 0 if unknown. */
+unsigned int dl_ledger__sysfs_queues(const char *ifname);
+
+void dl_ledger__free(struct dl_ledger *l);
+
+/* One JSON object, newline-terminated. */
+int dl_ledger__print_json(const struct dl_ledger *l, FILE *out);
+/* Aligned text tables for people. */
+int dl_ledger__print_text(const struct dl_ledger *l, FILE *out);
+
+#endif
