@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The ledger's JSON: one object with the documented fields, null for
+ * counters that do not exist (never a fake 0), and the text form showing
+ * the same numbers with "n/a".
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "ledger.h"
+
+static void fill(struct dl_ledger *l, struct dl_ledger_cause *c)
+{
+	memset(l, 0, sizeof(*l));
+	memset(c, 0, sizeof(*c));
+	snprintf(l->ifname, sizeof(l->ifname), "v0b");
+	l->ifindex = 3;
+	l->mode = "tap";
+	l->attach = "native";
+	l->duration_s = 5.0;
+	l->nqueues = 2;
+	l->q[0].arrived = 30;
+	l->q[1].arrived = 10;
+	l->q[1].nic_dropped = (struct dl_opt){ .v = 4, .have = true };
+	l->xdp_seen = 40;
+	l->stack_dropped = 25;
+	l->delivered = 15;
+	c->reason = 6;
+	snprintf(c->reason_name, sizeof(c->reason_name), "SOCKET_RCVBUFF");
+	snprintf(c->location_str, sizeof(c->location_str), "udp_queue_rcv_one_skb+0x1a4");
+	snprintf(c->function, sizeof(c->function), "udp_queue_rcv_one_skb");
+	c->count = 25;
+	c->queues[0] = 20;
+	c->queues[DL_Q_UNKNOWN] = 5;
+	c->category = "stack";
+	c->group = "socket";
+	c->nflows = 1;
+	c->flows[0].flow.l3proto = htons(0x0800);
+	c->flows[0].flow.l4proto = 17;
+	c->flows[0].flow.saddr[0] = htonl(0xc6120001);
+	c->flows[0].flow.daddr[0] = htonl(0xc6120002);
+	c->flows[0].flow.sport = htons(4444);
+	c->flows[0].flow.dport = htons(9001);
+	c->flows[0].count = 25;
+	c->flows[0].arrived = (struct dl_opt){ .v = 50, .have = true };
+	l->causes = c;
+	l->ncauses = 1;
+}
+
+static void test_json_shape(void **state)
+{
+	struct dl_ledger_cause c;
+	struct dl_ledger l;
+	json_t *root, *tot, *q, *cause, *flow;
+	json_error_t jerr;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	(void)state;
+	fill(&l, &c);
+	assert_int_equal(dl_ledger__print_json(&l, out), 0);
+	fclose(out);
+	/* Exactly one object and a newline. */
+	assert_int_equal(buf[len - 1], '\n');
+	root = json_loads(buf, 0, &jerr);
+	assert_non_null(root);
+	assert_string_equal(json_string_value(json_object_get(root, "tool")), "dropledger");
+	assert_string_equal(json_string_value(json_object_get(root, "interface")), "v0b");
+	assert_int_equal(json_integer_value(json_object_get(root, "ifindex")), 3);
+	tot = json_object_get(root, "totals");
+	assert_true(json_is_null(json_object_get(tot, "nic_dropped")));
+	assert_int_equal(json_integer_value(json_object_get(tot, "arrived")), 40);
+	assert_int_equal(json_integer_value(json_object_get(tot, "residual")), 0);
+	assert_int_equal(json_integer_value(json_object_get(tot, "records_lost")), 0);
+	q = json_object_get(root, "queues");
+	assert_int_equal(json_array_size(q), 2);
+	assert_true(json_is_null(json_object_get(json_array_get(q, 0), "nic_dropped")));
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(q, 1), "nic_dropped")), 4);
+	assert_true(json_real_value(json_object_get(json_array_get(q, 0), "share")) == 0.75);
+	cause = json_array_get(json_object_get(root, "causes"), 0);
+	assert_string_equal(json_string_value(json_object_get(cause, "reason")), "SOCKET_RCVBUFF");
+	assert_string_equal(json_string_value(json_object_get(cause, "function")),
+			    "udp_queue_rcv_one_skb");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(cause, "queues"), "0")), 20);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(cause, "queues"), "unknown")), 5);
+	flow = json_array_get(json_object_get(cause, "flows"), 0);
+	assert_string_equal(json_string_value(json_object_get(flow, "proto")), "udp");
+	assert_string_equal(json_string_value(json_object_get(flow, "src")), "198.18.0.1");
+	assert_int_equal(json_integer_value(json_object_get(flow, "dport")), 9001);
+	assert_true(json_real_value(json_object_get(flow, "loss_rate")) == 0.5);
+	json_decref(root);
+	free(buf);
+}
+
+static void test_text_na(void **state)
+{
+	struct dl_ledger_cause c;
+	struct dl_ledger l;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	(void)state;
+	fill(&l, &c);
+	assert_int_equal(dl_ledger__print_text(&l, out), 0);
+	fclose(out);
+	assert_non_null(strstr(buf, "nic_dropped             n/a"));
+	assert_non_null(strstr(buf, "udp 198.18.0.1:4444 -> 198.18.0.2:9001"));
+	assert_non_null(strstr(buf, "SOCKET_RCVBUFF"));
+	assert_null(strstr(buf, "not explained"));
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_shape),
+		cmocka_unit_test(test_text_na),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
