@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The foundation's acceptance test, exact counts: with dropledger on the
+# receiving veth, send N datagrams to a closed port, M to a slow reader
+# with a tiny SO_RCVBUF, K LLDP frames; a second lab with the same
+# interface names (same ifindex) makes drops in another namespace that
+# must not be counted.
+. "$(dirname "$0")/lib.sh"
+
+P=dlr$$
+Q=dln$$
+N=137
+M=211
+K=17
+lab_up "$P"
+lab_up "$Q"
+
+ip netns exec "$P-b" "$DL" lab sink 9001 --rcvbuf 1 --ready-file "$TMP/sink" &
+sink=$!
+PIDS+=("$sink")
+ip netns exec "$P-b" "$DL" report -i v0b -d 4 --json --ready-file "$TMP/ready" \
+    >"$TMP/out.json" 2>"$TMP/err" &
+rep=$!
+PIDS+=("$rep")
+wait_file "$TMP/sink" "$sink"
+wait_file "$TMP/ready" "$rep"
+
+# Noise: the same drops, the same ifindex, another namespace.
+ip netns exec "$Q-a" "$DL" lab send udp 198.18.0.2 9000 300 --sport 40000 &
+noise=$!
+ip netns exec "$P-a" "$DL" lab send udp 198.18.0.2 9000 "$N" --sport 40000 || fail "send N"
+ip netns exec "$P-a" "$DL" lab send udp 198.18.0.2 9001 "$M" --sport 40001 || fail "send M"
+ip netns exec "$P-a" "$DL" lab send lldp v0a "$K" || fail "send K"
+wait "$noise"
+kill "$sink"; wait "$sink"
+wait "$rep" || { cat "$TMP/err" >&2; fail "report exited non-zero"; }
+cat "$TMP/err" >&2
+
+O=$TMP/out.json
+expect '.tool == "dropledger" and .interface == "v0b" and .mode == "tap"' "$O" "report identifies itself"
+expect "[.causes[] | select(.reason == \"NO_SOCKET\") | .count] == [$N]" "$O" "exactly N=$N under NO_SOCKET"
+expect "[.causes[] | select(.reason == \"NO_SOCKET\") | .flows[0] | .dport, .sport] == [9000, 40000]" "$O" "NO_SOCKET flow is :40000 -> :9000"
+expect "[.causes[] | select(.reason == \"SOCKET_RCVBUFF\") | .count] | add >= $M - 2" "$O" "at least M-2 under SOCKET_RCVBUFF"
+expect '[.causes[] | select(.reason == "SOCKET_RCVBUFF") | .flows[0] | .proto, .src, .sport, .dst, .dport] == ["udp", "198.18.0.1", 40001, "198.18.0.2", 9001]' "$O" "SOCKET_RCVBUFF names the flow"
+expect '[.causes[] | select(.reason == "SOCKET_RCVBUFF") | .category, .group] == ["stack", "socket"]' "$O" "SOCKET_RCVBUFF is stack/socket"
+expect "[.causes[] | select(.reason == \"UNHANDLED_PROTO\") | .count] == [$K]" "$O" "exactly K=$K under UNHANDLED_PROTO"
+expect '.causes[] | select(.reason == "UNHANDLED_PROTO") | .summary | contains("0x88cc (LLDP)")' "$O" "LLDP named in the verdict"
+expect "([.queues[].arrived] | add) == $N + $M + $K and .totals.xdp_seen == $N + $M + $K" "$O" "per-queue arrivals sum to everything sent"
+expect "[.causes[] | select(.flows[0].dport == 9001) | .count] | add == $M" "$O" "every slow-reader datagram accounted (full, or freed at close)"
+expect '.totals.residual == 0 and .totals.records_lost == 0' "$O" "residual 0, no record lost"
+expect ".totals.stack_dropped == $N + $M + $K" "$O" "no drop from the other namespace counted"
+expect '.totals.nic_dropped == null' "$O" "absent counter is null"
+expect '[.causes[].count] == ([.causes[].count] | sort | reverse)' "$O" "causes sorted by count"
+expect '.causes[] | select(.reason == "NO_SOCKET") | .location | test("^__udp4_lib_rcv\\+0x[0-9a-f]+$")' "$O" "location symbolised as function+0xoff"
+echo "1..15 all passed"

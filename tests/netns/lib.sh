@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared helpers of the network-namespace tests. Each test builds its own
+# lab with a unique prefix and removes it on every exit path.
+set -u
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+DL=${DL_BIN:?DL_BIN must name the dropledger binary}
+command -v jq >/dev/null || { echo "SKIP: needs jq"; exit 77; }
+
+TMP=$(mktemp -d /tmp/dl-test.XXXXXX)
+LABS=()
+PIDS=()
+
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+    for p in "${LABS[@]}"; do "$DL" lab down --prefix "$p" >/dev/null 2>&1; done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { echo "ok: $*"; }
+
+# lab_up PREFIX: a lab that is removed when the test exits.
+lab_up() {
+    LABS+=("$1")
+    "$DL" lab up --prefix "$1" >/dev/null || fail "lab up $1"
+}
+
+# wait_file PATH PID: until PATH exists (PID must stay alive), 20 s at most.
+wait_file() {
+    local i
+    for i in $(seq 1 400); do
+        [ -e "$1" ] && return 0
+        kill -0 "$2" 2>/dev/null || fail "process $2 died before $1 appeared"
+        sleep 0.05
+    done
+    fail "timed out waiting for $1"
+}
+
+# expect JQ-EXPR FILE MESSAGE: the JSON in FILE satisfies the expression.
+expect() {
+    jq -e "$1" "$2" >/dev/null || { jq . "$2" >&2; fail "$3 ($1)"; }
+    ok "$3"
+}
+
+# xdp_prog_id NS IFACE: id of the XDP program attached, or empty.
+xdp_prog_id() {
+    ip -n "$1" -d link show dev "$2" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -1
+}
