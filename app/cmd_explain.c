@@ -13,43 +13,6 @@
 #include "dl_config.h"
 #include "drop_reasons.h"
 
-/* Look @fn up in functions.tsv beside the causes table; fills reason, note. */
-static int lookup_function(const struct dl_causes *c, const char *fn,
-			   char *reason, size_t rlen, char *note, size_t nlen)
-{
-	char path[512], line[1024], *dir, *slash;
-	FILE *f;
-	size_t fl = strcspn(fn, "+");
-
-	snprintf(path, sizeof(path), "%s", dl_causes__path(c));
-	slash = strrchr(path, '/');
-	dir = slash ? (*slash = '\0', path) : ".";
-	snprintf(line, sizeof(line), "%s/functions.tsv", dir);
-	f = fopen(line, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *t1 = strchr(line, '\t'), *t2;
-
-		if (line[0] == '#' || !t1)
-			continue;
-		*t1++ = '\0';
-		t2 = strchr(t1, '\t');
-		if (!t2)
-			continue;
-		*t2++ = '\0';
-		t2[strcspn(t2, "\n")] = '\0';
-		if (strlen(line) == fl && !strncmp(line, fn, fl)) {
-			snprintf(reason, rlen, "%s", t1);
-			snprintf(note, nlen, "%s", t2);
-			fclose(f);
-			return 0;
-		}
-	}
-	fclose(f);
-	return -1;
-}
-
 int do_explain(int argc, char **argv)
 {
 	static const struct dl_cause_ctx generic = {
@@ -57,7 +20,8 @@ int do_explain(int argc, char **argv)
 		.dport = "<port>", .dst = "<dst>", .src = "<src>", .proto = "<proto>",
 		.ethertype = "<ethertype>", .location = "<location>",
 	};
-	char err[256], reason[64], note[512] = "", buf[1024];
+	char err[256], reason[64], buf[1024];
+	const char *fn_reason, *note;
 	struct dl_cause_ctx ctx = generic;
 	struct dl_reasons *kr;
 	struct dl_causes *c;
@@ -82,9 +46,11 @@ int do_explain(int argc, char **argv)
 	}
 	snprintf(reason, sizeof(reason), "%s",
 		 strncasecmp(what, "SKB_DROP_REASON_", 16) ? what : what + 16);
-	if (lookup_function(c, what, reason, sizeof(reason), note, sizeof(note)) == 0)
+	if (!dl_causes__function(c, what, &fn_reason, &note)) {
+		snprintf(reason, sizeof(reason), "%s", fn_reason);
 		printf("%s: kernel function that frees packets; usually %s\n  %s\n\n",
 		       what, reason, note);
+	}
 	dl_causes__lookup(c, reason, &r);
 	kr = dl_reasons__load(NULL);
 	ctx.reason = reason;

@@ -159,19 +159,23 @@ static __always_inline void skb_flow(struct sk_buff *skb, struct dl_flow *f)
 		f->l4proto = 0xff;	/* mark: headers unreadable */
 }
 
-/* rx queue the frame arrived on: recorded by the driver, else from XDP. */
+/*
+ * rx queue the frame arrived on: our own sighting at XDP first (veth puts
+ * the sender's tx queue in queue_mapping, so it cannot be trusted there),
+ * else what the driver recorded with skb_record_rx_queue().
+ */
 static __always_inline __u32 skb_rxq(struct sk_buff *skb, __u32 hash)
 {
 	__u16 qm = BPF_CORE_READ(skb, queue_mapping);
 	struct dl_flow_info *fi;
 
-	if (qm)
-		return qm - 1;
 	fi = bpf_map_lookup_elem(&flow_tbl, &hash);
 	if (fi) {
 		stat_add(DL_DS_QUEUE_FROM_FLOW, 1);
 		return fi->rxq;
 	}
+	if (qm)
+		return qm - 1;
 	return DL_RXQ_UNKNOWN;
 }
 

@@ -10,11 +10,18 @@
 #include "dl_config.h"
 #include "log.h"
 
+struct dl_fn_rule {
+	const char *fn, *reason, *note;
+};
+
 struct dl_causes {
 	struct dl_cause_rule *r;
 	size_t n;
 	char *path;
 	char *text;	/* the file; rules point into it */
+	struct dl_fn_rule *fns;
+	size_t nfns;
+	char *fn_text;
 };
 
 static const char *const categories[] = { "ring", "rss", "stack", NULL };
@@ -120,6 +127,66 @@ static int parse(struct dl_causes *c, char *err, size_t err_len)
 	return 0;
 }
 
+/* functions.tsv beside the causes table: function, reason, note. Optional. */
+static int load_functions(struct dl_causes *c, char *err, size_t err_len)
+{
+	char path[600], *line, *next;
+	const char *slash = strrchr(c->path, '/');
+	size_t cap = 0;
+	int lineno = 0;
+
+	snprintf(path, sizeof(path), "%.*s/functions.tsv",
+		 slash ? (int)(slash - c->path) : 1, slash ? c->path : ".");
+	c->fn_text = slurp(path);
+	if (!c->fn_text)
+		return 0;
+	for (line = c->fn_text; line && *line; line = next) {
+		char *t1, *t2;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		if (line[0] == '#' || !line[0])
+			continue;
+		t1 = strchr(line, '\t');
+		t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+		if (!t2) {
+			snprintf(err, err_len, "%s:%d: expected function<TAB>reason<TAB>note",
+				 path, lineno);
+			return -EINVAL;
+		}
+		*t1++ = '\0';
+		*t2++ = '\0';
+		if (c->nfns == cap) {
+			struct dl_fn_rule *f;
+
+			cap = cap ? cap * 2 : 32;
+			f = realloc(c->fns, cap * sizeof(*f));
+			if (!f)
+				return -ENOMEM;
+			c->fns = f;
+		}
+		c->fns[c->nfns++] = (struct dl_fn_rule){ line, t1, t2 };
+	}
+	return 0;
+}
+
+int dl_causes__function(const struct dl_causes *c, const char *fn,
+			const char **reason, const char **note)
+{
+	size_t len = strcspn(fn, "+"), i;
+
+	for (i = 0; c && i < c->nfns; i++) {
+		if (strlen(c->fns[i].fn) == len && !strncmp(c->fns[i].fn, fn, len)) {
+			*reason = c->fns[i].reason;
+			*note = c->fns[i].note;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 struct dl_causes *dl_causes__load(const char *path, char *err, size_t err_len)
 {
 	const char *env = getenv("DL_CONFIGDIR");
@@ -154,6 +221,9 @@ struct dl_causes *dl_causes__load(const char *path, char *err, size_t err_len)
 	rc = parse(c, err, err_len);
 	if (rc)
 		goto fail;
+	rc = load_functions(c, err, err_len);
+	if (rc)
+		goto fail;
 	return c;
 fail:
 	dl_causes__free(c);
@@ -165,6 +235,8 @@ void dl_causes__free(struct dl_causes *c)
 {
 	if (!c)
 		return;
+	free(c->fns);
+	free(c->fn_text);
 	free(c->r);
 	free(c->text);
 	free(c->path);

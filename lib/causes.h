@@ -50,6 +50,14 @@ const char *dl_causes__path(const struct dl_causes *c);
 void dl_causes__lookup(const struct dl_causes *c, const char *reason,
 		       struct dl_cause_rule *out);
 
+/*
+ * What a dropping kernel function usually stands for (functions.tsv beside
+ * the causes table): the reason and a note. -ENOENT when not listed.
+ * "+0xoff" suffixes are ignored.
+ */
+int dl_causes__function(const struct dl_causes *c, const char *fn,
+			const char **reason, const char **note);
+
 /* Substitute placeholders of @tmpl into @buf. */
 void dl_causes__render(const char *tmpl, const struct dl_cause_ctx *ctx,
 		       char *buf, size_t len);

@@ -165,6 +165,7 @@ static void name_cause(struct dl_ledger *l, struct dl_ledger_cause *c,
 	const char *rn = dl_reasons__name(nm->reasons, c->reason);
 	struct dl_cause_ctx ctx = {};
 	struct dl_cause_rule rule;
+	const char *fn_reason, *fn_note;
 	char *plus;
 	unsigned int q, hot = DL_MAX_QUEUES + 1;
 
@@ -199,7 +200,15 @@ static void name_cause(struct dl_ledger *l, struct dl_ledger_cause *c,
 		.dst = dst[0] ? dst : "?", .src = src[0] ? src : "?", .proto = proto,
 		.ethertype = et, .location = c->location_str, .reason = c->reason_name,
 	};
-	dl_causes__lookup(nm->causes, c->reason_name, &rule);
+	/*
+	 * No specific reason from the kernel: the dropping function usually
+	 * tells (udp_destruct_common: the socket closed with data queued).
+	 */
+	if (!strcmp(c->reason_name, "NOT_SPECIFIED") &&
+	    !dl_causes__function(nm->causes, c->function, &fn_reason, &fn_note))
+		dl_causes__lookup(nm->causes, fn_reason, &rule);
+	else
+		dl_causes__lookup(nm->causes, c->reason_name, &rule);
 	c->category = rule.category;
 	c->group = rule.group;
 	dl_causes__render(rule.summary, &ctx, c->summary, sizeof(c->summary));

@@ -52,4 +52,5 @@ expect ".totals.stack_dropped == $N + $M + $K" "$O" "no drop from the other name
 expect '.totals.nic_dropped == null' "$O" "absent counter is null"
 expect '[.causes[].count] == ([.causes[].count] | sort | reverse)' "$O" "causes sorted by count"
 expect '.causes[] | select(.reason == "NO_SOCKET") | .location | test("^__udp4_lib_rcv\\+0x[0-9a-f]+$")' "$O" "location symbolised as function+0xoff"
-echo "1..15 all passed"
+expect '[.queues[] | .arrived == .stack_dropped] | all' "$O" "each drop attributed to the queue its frame arrived on"
+echo "all passed"

@@ -41,6 +41,16 @@ static void test_shipped_table(void **state)
 			fail_msg("causes.tsv names %s, unknown to this kernel", name);
 	}
 	dl_reasons__free(kr);
+	/* functions.tsv: dropping functions name the usual reason. */
+	{
+		const char *reason, *note;
+
+		assert_int_equal(dl_causes__function(c, "udp_destruct_common+0xb9", &reason, &note), 0);
+		assert_string_equal(reason, "SOCKET_CLOSE");
+		assert_int_equal(dl_causes__function(c, "ip_rcv_finish", &reason, &note), 0);
+		assert_string_equal(reason, "IP_INNOROUTES");
+		assert_int_equal(dl_causes__function(c, "no_such_function", &reason, &note), -ENOENT);
+	}
 	dl_causes__free(c);
 }
 
