@@ -143,4 +143,67 @@ enum dl_drop_stat {
 	DL_DS_MAX,
 };
 
+/*
+ * Line-rate parts: generator stamp, tap-mode mirroring, capture mode.
+ * The wire layout is in network byte order so any sender can stamp frames.
+ */
+
+/* Generator stamp: the first bytes of a UDP payload sent by `dropledger gen`. */
+#define DL_STAMP_MAGIC 0x444c5354u	/* "DLST" on the wire */
+
+struct dl_stamp {
+	__u32 magic;		/* DL_STAMP_MAGIC, network byte order */
+	__u32 flow_id;		/* generator flow index, network byte order */
+	__u64 seq;		/* per-flow sequence from 0, network byte order */
+};
+
+/* dl_pkt_rec.flags */
+#define DL_REC_STAMPED 0x1	/* seq and stamp_flow are valid */
+#define DL_REC_MALFORMED 0x2	/* headers unreadable: flow is partial */
+#define DL_REC_VLAN 0x4		/* frame carried one or two VLAN tags */
+
+/*
+ * One mirrored frame (tap mode: per-CPU BPF ring buffer; capture mode: the
+ * XDP metadata area in front of the frame). Host byte order except the
+ * flow, which keeps the wire order so the hash matches dl_flow_hash().
+ */
+struct dl_pkt_rec {
+	__u64 ts_ns;		/* bpf_ktime_get_ns() at XDP */
+	__u64 seq;		/* stamp sequence (DL_REC_STAMPED) */
+	struct dl_flow flow;	/* 5-tuple as parsed at XDP */
+	__u32 hash;		/* dl_flow_hash(&flow) */
+	__u32 stamp_flow;	/* stamp flow id (DL_REC_STAMPED) */
+	__u32 len;		/* frame length at XDP */
+	__u16 rxq;		/* ctx->rx_queue_index */
+	__u16 cpu;		/* CPU the XDP program ran on */
+	__u32 flags;		/* DL_REC_* */
+	__u32 pad;
+};
+
+#define DL_MIRROR_MAX_CPUS 256	/* outer ring map size: CPU ids below this */
+
+/*
+ * Per-CPU self-accounting of tap mirroring. While mirroring is on,
+ * frames = submitted + lost + sampled_out exactly; userspace adds
+ * records_received and checks received == submitted after draining.
+ */
+struct dl_mirror_stats {
+	__u64 frames;		/* frames that reached the mirror step */
+	__u64 submitted;	/* records committed to the ring */
+	__u64 lost;		/* records_lost: reserve failed or no ring */
+	__u64 sampled_out;	/* skipped by 1-in-N sampling */
+	__u64 no_ring;		/* of lost: no ring for this CPU */
+	__u64 countdown;	/* frames left to skip before the next sample */
+	__u64 pad[2];
+} __attribute__((aligned(64)));
+
+/* Capture mode (AF_XDP): per rx queue, per CPU. */
+struct dl_capture_stats {
+	__u64 frames;		/* frames seen by dl_capture */
+	__u64 redirected;	/* handed to the queue's AF_XDP socket */
+	__u64 no_socket;	/* no socket bound for the queue: XDP_PASS */
+	__u64 meta_failed;	/* metadata area unavailable: sent without */
+	__u64 pad[4];
+} __attribute__((aligned(64)));
+
 #endif /* DROPLEDGER_SHARED_H */

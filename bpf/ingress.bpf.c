@@ -15,6 +15,8 @@
 
 /* Userspace may turn the flow table off for the cheapest counters-only run. */
 const volatile __u32 track_flows = 1;
+/* Tap mirroring: 0 off, N: one record per N frames per CPU (1: every frame). */
+const volatile __u32 sample_every = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -36,6 +38,29 @@ struct {
 	__type(key, __u32);
 	__type(value, struct dl_owner);
 } dl_owner SEC(".maps");
+/*
+ * Tap mirroring: one ring buffer per CPU, so producers never contend and a
+ * pinned worker per core drains its own ring. Userspace creates the rings
+ * (their size is chosen at run time) and fills the slots after load.
+ */
+struct dl_mirror_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 16);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, DL_MIRROR_MAX_CPUS);
+	__type(key, __u32);
+	__array(values, struct dl_mirror_ring);
+} mirror_rings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dl_mirror_stats);
+} mirror_stats SEC(".maps");
 
 /* Run first in libxdp's dispatcher chain and let every frame go on. */
 struct {
@@ -69,6 +94,86 @@ static __always_inline void track_flow(struct dl_flow *f, __u32 rxq, __u64 len)
 	bpf_map_update_elem(&flow_tbl, &h, &nfi, BPF_NOEXIST);
 }
 
+/* Stamp of `dropledger gen` at the start of a UDP payload, if any. */
+static __always_inline void read_stamp(struct dl_pkt *pkt, struct dl_flow *f,
+				       int vlans, struct dl_pkt_rec *rec)
+{
+	__u32 off = 14 + vlans * 4;
+	struct dl_stamp st;
+	__u8 vihl;
+
+	if (f->l4proto != 17 || f->frag)
+		return;
+	if (f->l3proto == bpf_htons(DL_ETH_P_IP)) {
+		if (dl_load(pkt, off, &vihl, 1))
+			return;
+		off += (vihl & 0xf) * 4;
+	} else {
+		off += 40;	/* extension headers: no stamp looked for */
+	}
+	if (dl_load(pkt, off + 8, &st, sizeof(st)))
+		return;
+	if (st.magic != bpf_htonl(DL_STAMP_MAGIC))
+		return;
+	rec->stamp_flow = bpf_ntohl(st.flow_id);
+	rec->seq = bpf_be64_to_cpu(st.seq);
+	rec->flags |= DL_REC_STAMPED;
+}
+
+/*
+ * Every frame that reaches here is accounted exactly once: sampled out,
+ * submitted, or lost (reserve failed / no ring), so userspace can prove
+ * frames = received + lost + sampled_out.
+ */
+static __always_inline void mirror_frame(struct dl_pkt *pkt, struct dl_flow *f,
+					 __u32 rxq, __u64 len, int vlans,
+					 bool malformed)
+{
+	struct dl_mirror_stats *ms;
+	struct dl_pkt_rec *rec;
+	__u32 zero = 0, cpu;
+	void *ring;
+
+	ms = bpf_map_lookup_elem(&mirror_stats, &zero);
+	if (!ms)
+		return;
+	ms->frames++;
+	if (ms->countdown) {
+		ms->countdown--;
+		ms->sampled_out++;
+		return;
+	}
+	ms->countdown = sample_every - 1;
+
+	cpu = bpf_get_smp_processor_id();
+	ring = bpf_map_lookup_elem(&mirror_rings, &cpu);
+	if (!ring) {
+		ms->lost++;
+		ms->no_ring++;
+		return;
+	}
+	rec = bpf_ringbuf_reserve(ring, sizeof(*rec), 0);
+	if (!rec) {
+		ms->lost++;
+		return;
+	}
+	rec->ts_ns = bpf_ktime_get_ns();
+	rec->seq = 0;
+	rec->flow = *f;
+	rec->hash = dl_flow_hash(f);
+	rec->stamp_flow = 0;
+	rec->len = len;
+	rec->rxq = rxq;
+	rec->cpu = cpu;
+	rec->flags = (malformed ? DL_REC_MALFORMED : 0) | (vlans ? DL_REC_VLAN : 0);
+	rec->pad = 0;
+	if (!malformed)
+		read_stamp(pkt, f, vlans, rec);
+	/* The consumer busy-polls: waking it per record would cost a syscall. */
+	bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
+	ms->submitted++;
+}
+
 SEC("xdp")
 int dl_ingress(struct xdp_md *ctx)
 {
@@ -98,6 +203,8 @@ int dl_ingress(struct xdp_md *ctx)
 
 	if (dl_parse_eth(&pkt, &f, &vlans) != DL_PARSE_OK) {
 		st->malformed++;
+		if (sample_every)
+			mirror_frame(&pkt, &f, rxq, len, vlans, true);
 		return XDP_PASS;
 	}
 	if (vlans)
@@ -117,6 +224,8 @@ int dl_ingress(struct xdp_md *ctx)
 
 	if (track_flows)
 		track_flow(&f, rxq, len);
+	if (sample_every)
+		mirror_frame(&pkt, &f, rxq, len, vlans, false);
 	return XDP_PASS;
 }
 

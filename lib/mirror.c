@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-CPU mirror rings, see mirror.h. The inner maps are created here, not
+ * by libbpf, so their size is a run-time choice: the kernel's map-in-map
+ * check compares type and flags of a ringbuf, not its size.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "shared_user.h"
+#include "log.h"
+#include "mirror.h"
+
+#define DEFAULT_RING_BYTES (4u << 20)
+
+_Static_assert(sizeof(struct dl_pkt_rec) == 80, "dl_pkt_rec layout");
+_Static_assert(sizeof(struct dl_mirror_stats) == 64, "dl_mirror_stats layout");
+
+struct dl_mirror {
+	int nr;			/* rings, one per possible CPU */
+	int *fds;
+	int stats_fd;
+	struct ring_buffer *drain_rb;
+	__u64 received;
+};
+
+int dl_mirror__prepare(struct bpf_map *rings)
+{
+	int ncpu = libbpf_num_possible_cpus();
+
+	if (!rings)
+		return -EINVAL;
+	if (ncpu < 0)
+		return ncpu;
+	if (ncpu > DL_MIRROR_MAX_CPUS) {
+		pr_warn("mirror: %d possible CPUs, rings only for the first %d\n",
+			ncpu, DL_MIRROR_MAX_CPUS);
+		ncpu = DL_MIRROR_MAX_CPUS;
+	}
+	return bpf_map__set_max_entries(rings, (__u32)ncpu);
+}
+
+static int count_rec(void *ctx, void *data, size_t size)
+{
+	(void)data;
+	(void)size;
+	(*(__u64 *)ctx)++;
+	return 0;
+}
+
+struct dl_mirror *dl_mirror__new(struct bpf_map *rings, struct bpf_map *stats,
+				 const struct dl_mirror_opts *opts)
+{
+	size_t bytes = opts && opts->ring_bytes ? opts->ring_bytes :
+		       DEFAULT_RING_BYTES;
+	struct dl_mirror *m;
+	int i, err;
+
+	if (!rings || !stats || (bytes & (bytes - 1)) ||
+	    bytes < (size_t)sysconf(_SC_PAGESIZE) || bytes > (1u << 30)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->stats_fd = bpf_map__fd(stats);
+	m->nr = (int)bpf_map__max_entries(rings);
+	m->fds = calloc((size_t)m->nr, sizeof(int));
+	if (!m->fds) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	for (i = 0; i < m->nr; i++)
+		m->fds[i] = -1;
+	for (i = 0; i < m->nr; i++) {
+		__u32 key = (__u32)i;
+		char name[BPF_OBJ_NAME_LEN];
+
+		err = 0;
+		snprintf(name, sizeof(name), "dl_mirror_%u", key & 0xffff);
+		m->fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, name, 0, 0,
+					   (__u32)bytes, NULL);
+		if (m->fds[i] < 0) {
+			err = -errno;
+			pr_warn("mirror: cannot create ring %s (%zu bytes): %s\n",
+				name, bytes, strerror(-err));
+			goto fail;
+		}
+		if (bpf_map_update_elem(bpf_map__fd(rings), &key, &m->fds[i],
+					BPF_ANY)) {
+			err = -errno;
+			pr_warn("mirror: cannot insert ring %s into %s: %s\n",
+				name, bpf_map__name(rings), strerror(-err));
+			goto fail;
+		}
+		if (!m->drain_rb)
+			m->drain_rb = ring_buffer__new(m->fds[i], count_rec,
+						       &m->received, NULL);
+		else
+			err = ring_buffer__add(m->drain_rb, m->fds[i], count_rec,
+					       &m->received);
+		if (!m->drain_rb || err) {
+			err = m->drain_rb ? err : -errno;
+			pr_warn("mirror: cannot map ring %s: %s\n", name,
+				strerror(-err));
+			goto fail;
+		}
+	}
+	return m;
+fail:
+	dl_mirror__free(m);
+	errno = -err;
+	return NULL;
+}
+
+void dl_mirror__free(struct dl_mirror *m)
+{
+	int i;
+
+	if (!m)
+		return;
+	ring_buffer__free(m->drain_rb);
+	for (i = 0; m->fds && i < m->nr; i++)
+		if (m->fds[i] >= 0)
+			close(m->fds[i]);
+	free(m->fds);
+	free(m);
+}
+
+int dl_mirror__nr_rings(const struct dl_mirror *m)
+{
+	return m ? m->nr : -EINVAL;
+}
+
+int dl_mirror__ring_fd(const struct dl_mirror *m, int cpu)
+{
+	if (!m || cpu < 0 || cpu >= m->nr || m->fds[cpu] < 0)
+		return -ENOENT;
+	return m->fds[cpu];
+}
+
+long dl_mirror__drain(struct dl_mirror *m)
+{
+	__u64 before;
+	int err;
+
+	if (!m)
+		return 0;
+	before = m->received;
+	err = ring_buffer__consume(m->drain_rb);
+	if (err < 0)
+		return err;
+	return (long)(m->received - before);
+}
+
+int dl_mirror__read_stats(int stats_fd, struct dl_mirror_totals *t)
+{
+	int ncpu = libbpf_num_possible_cpus(), i, err = 0;
+	struct dl_mirror_stats *v;
+	__u32 zero = 0;
+
+	if (!t || stats_fd < 0)
+		return -EINVAL;
+	if (ncpu < 0)
+		return ncpu;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(stats_fd, &zero, v)) {
+		err = -errno;
+		goto out;
+	}
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < ncpu; i++) {
+		t->frames += v[i].frames;
+		t->submitted += v[i].submitted;
+		t->lost += v[i].lost;
+		t->sampled_out += v[i].sampled_out;
+		t->no_ring += v[i].no_ring;
+	}
+out:
+	free(v);
+	return err;
+}
+
+int dl_mirror__totals(const struct dl_mirror *m, struct dl_mirror_totals *t)
+{
+	int err;
+
+	if (!m || !t)
+		return -EINVAL;
+	err = dl_mirror__read_stats(m->stats_fd, t);
+	if (!err)
+		t->received = m->received;
+	return err;
+}

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Tap mirroring in dl_ingress, driven by BPF_PROG_TEST_RUN on crafted
+ * frames: the program loads with mirroring on, records carry the stamp,
+ * sampling and ring overflow keep frames = received + lost + sampled_out
+ * exactly, and the poll-mode workers read the rings into the aggregator.
+ * Needs root; exits 77 without BPF.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "agg.h"
+#include "frame.h"
+#include "ingress.skel.h"
+#include "log.h"
+#include "mirror.h"
+#include "shared_user.h"
+#include "workers.h"
+
+struct fix {
+	struct dl_ingress_bpf *skel;
+	struct dl_mirror *m;
+};
+
+static const struct dl_frame_spec spec = {
+	.src_mac = { 0x02, 0, 0, 0, 0, 1 },
+	.dst_mac = { 0x02, 0, 0, 0, 0, 2 },
+	.saddr = 0x010012c6,	/* 198.18.0.1, network order on x86 */
+	.daddr = 0x020012c6,
+	.sport = 40000,
+	.dport = 9,
+	.flow_id = 7,
+	.seq = 0,
+	.len = 64,
+};
+
+static int load(struct fix *f, __u32 sample_every, size_t ring_bytes)
+{
+	struct dl_mirror_opts mo = { .ring_bytes = ring_bytes };
+
+	memset(f, 0, sizeof(*f));
+	f->skel = dl_ingress_bpf__open();
+	if (!f->skel)
+		return -errno;
+	f->skel->rodata->sample_every = sample_every;
+	if (dl_mirror__prepare(f->skel->maps.mirror_rings) ||
+	    dl_ingress_bpf__load(f->skel))
+		return -EPERM;
+	f->m = dl_mirror__new(f->skel->maps.mirror_rings,
+			      f->skel->maps.mirror_stats, &mo);
+	return f->m ? 0 : -errno;
+}
+
+static void unload(struct fix *f)
+{
+	dl_mirror__free(f->m);
+	dl_ingress_bpf__destroy(f->skel);
+}
+
+static void run(struct fix *f, void *frame, size_t len, __u32 repeat)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o,
+		.data_in = frame,
+		.data_size_in = (__u32)len,
+		.repeat = repeat,
+	);
+
+	assert_int_equal(bpf_prog_test_run_opts(
+		bpf_program__fd(f->skel->progs.dl_ingress), &o), 0);
+	assert_int_equal(o.retval, 2);	/* XDP_PASS, always */
+}
+
+static __u64 rxq_frames(struct fix *f)
+{
+	struct dl_rxq_stats v[512];
+	int ncpu = libbpf_num_possible_cpus(), i;
+	__u32 q = 0;
+	__u64 sum = 0;
+
+	assert_true(ncpu <= 512);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(f->skel->maps.rxq_cnt),
+					     &q, v), 0);
+	for (i = 0; i < ncpu; i++)
+		sum += v[i].frames;
+	return sum;
+}
+
+static void test_every_frame(void **state)
+{
+	struct dl_mirror_totals t;
+	__u8 frame[128];
+	size_t len;
+	struct fix f;
+
+	(void)state;
+	assert_int_equal(load(&f, 1, 1 << 20), 0);
+	assert_int_equal(dl_frame__build_udp4(frame, sizeof(frame), &spec, &len), 0);
+	run(&f, frame, len, 1000);
+	assert_int_equal(dl_mirror__drain(f.m), 1000);
+	assert_int_equal(dl_mirror__totals(f.m, &t), 0);
+	assert_int_equal(t.frames, 1000);
+	assert_int_equal(t.received, 1000);
+	assert_int_equal(t.submitted, 1000);
+	assert_int_equal(t.lost, 0);
+	assert_int_equal(t.sampled_out, 0);
+	assert_int_equal(rxq_frames(&f), 1000);
+	unload(&f);
+}
+
+static void test_ring_overflow_counted(void **state)
+{
+	struct dl_mirror_totals t;
+	__u8 frame[128];
+	size_t len;
+	struct fix f;
+
+	(void)state;
+	/* One page holds 4096 / 88 = 46 records; the rest must be lost. */
+	assert_int_equal(load(&f, 1, 4096), 0);
+	assert_int_equal(dl_frame__build_udp4(frame, sizeof(frame), &spec, &len), 0);
+	run(&f, frame, len, 1000);
+	dl_mirror__drain(f.m);
+	run(&f, frame, len, 500);
+	dl_mirror__drain(f.m);
+	assert_int_equal(dl_mirror__totals(f.m, &t), 0);
+	assert_int_equal(t.frames, 1500);
+	assert_true(t.lost > 0);
+	assert_true(t.received > 0);
+	assert_int_equal(t.received, t.submitted);
+	assert_int_equal(t.received + t.lost + t.sampled_out, t.frames);
+	assert_int_equal(t.no_ring, 0);
+	unload(&f);
+}
+
+static void test_sampling(void **state)
+{
+	struct dl_mirror_totals t;
+	__u8 frame[128];
+	size_t len;
+	struct fix f;
+
+	(void)state;
+	assert_int_equal(load(&f, 3, 1 << 16), 0);
+	assert_int_equal(dl_frame__build_udp4(frame, sizeof(frame), &spec, &len), 0);
+	run(&f, frame, len, 10);	/* pinned: one CPU, frames 1,4,7,10 */
+	dl_mirror__drain(f.m);
+	assert_int_equal(dl_mirror__totals(f.m, &t), 0);
+	assert_int_equal(t.frames, 10);
+	assert_int_equal(t.received, 4);
+	assert_int_equal(t.sampled_out, 6);
+	assert_int_equal(t.lost, 0);
+	unload(&f);
+}
+
+static void test_mirror_off(void **state)
+{
+	struct dl_mirror_totals t;
+	__u8 frame[128];
+	size_t len;
+	struct fix f;
+
+	(void)state;
+	assert_int_equal(load(&f, 0, 1 << 16), 0);
+	assert_int_equal(dl_frame__build_udp4(frame, sizeof(frame), &spec, &len), 0);
+	run(&f, frame, len, 100);
+	assert_int_equal(dl_mirror__drain(f.m), 0);
+	assert_int_equal(dl_mirror__totals(f.m, &t), 0);
+	assert_int_equal(t.frames, 0);
+	assert_int_equal(rxq_frames(&f), 100);
+	unload(&f);
+}
+
+/* Records through the workers: stamp, sequence gaps, malformed frames. */
+static void test_workers_records(void **state)
+{
+	int cpus[1] = { sched_getcpu() };
+	struct dl_workers_opts wo = { .cpus = cpus, .ncpus = 1, .idle_us = 100 };
+	const struct dl_seqcheck *s;
+	struct dl_worker_stats ws;
+	struct dl_agg_totals at;
+	struct dl_mirror_totals t;
+	struct dl_workers *w;
+	struct dl_agg *out;
+	__u8 frame[128];
+	size_t len;
+	struct fix f;
+	__u64 i;
+
+	(void)state;
+	assert_int_equal(load(&f, 1, 1 << 20), 0);
+	wo.mirror = f.m;
+	w = dl_workers__start(&wo);
+	assert_non_null(w);
+	out = dl_agg__new(NULL);
+	assert_non_null(out);
+	assert_int_equal(dl_frame__build_udp4(frame, sizeof(frame), &spec, &len), 0);
+	for (i = 0; i < 200; i++) {
+		if (i == 17 || i == 18)
+			continue;	/* the generator "lost" two */
+		dl_frame__set_seq(frame, i);
+		run(&f, frame, len, 1);
+	}
+	run(&f, frame, 20, 1);	/* IPv4 EtherType, header cut short */
+	assert_int_equal(dl_workers__stop(w), 0);
+	assert_int_equal(dl_workers__collect(w, out), 0);
+	dl_agg__totals(out, &at);
+	assert_int_equal(at.records, 199);
+	assert_int_equal(at.stamped, 198);
+	assert_int_equal(at.malformed, 1);
+	assert_int_equal(dl_agg__seq_finish(out, 7, 200), 0);
+	s = dl_agg__seq(out, 7);
+	assert_non_null(s);
+	assert_int_equal(s->received, 198);
+	assert_int_equal(s->lost, 2);
+	assert_int_equal(s->duplicated, 0);
+	assert_int_equal(dl_mirror__totals(f.m, &t), 0);
+	assert_int_equal(t.frames, 199);
+	assert_int_equal(at.records + t.lost + t.sampled_out, t.frames);
+	assert_int_equal(dl_workers__stats(w, 0, &ws), 0);
+	assert_int_equal(ws.records, 199);
+	assert_int_equal(ws.bad_records, 0);
+	dl_agg__free(out);
+	dl_workers__free(w);
+	unload(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_frame),
+		cmocka_unit_test(test_ring_overflow_counted),
+		cmocka_unit_test(test_sampling),
+		cmocka_unit_test(test_mirror_off),
+		cmocka_unit_test(test_workers_records),
+	};
+	struct fix f;
+	cpu_set_t one;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "SKIP: needs root\n");
+		return 77;
+	}
+	dl_log__route_libbpf();
+	if (load(&f, 1, 1 << 16)) {
+		fprintf(stderr, "SKIP: cannot load dl_ingress with mirroring\n");
+		unload(&f);
+		return 77;
+	}
+	unload(&f);
+	/* Per-CPU sampling counts are exact only on one CPU. */
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	sched_setaffinity(0, sizeof(one), &one);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
