@@ -118,10 +118,12 @@ static int send_all(void *arg)
 		memcpy(buf, &be, sizeof(be));
 		for (tries = 0;; tries++) {
 			struct timespec ts = { 0, 100000 };
+			ssize_t n = sendto(fd, buf, plen, 0, (struct sockaddr *)&dst, dlen);
 
-			if (sendto(fd, buf, plen, 0, (struct sockaddr *)&dst, dlen) == (ssize_t)plen)
+			if (n == (ssize_t)plen)
 				break;
-			err = -errno;
+			/* UDP sends whole datagrams: a short count is a bug. */
+			err = n < 0 ? -errno : -EIO;
 			if (tries == SEND_RETRIES)
 				goto out_close;
 			if (remote_error(err)) {
