@@ -23,7 +23,7 @@ static int usage(void)
 		"usage: steer-lab add NS IF udp|tcp DPORT QUEUE PRIO [auto|skbedit|bpf]\n"
 		"       steer-lab clear NS IF\n"
 		"       steer-lab send NS SRC SPORT DST DPORT COUNT\n"
-		"       steer-lab rss NS IF\n"
+		"       steer-lab rss NS|- IF\n"
 		"       steer-lab check RULES SRC SPORT DST DPORT COUNT_Q0 [COUNT_Q1 ...]\n");
 	return 2;
 }
@@ -94,7 +94,8 @@ static int cmd_rss(char **argv, int argc)
 	if (argc < 2)
 		return usage();
 	j.ifname = argv[1];
-	err = dl_netns__run(argv[0], read_rss, &j);
+	/* "-" reads in the current namespace (read-only ioctls). */
+	err = dl_netns__run(strcmp(argv[0], "-") ? argv[0] : NULL, read_rss, &j);
 	if (err) {
 		fprintf(stderr, "steer-lab rss: %s\n", strerror(-err));
 		return 1;
