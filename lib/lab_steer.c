@@ -47,6 +47,17 @@ static int run(char *const argv[], char *err, size_t errlen)
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
 	ret = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	if (ret == ENOENT && !strchr(argv[0], '/')) {
+		/* A PATH without the sbin directories (cron, CI): try them. */
+		static const char *const dirs[] = { "/usr/sbin/", "/sbin/" };
+		char path[64];
+		size_t i;
+
+		for (i = 0; i < 2 && ret == ENOENT; i++) {
+			snprintf(path, sizeof(path), "%s%s", dirs[i], argv[0]);
+			ret = posix_spawn(&pid, path, &fa, NULL, argv, environ);
+		}
+	}
 	posix_spawn_file_actions_destroy(&fa);
 	close(pipefd[1]);
 	if (ret) {

@@ -6,6 +6,7 @@
 # "all on queue 3", a mis-declared rule as a violation, and veth's RSS
 # config as "not exposed". Needs root; exits 77 (skip) otherwise.
 set -euo pipefail
+export PATH="$PATH:/usr/sbin:/sbin"
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 for t in ip tc ethtool; do
