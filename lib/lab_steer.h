@@ -5,8 +5,9 @@
  * on, so steering is emulated on the SENDER with a tc egress rule that
  * picks the TX queue: flower + skbedit queue_mapping where the kernel has
  * them (Linux 5.18+ honours it on clsact egress), else our own BPF
- * classifier (bpf/lab_steer.bpf.c). For lab namespaces only: clearing
- * removes the device's whole clsact qdisc.
+ * classifier (bpf/lab_steer.bpf.c). The skbedit path matches IPv4 only,
+ * the BPF one IPv4 and IPv6. For lab namespaces only: clearing removes the
+ * device's whole clsact qdisc.
  */
 #ifndef DL_LAB_STEER_H
 #define DL_LAB_STEER_H

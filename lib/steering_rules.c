@@ -125,7 +125,7 @@ static int parse_ports(const char *tok, const char *what, struct dl_steer_ports 
 	return 0;
 }
 
-static void mask_prefix(__u32 *addr, int words, int len, __u32 *masked)
+static void mask_prefix(const __u32 *addr, int words, int len, __u32 *masked)
 {
 	int i;
 
@@ -538,7 +538,7 @@ static bool prefix_match(const struct dl_steer_prefix *p, const __u32 *addr)
 	__u32 masked[4];
 	int words = p->family == AF_INET ? 1 : 4;
 
-	mask_prefix((__u32 *)addr, words, p->len, masked);
+	mask_prefix(addr, words, p->len, masked);
 	return !memcmp(masked, p->addr, words * 4);
 }
 
