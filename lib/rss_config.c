@@ -202,7 +202,8 @@ int dl_rss_config__rule_from_spec(const struct ethtool_rx_flow_spec *fs,
 		if (m->usr_ip4_spec.tos)
 			return why(wbuf, wlen, "matches TOS");
 		if (m->usr_ip4_spec.proto)
-			err = set_l4(r, h->usr_ip4_spec.proto, "matches IP protocol %u", wbuf, wlen);
+			err = set_l4(r, h->usr_ip4_spec.proto, "matches IP protocol %u",
+				     wbuf, wlen);
 		if (!err && m->usr_ip4_spec.l4_4_bytes)
 			return why(wbuf, wlen, "matches raw L4 bytes");
 		err = err ?: set_prefix(&r->src, AF_INET, &h->usr_ip4_spec.ip4src,
@@ -216,7 +217,8 @@ int dl_rss_config__rule_from_spec(const struct ethtool_rx_flow_spec *fs,
 		if (m->usr_ip6_spec.tclass)
 			return why(wbuf, wlen, "matches traffic class");
 		if (m->usr_ip6_spec.l4_proto)
-			err = set_l4(r, h->usr_ip6_spec.l4_proto, "matches next header %u", wbuf, wlen);
+			err = set_l4(r, h->usr_ip6_spec.l4_proto, "matches next header %u",
+				     wbuf, wlen);
 		if (!err && m->usr_ip6_spec.l4_4_bytes)
 			return why(wbuf, wlen, "matches raw L4 bytes");
 		err = err ?: set_prefix(&r->src, AF_INET6, h->usr_ip6_spec.ip6src,
@@ -517,7 +519,8 @@ int dl_rss_config__summary(const struct dl_rss_config *c, char *buf, size_t len)
 	size_t off;
 	char hf[16];
 
-#define ADD(...) (off += snprintf(buf + (off < len ? off : len), off < len ? len - off : 0, __VA_ARGS__))
+#define ADD(...) (off += snprintf(buf + (off < len ? off : len), \
+				  off < len ? len - off : 0, __VA_ARGS__))
 	off = 0;
 	if (len)
 		buf[0] = 0;

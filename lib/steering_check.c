@@ -367,7 +367,9 @@ int dl_steer_check__run(const struct dl_steer_rules *rules,
 		m.flow = fo->flow;
 		m.packets = total;
 		/* A queue past the tracked ones saw none of the counted packets. */
-		m.elsewhere = total - (m.predicted < DL_STEER_QUEUES ? fo->packets[m.predicted] : 0);
+		m.elsewhere = total;
+		if (m.predicted < DL_STEER_QUEUES)
+			m.elsewhere -= fo->packets[m.predicted];
 		if (!m.elsewhere)
 			continue;
 		for (q = 0; q < DL_STEER_QUEUES; q++)

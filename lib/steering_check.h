@@ -78,10 +78,15 @@ struct dl_steer_report {
  * Check @n flows against @rules (first match wins, else default) and,
  * when @nic is given, against the NIC's prediction: an ntuple rule that
  * matches wins, else RSS (Toeplitz, indir[hash % size]). @rules may be
- * NULL when only the NIC prediction is wanted. Texts read like:
- *   rule 1 (udp dport 5000 -> queue 3): 10000 packets matched, 0 arrived on queue 3, all on queue 0
- *   rule 2 (tcp dst 10.0.0.0/8 -> queues 0-3 even): 8000 packets matched, all on queues 0-3, spread unevenly (Jain 0.31 over 4 queues, 16 flows: queue 1 holds 80%)
- *   flow udp 198.18.0.1:1000 -> 198.18.0.2:5000: RSS predicts queue 2 (hash 0x1234abcd, indir[77]), 500 packets arrived on queue 0
+ * NULL when only the NIC prediction is wanted. Texts read like (one line
+ * each, wrapped here):
+ *   rule 1 (udp dport 5000 -> queue 3): 10000 packets matched,
+ *     0 arrived on queue 3, all on queue 0
+ *   rule 2 (tcp dst 10.0.0.0/8 -> queues 0-3 even): 8000 packets matched,
+ *     all on queues 0-3, spread unevenly (Jain 0.37 < 0.80 over 4 queues,
+ *     16 flows: queue 1 holds 81%)
+ *   flow udp 198.18.0.1:1000 -> 198.18.0.2:5000: RSS predicts queue 2
+ *     (hash 0x1234abcd, indir[77]), 500 packets arrived on queue 0
  * Returns 0, -EINVAL or -ENOMEM; free the report with dl_steer_report__free().
  */
 int dl_steer_check__run(const struct dl_steer_rules *rules,

@@ -125,7 +125,7 @@ static int parse_ports(const char *tok, const char *what, struct dl_steer_ports 
 	return 0;
 }
 
-static void mask_prefix(__u32 *addr, int words, int len, __u32 *masked)
+static void mask_prefix(const __u32 *addr, int words, int len, __u32 *masked)
 {
 	int i;
 
@@ -188,7 +188,8 @@ static int parse_queue_list(const char *tok, __u64 *queues, char *err, size_t er
 
 		if (dash)
 			*dash = 0;
-		if (parse_uint(item, 0xffffffff, &lo) || (dash && parse_uint(dash + 1, 0xffffffff, &hi)))
+		if (parse_uint(item, 0xffffffff, &lo) ||
+		    (dash && parse_uint(dash + 1, 0xffffffff, &hi)))
 			return fail(err, errlen, "bad queue list '%s': expected N, N-M or N,M,...", tok);
 		if (!dash)
 			hi = lo;
@@ -291,7 +292,8 @@ static int parse_match(char **tok, int n, struct dl_steer_rule *r, char *err, si
 			continue;
 		}
 		if (p != DL_STEER_TCP && p != DL_STEER_UDP)
-			return fail(err, errlen, "'%s' needs tcp or udp, not %s", kw, proto_names[p]);
+			return fail(err, errlen, "'%s' needs tcp or udp, not %s", kw,
+				    proto_names[p]);
 		if (pp->set)
 			return fail(err, errlen, "'%s' given twice", kw);
 		if (parse_ports(tok[i + 1], kw, pp, err, errlen))
@@ -307,7 +309,8 @@ int dl_steer_rule__parse(const char *text, struct dl_steer_rule *r, char *err, s
 
 	memset(r, 0, sizeof(*r));
 	if (strlen(text) >= sizeof(buf))
-		return fail(err, errlen, "line too long (max %d characters)", DL_STEER_LINE_MAX - 1);
+		return fail(err, errlen, "line too long (max %d characters)",
+			    DL_STEER_LINE_MAX - 1);
 	strcpy(buf, text);
 	n = tokenize(buf, tok, MAX_TOKENS);
 	if (n < 0)
@@ -322,7 +325,8 @@ int dl_steer_rule__parse(const char *text, struct dl_steer_rule *r, char *err, s
 		return fail(err, errlen, "missing match before '->'");
 	if (!strcmp(tok[0], "default")) {
 		if (arrow > 1)
-			return fail(err, errlen, "'default' takes no match fields, found '%s'", tok[1]);
+			return fail(err, errlen, "'default' takes no match fields, found '%s'",
+				    tok[1]);
 		r->is_default = true;
 	} else if (parse_match(tok, arrow, r, err, errlen)) {
 		return -EINVAL;
@@ -534,7 +538,7 @@ static bool prefix_match(const struct dl_steer_prefix *p, const __u32 *addr)
 	__u32 masked[4];
 	int words = p->family == AF_INET ? 1 : 4;
 
-	mask_prefix((__u32 *)addr, words, p->len, masked);
+	mask_prefix(addr, words, p->len, masked);
 	return !memcmp(masked, p->addr, words * 4);
 }
 

@@ -229,6 +229,8 @@ int dl_topk__merge(struct dl_topk *dst, const struct dl_topk *src)
 	__u32 i, n = 0, keep;
 	__u64 dropped = 0;
 
+	if (dst == src)
+		return -EINVAL;
 	u = calloc((size_t)dst->n + src->n, sizeof(*u));
 	if (!u && dst->n + src->n)
 		return -ENOMEM;

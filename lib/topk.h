@@ -45,7 +45,7 @@ int dl_topk__add(struct dl_topk *t, __u32 hash, const struct dl_flow *flow,
  * Fold @src into @dst (mergeable summaries, Agarwal et al.): counts of a
  * flow known to both are added; a flow missing from a full summary is
  * charged that summary's smallest counter, as count and as error. @dst
- * keeps its own k. Returns 0 or -ENOMEM.
+ * keeps its own k. Returns 0, -EINVAL (@dst is @src) or -ENOMEM.
  */
 int dl_topk__merge(struct dl_topk *dst, const struct dl_topk *src);
 

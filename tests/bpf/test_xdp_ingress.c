@@ -132,11 +132,12 @@ static void test_counters_only(void **state)
 {
 	struct dl_ingress_bpf *skel = dl_ingress_bpf__open();
 	struct test_frame fr[16];
-	struct xdp_md ctx = { .data_end = fr[0].len };
+	struct xdp_md ctx = {};
 	__u32 key, next;
 
 	(void)state;
 	test_frames_build(fr, 16);
+	ctx.data_end = fr[0].len;
 	assert_non_null(skel);
 	skel->rodata->track_flows = 0;
 	assert_int_equal(dl_ingress_bpf__load(skel), 0);

@@ -198,6 +198,7 @@ static void test_small_and_exact(void **state)
 	check_guarantees(a);
 	/* Empty merges and bad input. */
 	assert_int_equal(dl_topk__add(a, 1, NULL, 0, 0), -EINVAL);
+	assert_int_equal(dl_topk__merge(a, a), -EINVAL);
 	dl_topk__free(b);
 	b = dl_topk__new(8);
 	c = dl_topk__new(4);
