@@ -269,6 +269,10 @@ static bool split_counter(const char *s, size_t len, size_t *nlen, uint64_t *v)
 	*nlen = colon - s;
 	while (*nlen && (s[*nlen - 1] == ' ' || s[*nlen - 1] == '\t'))
 		(*nlen)--;
+	/* Driver strings are printable ASCII; anything else is not ethtool output. */
+	for (size_t i = 0; i < *nlen; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return false;
 	return *nlen > 0;
 }
 
