@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Neighbour table statistics on top of the generic stat table; see arp_cache.h. */
+#include <errno.h>
+#include <string.h>
+
+#include "arp_cache.h"
+#include "stat_table.h"
+
+static const char *const names[DL_NEIGH__NR] = {
+	[DL_NEIGH_ENTRIES] = "entries",
+	[DL_NEIGH_ALLOCS] = "allocs",
+	[DL_NEIGH_DESTROYS] = "destroys",
+	[DL_NEIGH_HASH_GROWS] = "hash_grows",
+	[DL_NEIGH_LOOKUPS] = "lookups",
+	[DL_NEIGH_HITS] = "hits",
+	[DL_NEIGH_RES_FAILED] = "res_failed",
+	[DL_NEIGH_RCV_PROBES_MCAST] = "rcv_probes_mcast",
+	[DL_NEIGH_RCV_PROBES_UCAST] = "rcv_probes_ucast",
+	[DL_NEIGH_PERIODIC_GC_RUNS] = "periodic_gc_runs",
+	[DL_NEIGH_FORCED_GC_RUNS] = "forced_gc_runs",
+	[DL_NEIGH_UNRESOLVED_DISCARDS] = "unresolved_discards",
+	[DL_NEIGH_TABLE_FULLS] = "table_fulls",
+};
+
+const char *dl_neigh_stat__name(enum dl_neigh_stat s)
+{
+	return (unsigned int)s < DL_NEIGH__NR ? names[s] : NULL;
+}
+
+static void fill(const struct dl_stat_table *t, struct dl_neigh_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->available = true;
+	for (int i = 0; i < DL_NEIGH__NR; i++)
+		if (!dl_stat_table__sum(t, names[i], &out->v[i]))
+			out->have |= 1u << i;
+}
+
+int dl_arp_cache__parse(const char *buf, size_t len, const char *origin,
+			struct dl_neigh_stats *out)
+{
+	struct dl_stat_table *t;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	err = dl_stat_table__parse(buf, len, origin ? origin : "arp_cache", &t);
+	if (err)
+		return err;
+	fill(t, out);
+	dl_stat_table__free(t);
+	return 0;
+}
+
+int dl_arp_cache__read(const char *path, struct dl_neigh_stats *out)
+{
+	struct dl_stat_table *t;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	err = dl_stat_table__read(path ? path : DL_ARP_CACHE_PATH, &t);
+	if (err == -ENOENT) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	if (err)
+		return err;
+	fill(t, out);
+	dl_stat_table__free(t);
+	return 0;
+}
