@@ -10,7 +10,6 @@
  * on. Exit 0 pass, 1 fail, 77 when the kernel lacks a feature.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <linux/if_link.h>
 #include <net/if.h>
@@ -18,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,33 +27,11 @@
 #include "agg.h"
 #include "cpulist.h"
 #include "ingress.skel.h"
+#include "labutil.h"
 #include "log.h"
 #include "mirror.h"
 #include "shared_user.h"
 #include "workers.h"
-
-static int failures;
-
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		failures++;						\
-		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);	\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-	}								\
-} while (0)
-
-static int enter_ns(const char *path)
-{
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0 || setns(fd, CLONE_NEWNET)) {
-		fprintf(stderr, "cannot enter %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
 
 static void rxq_frames(struct dl_ingress *skel, __u64 *per_q)
 {
@@ -92,39 +68,6 @@ static __u64 settle(struct dl_ingress *skel, __u64 want)
 		usleep(10000);
 	}
 	return sum;
-}
-
-static json_t *run_gen(const char *gen, const char *tx_ns, char **gargv)
-{
-	char buf[1 << 16];
-	size_t used = 0;
-	json_error_t jerr;
-	int pfd[2], st;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe(pfd))
-		return NULL;
-	pid = fork();
-	if (pid == 0) {
-		close(pfd[0]);
-		dup2(pfd[1], 1);
-		if (enter_ns(tx_ns))
-			_exit(1);
-		execv(gen, gargv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], buf + used, sizeof(buf) - 1 - used)) > 0)
-		used += (size_t)n;
-	close(pfd[0]);
-	buf[used] = 0;
-	waitpid(pid, &st, 0);
-	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-		fprintf(stderr, "generator failed (status %d): %s\n", st, buf);
-		return NULL;
-	}
-	return json_loads(buf, 0, &jerr);
 }
 
 static int flow_queue_ok(const struct dl_agg_flow *f, void *ctx)
@@ -196,7 +139,7 @@ int main(int argc, char **argv)
 	dl_log__route_libbpf();
 	if (dl_cpulist__parse_usable(cores, &cpus, &ncpu))
 		return 2;
-	if (enter_ns(rx_ns))
+	if (lab_enter_ns(rx_ns))
 		return 1;
 	ifindex = (int)if_nametoindex(rx_if);
 	if (!ifindex)
@@ -240,7 +183,7 @@ int main(int argc, char **argv)
 			"--dst-ip", "198.18.0.99", "--json", (char *)tx_if, NULL,
 		};
 
-		res = run_gen(gen, tx_ns, gargv);
+		res = lab_run_gen(tx_ns, gargv);
 	}
 	if (!res) {
 		fprintf(stderr, "SKIP: generator could not send (AF_XDP)\n");
@@ -323,8 +266,8 @@ int main(int argc, char **argv)
 		       ws.cpu, ws.numa_node, ws.numa_local ? "" : ", heap memory",
 		       ws.nrings, (unsigned long long)ws.records);
 	}
-	rc = failures ? 1 : 0;
-	printf("%s: %d failed checks\n", rc ? "FAIL" : "PASS", failures);
+	rc = lab_failures ? 1 : 0;
+	printf("%s: %d failed checks\n", rc ? "FAIL" : "PASS", lab_failures);
 out:
 	json_decref(res);
 	dl_agg__free(out);
