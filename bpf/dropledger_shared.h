@@ -177,8 +177,11 @@ struct dl_pkt_rec {
 	__u16 rxq;		/* ctx->rx_queue_index */
 	__u16 cpu;		/* CPU the XDP program ran on */
 	__u32 flags;		/* DL_REC_* */
-	__u32 pad;
+	__u32 meta_magic;	/* capture mode: DL_META_MAGIC; tap mode: 0 */
 };
+
+/* Marks a dl_pkt_rec written into the XDP metadata area by dl_capture. */
+#define DL_META_MAGIC 0x444c4d31u	/* "DLM1" */
 
 #define DL_MIRROR_MAX_CPUS 256	/* outer ring map size: CPU ids below this */
 
@@ -198,7 +201,7 @@ struct dl_mirror_stats {
 } __attribute__((aligned(64)));
 
 /* Capture mode (AF_XDP): per rx queue, per CPU. */
-struct dl_capture_stats {
+struct dl_capture_cnt {
 	__u64 frames;		/* frames seen by dl_capture */
 	__u64 redirected;	/* handed to the queue's AF_XDP socket */
 	__u64 no_socket;	/* no socket bound for the queue: XDP_PASS */

@@ -12,6 +12,7 @@
 
 #include "dropledger_shared.h"
 #include "parse.bpf.h"
+#include "stamp.bpf.h"
 
 /* Userspace may turn the flow table off for the cheapest counters-only run. */
 const volatile __u32 track_flows = 1;
@@ -94,32 +95,6 @@ static __always_inline void track_flow(struct dl_flow *f, __u32 rxq, __u64 len)
 	bpf_map_update_elem(&flow_tbl, &h, &nfi, BPF_NOEXIST);
 }
 
-/* Stamp of `dropledger gen` at the start of a UDP payload, if any. */
-static __always_inline void read_stamp(struct dl_pkt *pkt, struct dl_flow *f,
-				       int vlans, struct dl_pkt_rec *rec)
-{
-	__u32 off = 14 + vlans * 4;
-	struct dl_stamp st;
-	__u8 vihl;
-
-	if (f->l4proto != 17 || f->frag)
-		return;
-	if (f->l3proto == bpf_htons(DL_ETH_P_IP)) {
-		if (dl_load(pkt, off, &vihl, 1))
-			return;
-		off += (vihl & 0xf) * 4;
-	} else {
-		off += 40;	/* extension headers: no stamp looked for */
-	}
-	if (dl_load(pkt, off + 8, &st, sizeof(st)))
-		return;
-	if (st.magic != bpf_htonl(DL_STAMP_MAGIC))
-		return;
-	rec->stamp_flow = bpf_ntohl(st.flow_id);
-	rec->seq = bpf_be64_to_cpu(st.seq);
-	rec->flags |= DL_REC_STAMPED;
-}
-
 /*
  * Every frame that reaches here is accounted exactly once: sampled out,
  * submitted, or lost (reserve failed / no ring), so userspace can prove
@@ -166,9 +141,9 @@ static __always_inline void mirror_frame(struct dl_pkt *pkt, struct dl_flow *f,
 	rec->rxq = rxq;
 	rec->cpu = cpu;
 	rec->flags = (malformed ? DL_REC_MALFORMED : 0) | (vlans ? DL_REC_VLAN : 0);
-	rec->pad = 0;
+	rec->meta_magic = 0;
 	if (!malformed)
-		read_stamp(pkt, f, vlans, rec);
+		dl_read_stamp(pkt, f, vlans, rec);
 	/* The consumer busy-polls: waking it per record would cost a syscall. */
 	bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
 	ms->submitted++;
