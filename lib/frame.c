@@ -99,3 +99,103 @@ int dl_frame__read_stamp(const void *frame, size_t len, __u32 *flow_id,
 		*seq = be64toh(st.seq);
 	return 0;
 }
+
+static int parse_l3(const __u8 *f, size_t len, size_t off, __u16 proto_be,
+		    struct dl_flow *fl, size_t *l4off)
+{
+	__u8 proto;
+
+	fl->l3proto = proto_be;
+	if (proto_be == htobe16(0x0800)) {
+		size_t ihl;
+
+		if (off + 20 > len || (f[off] >> 4) != 4)
+			return -EINVAL;
+		ihl = (size_t)(f[off] & 0xf) * 4;
+		if (ihl < 20)
+			return -EINVAL;
+		memcpy(&fl->saddr[0], f + off + 12, 4);
+		memcpy(&fl->daddr[0], f + off + 16, 4);
+		proto = f[off + 9];
+		fl->l4proto = proto;
+		if ((f[off + 6] & 0x1f) || f[off + 7]) {
+			fl->frag = 1;	/* later fragment: no ports */
+			return 0;
+		}
+		off += ihl;
+	} else if (proto_be == htobe16(0x86dd)) {
+		if (off + 40 > len || (f[off] >> 4) != 6)
+			return -EINVAL;
+		memcpy(fl->saddr, f + off + 8, 16);
+		memcpy(fl->daddr, f + off + 24, 16);
+		proto = f[off + 6];
+		fl->l4proto = proto;
+		off += 40;
+	} else {
+		return 0;
+	}
+	if (proto == 6 || proto == 17 || proto == 132 || proto == 136) {
+		if (off + (proto == 6 ? 20 : 8) > len)
+			return -EINVAL;
+		memcpy(&fl->sport, f + off, 2);
+		memcpy(&fl->dport, f + off + 2, 2);
+		*l4off = off;
+	} else if (proto == 1 || proto == 58) {
+		if (off + 2 > len)
+			return -EINVAL;
+		fl->sport = f[off];
+		fl->dport = f[off + 1];
+	}
+	return 0;
+}
+
+int dl_frame__to_rec(const void *frame, size_t len, __u64 ts_ns, __u16 rxq,
+		     __u16 cpu, struct dl_pkt_rec *rec)
+{
+	const __u8 *f = frame;
+	size_t off = 14, l4off = 0;
+	__u16 proto;
+	int vlans = 0;
+
+	if (!frame || !rec)
+		return -EINVAL;
+	memset(rec, 0, sizeof(*rec));
+	rec->ts_ns = ts_ns;
+	rec->len = (__u32)len;
+	rec->rxq = rxq;
+	rec->cpu = cpu;
+	if (len < 14) {
+		rec->flags = DL_REC_MALFORMED;
+		goto hash;
+	}
+	memcpy(&proto, f + 12, 2);
+	while (vlans < 2 && (proto == htobe16(0x8100) || proto == htobe16(0x88a8))) {
+		if (off + 4 > len) {
+			rec->flags = DL_REC_MALFORMED;
+			goto hash;
+		}
+		memcpy(&proto, f + off + 2, 2);
+		off += 4;
+		vlans++;
+	}
+	if (vlans)
+		rec->flags |= DL_REC_VLAN;
+	if (parse_l3(f, len, off, proto, &rec->flow, &l4off)) {
+		rec->flags |= DL_REC_MALFORMED;
+		goto hash;
+	}
+	if (rec->flow.l4proto == 17 && !rec->flow.frag && l4off &&
+	    l4off + 8 + sizeof(struct dl_stamp) <= len) {
+		struct dl_stamp st;
+
+		memcpy(&st, f + l4off + 8, sizeof(st));
+		if (be32toh(st.magic) == DL_STAMP_MAGIC) {
+			rec->flags |= DL_REC_STAMPED;
+			rec->stamp_flow = be32toh(st.flow_id);
+			rec->seq = be64toh(st.seq);
+		}
+	}
+hash:
+	rec->hash = dl_flow_hash(&rec->flow);
+	return 0;
+}

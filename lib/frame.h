@@ -39,4 +39,16 @@ void dl_frame__set_seq(void *frame, __u64 seq);
 int dl_frame__read_stamp(const void *frame, size_t len, __u32 *flow_id,
 			 __u64 *seq);
 
+struct dl_pkt_rec;
+
+/*
+ * Build the record dl_ingress would write for this frame, for pollers that
+ * see frames without XDP (DPDK): Ethernet with up to two VLAN tags, IPv4
+ * or IPv6 (no extension headers), ports of TCP/UDP/SCTP, stamp if present.
+ * Unparsable headers set DL_REC_MALFORMED. @ts_ns, @rxq and @cpu are
+ * copied in. Returns 0 or -EINVAL.
+ */
+int dl_frame__to_rec(const void *frame, size_t len, __u64 ts_ns, __u16 rxq,
+		     __u16 cpu, struct dl_pkt_rec *rec);
+
 #endif
