@@ -218,9 +218,9 @@ static int parse_row(struct dl_nic_map *m, const char *line, size_t len,
 
 	nf = split_tabs(line, len, f, fl);
 	if (nf != 5) {
-		pr_warn("%s:%u: %s%u tab-separated fields, expected 5 (driver, pattern, column, flags, source)\n",
-			origin, lineno, nf == MAX_FIELDS ? "more than " : "",
-			nf == MAX_FIELDS ? 5 : nf);
+		pr_warn("%s:%u: %s%u tab-separated fields, expected 5 "
+			"(driver, pattern, column, flags, source)\n", origin, lineno,
+			nf == MAX_FIELDS ? "more than " : "", nf == MAX_FIELDS ? 5 : nf);
 		return -EINVAL;
 	}
 	if (!driver_ok(f[0], fl[0])) {

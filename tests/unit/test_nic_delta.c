@@ -71,7 +71,8 @@ static struct dl_nic_delta *delta(const struct dl_nic_snapshot *a, const struct 
 static void test_clean_interval(void **state)
 {
 	char *t0 = load_data("ethtool-S.bnxt_en.ethq.txt", NULL);
-	char *t1a = edit(t0, "[0]: rx_ucast_packets: 10198513532", "[0]: rx_ucast_packets: 10198513632");
+	char *t1a = edit(t0, "[0]: rx_ucast_packets: 10198513532",
+			 "[0]: rx_ucast_packets: 10198513632");
 	char *t1 = edit(t1a, "[0]: rx_discards: 11763190", "[0]: rx_discards: 11763290");
 	struct dl_nic_snapshot *a = snap("bnxt_en", t0, 5, 1000000000, NULL);
 	struct dl_nic_snapshot *b = snap("bnxt_en", t1, 5, 3000000000ULL, NULL);

@@ -244,7 +244,8 @@ static void test_snapshot_drop_group(void **state)
 	put_done();
 	assert_int_equal(dl_qstats__parse(qs, nlbuf, nllen), 0);
 	buf = load_data("ethtool-S.mlx5_core.kernel-5.15.zeros-omitted.txt", &len);
-	assert_int_equal(dl_ethtool_stats__parse_text(buf, len, "mlx5_core", "mlx5", &in.ethtool), 0);
+	assert_int_equal(dl_ethtool_stats__parse_text(buf, len, "mlx5_core", "mlx5",
+						      &in.ethtool), 0);
 	free(buf);
 	in.qstats = qs;
 	assert_int_equal(dl_nic__snapshot_build(&in, map, &s), 0);
