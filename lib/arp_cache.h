@@ -3,7 +3,9 @@
  * Neighbour table statistics, /proc/net/stat/arp_cache (IPv4) and
  * /proc/net/stat/ndisc_cache (IPv6), summed over CPUs by column name.
  * table_fulls (gc_thresh3 reached) and unresolved_discards (the per-neighbour
- * queue of packets waiting for ARP overflowed) are the drop counters.
+ * queue of packets waiting for ARP overflowed) are the drop counters. The
+ * kernel creates these files in the initial network namespace only (the
+ * tables are shared), so elsewhere they read as "not available".
  */
 #ifndef DL_ARP_CACHE_H
 #define DL_ARP_CACHE_H

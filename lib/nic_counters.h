@@ -89,8 +89,8 @@ void dl_nic__snapshot_free(struct dl_nic_snapshot *s);
 enum {
 	DL_NIC_RESET_BACKWARDS = 1u << 0,	/* a counter decreased */
 	DL_NIC_RESET_QUEUES = 1u << 1,		/* the RX queue count changed */
-	DL_NIC_RESET_SOURCE = 1u << 2,		/* a column appeared, vanished or changed source */
-	DL_NIC_RESET_DEVICE = 1u << 3,		/* other ifindex or driver: nothing compares */
+	DL_NIC_RESET_SOURCE = 1u << 2,		/* a column came, went or changed source */
+	DL_NIC_RESET_DEVICE = 1u << 3,		/* other ifindex or driver */
 };
 
 struct dl_nic_delta {

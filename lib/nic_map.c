@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Loader, validator and matcher of config/nic_counters.tsv; see nic_map.h.
- * Patterns are literal text with at most one "%u" (the RX queue number, one
- * or more decimal digits) and "%%" for a literal '%'. Matching is exact over
+ * Patterns are literal text with at most one number: "%u" (the RX queue
+ * number, one or more decimal digits) or "%*" (digits that are not a queue,
+ * e.g. a priority or class of service), and "%%" for a literal '%'. Matching is exact over
  * the whole name: "rx_queue_%u_drops" does not match "rx_queue_0_xdp_drops".
  */
 #include <errno.h>
@@ -21,7 +22,8 @@ struct map_row {
 	char *prefix;		/* literal text before %u (or all of it) */
 	char *suffix;		/* literal text after %u */
 	size_t prefix_len, suffix_len;
-	bool has_queue;
+	bool has_num;		/* the pattern has %u or %* */
+	bool num_is_queue;	/* ... and it is %u */
 	bool nosum;
 	int minus;		/* column this counter also includes, or -1 */
 	int col;
@@ -137,24 +139,25 @@ static const char *compile(struct map_row *r, const char *s, size_t len)
 		if (i + 1 < len && s[i + 1] == '%') {
 			lit[n++] = '%';
 			i++;
-		} else if (i + 1 < len && s[i + 1] == 'u') {
-			if (r->has_queue) {
+		} else if (i + 1 < len && (s[i + 1] == 'u' || s[i + 1] == '*')) {
+			if (r->has_num) {
 				free(lit);
-				return "pattern has more than one %u";
+				return "pattern has more than one %u or %*";
 			}
-			r->has_queue = true;
+			r->has_num = true;
+			r->num_is_queue = s[i + 1] == 'u';
 			split = n;
 			i++;
 		} else {
 			free(lit);
-			return "stray '%' in pattern (use %u for the queue, %% for '%')";
+			return "stray '%' in pattern (%u: the queue, %*: another number, %%: '%')";
 		}
 	}
 	if (!n) {
 		free(lit);
 		return "pattern has no literal text";
 	}
-	if (!r->has_queue)
+	if (!r->has_num)
 		split = n;
 	r->prefix = dl_text__strndup(lit, split);
 	r->suffix = dl_text__strndup(lit + split, n - split);
@@ -215,9 +218,9 @@ static int parse_row(struct dl_nic_map *m, const char *line, size_t len,
 
 	nf = split_tabs(line, len, f, fl);
 	if (nf != 5) {
-		pr_warn("%s:%u: %s%u tab-separated fields, expected 5 (driver, pattern, column, flags, source)\n",
-			origin, lineno, nf == MAX_FIELDS ? "more than " : "",
-			nf == MAX_FIELDS ? 5 : nf);
+		pr_warn("%s:%u: %s%u tab-separated fields, expected 5 "
+			"(driver, pattern, column, flags, source)\n", origin, lineno,
+			nf == MAX_FIELDS ? "more than " : "", nf == MAX_FIELDS ? 5 : nf);
 		return -EINVAL;
 	}
 	if (!driver_ok(f[0], fl[0])) {
@@ -376,10 +379,9 @@ static int match(const struct map_row *r, const char *name, size_t len, int *q)
 	    memcmp(name + len - r->suffix_len, r->suffix, r->suffix_len))
 		return 0;
 	digits = len - r->prefix_len - r->suffix_len;
-	if (!r->has_queue) {
-		*q = -1;
+	*q = -1;
+	if (!r->has_num)
 		return digits == 0;
-	}
 	if (!digits)
 		return 0;
 	for (size_t i = 0; i < digits; i++) {
@@ -390,6 +392,8 @@ static int match(const struct map_row *r, const char *name, size_t len, int *q)
 		if (v < DL_NIC_MAX_QUEUES)
 			v = v * 10 + (c - '0');
 	}
+	if (!r->num_is_queue)
+		return 1;
 	if (v >= DL_NIC_MAX_QUEUES)
 		return -ERANGE;
 	*q = (int)v;

@@ -91,6 +91,7 @@ struct parse_ctx {
 	struct dl_qstats *qs;
 	struct dl_qstats_rec rec;
 	int err;
+	int done_err;
 };
 
 static int attr_cb(const struct nlattr *a, void *data)
@@ -174,32 +175,84 @@ static int msg_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* 1 while more messages of the dump follow, 0 at its end, -errno on error. */
-static int parse_buf(struct dl_qstats *qs, const void *buf, size_t len,
-		     unsigned int seq, unsigned int portid)
+/*
+ * A dump's errors come in the payload of NLMSG_DONE (netlink_dump()), which
+ * libmnl's default handler ignores: catch them here.
+ */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct parse_ctx ctx = { .qs = qs };
-	int ret;
+	struct parse_ctx *ctx = data;
+	int e;
 
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
+		memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(e));
+		if (e < 0)
+			ctx->done_err = e;
+	}
+	return MNL_CB_STOP;
+}
+
+/* Our control table replaces libmnl's defaults, so NLMSG_ERROR is ours too. */
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+	(void)data;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (!e->error)
+		return MNL_CB_STOP;
+	errno = e->error < 0 ? -e->error : e->error;
+	return MNL_CB_ERROR;
+}
+
+/*
+ * Run the callbacks over @buf. Returns 1 while more messages of the dump
+ * follow, 0 at its end (*done_err: the error NLMSG_DONE carried, or 0),
+ * -errno for a malformed buffer or an NLMSG_ERROR.
+ */
+static int parse_buf(struct dl_qstats *qs, const void *buf, size_t len,
+		     unsigned int seq, unsigned int portid, int *done_err)
+{
+	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = error_cb,
+		[NLMSG_DONE] = done_cb,
+	};
+	struct parse_ctx ctx = { .qs = qs };
+	const struct nlmsghdr *nlh = buf;
+	int rem = len, ret;
+
+	/* libmnl stops silently at a cut message: refuse it instead. */
+	while (mnl_nlmsg_ok(nlh, rem))
+		nlh = mnl_nlmsg_next(nlh, &rem);
+	if (rem > 0) {
+		pr_warn("qstats: %d bytes of a cut netlink message\n", rem);
+		return -EBADMSG;
+	}
 	errno = 0;
-	ret = mnl_cb_run(buf, len, seq, portid, msg_cb, &ctx);
+	ret = mnl_cb_run2(buf, len, seq, portid, msg_cb, &ctx, ctl, NLMSG_MIN_TYPE);
 	if (ret == MNL_CB_ERROR) {
 		if (ctx.err)
 			return ctx.err;
-		/* NLMSG_ERROR from the kernel sets errno; a short buffer does not. */
+		/* NLMSG_ERROR from the kernel sets errno. */
 		return errno ? -errno : -EBADMSG;
 	}
+	*done_err = ctx.done_err;
 	return ret == MNL_CB_STOP ? 0 : 1;
 }
 
 int dl_qstats__parse(struct dl_qstats *qs, const void *buf, size_t len)
 {
-	int ret;
+	int ret, done_err = 0;
 
 	if (!qs || !buf)
 		return -EINVAL;
-	ret = parse_buf(qs, buf, len, 0, 0);
-	return ret > 0 ? 0 : ret;
+	ret = parse_buf(qs, buf, len, 0, 0, &done_err);
+	if (ret < 0)
+		return ret;
+	return done_err;
 }
 
 static int family_cb(const struct nlattr *a, void *data)
@@ -261,8 +314,8 @@ static int dump(struct mnl_socket *nl, char *buf, size_t size, int family,
 {
 	unsigned int portid = mnl_socket_get_portid(nl);
 	struct nlmsghdr *nlh;
+	int ret, done_err = 0;
 	ssize_t n;
-	int ret;
 
 	nlh = put_genl(buf, family, NLM_F_DUMP, NETDEV_CMD_QSTATS_GET,
 		       NETDEV_FAMILY_VERSION, seq);
@@ -276,12 +329,17 @@ static int dump(struct mnl_socket *nl, char *buf, size_t size, int family,
 		n = mnl_socket_recvfrom(nl, buf, size);
 		if (n < 0)
 			return -errno;
-		ret = parse_buf(qs, buf, n, seq, portid);
+		ret = parse_buf(qs, buf, n, seq, portid, &done_err);
 	} while (ret > 0);
-	/* Kernels with the family but without the command reject it. */
+	/* An NLMSG_ERROR: kernels with the family but without the command. */
 	if (ret == -EOPNOTSUPP || ret == -EINVAL)
 		return -EOPNOTSUPP;
-	return ret;
+	if (ret)
+		return ret;
+	/* The dump itself failed: for one device, "its driver has no qstats". */
+	if (done_err == -EOPNOTSUPP && ifindex)
+		return 0;
+	return done_err;
 }
 
 int dl_qstats__read(int ifindex, struct dl_qstats **out)

@@ -51,7 +51,8 @@ static const struct sample samples[] = {
 	{ "ethtool-S.tg3.rhel8-4.18.0-269.txt", 72, "rx_discards", 0 },
 	{ "ethtool-S.veth.4queue.kernel-6.18.txt", 37, "peer_ifindex", 2 },
 	{ "ethtool-S.virtio_net.ethq.txt", 8, "rx_queue_1_packets", 10401806 },
-	{ "ethtool-S.virtio_net.kernel5.15-digitalocean.txt", 13, "rx_queue_0_packets", 1869634984 },
+	{ "ethtool-S.virtio_net.kernel5.15-digitalocean.txt", 13, "rx_queue_0_packets",
+	  1869634984 },
 	{ "ethtool-S.virtio_net.kernel6.14-gcp.txt", 30, "rx0_kicks", 1 },
 	{ "ethtool-S.virtio_net.kernel6.8-yandexcloud.txt", 28, "rx_queue_0_bytes", 77626 },
 	{ "ethtool-S.vmxnet3.ethq.txt", 67, "Rx Queue#1.ucast pkts rx", 143523 },
@@ -123,7 +124,8 @@ static void test_vmxnet3_nesting(void **state)
 	assert_string_equal(dl_ethtool_stats__name(s, 0), "Tx Queue#0.TSO pkts tx");
 	assert_int_equal(dl_ethtool_stats__value(s, 0), 161);
 	/* "giant hdr" twice in a block, at two depths: two different names. */
-	assert_int_equal(dl_ethtool_stats__get(s, "Tx Queue#0.drv dropped tx total.giant hdr", &v), 0);
+	assert_int_equal(dl_ethtool_stats__get(s, "Tx Queue#0.drv dropped tx total.giant hdr",
+					       &v), 0);
 	assert_int_equal(dl_ethtool_stats__get(s, "Tx Queue#0.giant hdr", &v), 0);
 	assert_int_equal(dl_ethtool_stats__get(s, "Rx Queue#0.drv dropped rx total.fcs", &v), 0);
 	assert_int_equal(dl_ethtool_stats__get(s, "Rx Queue#1.mcast pkts rx", &v), 0);
@@ -148,6 +150,7 @@ static void test_bad(void **state)
 	char *buf = load_data("ethtool-S.veth.4queue.kernel-6.18.txt", &len);
 	char *p;
 	static const char junk[] = "\x7f" "ELF\x02\x01\0\0\xff\xfe: 12\n";
+	struct dl_ethtool_stats *s;
 
 	(void)state;
 	/* Cut in the middle of a name: "     rx_queue_0_xdp_by" */
@@ -169,8 +172,6 @@ static void test_bad(void **state)
 	memcpy(p, "$ ethtool -S v2a   ", 19);
 	expect_bad(buf, len);
 	free(buf);
-	struct dl_ethtool_stats *s;
-
 	assert_int_equal(dl_ethtool_stats__parse_text(NULL, 0, NULL, NULL, &s), -EINVAL);
 }
 

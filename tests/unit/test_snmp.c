@@ -89,8 +89,8 @@ static void test_snmp_old_and_new(void **state)
 
 static void test_netstat(void **state)
 {
-	struct dl_snmp *t = load((const char *[]){ "proc-net-snmp.procfs.txt",
-						   "proc-net-netstat.kernel-4.15.14.pcp.txt", NULL });
+	struct dl_snmp *t = load((const char *[]){
+		"proc-net-snmp.procfs.txt", "proc-net-netstat.kernel-4.15.14.pcp.txt", NULL });
 	uint64_t v;
 
 	(void)state;
@@ -151,6 +151,7 @@ static void test_bad(void **state)
 	size_t len, cut;
 	char *buf = load_data("proc-net-snmp.procfs.txt", &len);
 	static const char junk[] = "\x01\x02\x03garbage\0\xff\n";
+	char *p;
 
 	(void)state;
 	assert_int_equal(dl_snmp__new(&t), 0);
@@ -166,8 +167,7 @@ static void test_bad(void **state)
 	cut += strchr(buf + cut, '\n') - (buf + cut) + 1;
 	expect_bad(t, buf, cut + 10);
 	/* A letter in a value. */
-	char *p = strstr(buf, "594223");
-
+	p = strstr(buf, "594223");
 	*p = 'x';
 	expect_bad(t, buf, len);
 	*p = '5';

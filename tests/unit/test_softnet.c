@@ -37,6 +37,7 @@ static uint64_t get(const struct dl_softnet *s, unsigned int row, enum dl_softne
 static void test_9col(void **state)
 {
 	struct dl_softnet *s = parse_file("proc-net-softnet_stat.9col.kernel-2.6.32.txt");
+	uint64_t v;
 
 	(void)state;
 	assert_int_equal(s->nr_cols, 9);
@@ -46,8 +47,6 @@ static void test_9col(void **state)
 	assert_int_equal(get(s, 4, DL_SOFTNET_CPU_COLLISION), 0);
 	/* No CPU column before 5.10: the row number stands in. */
 	assert_int_equal(s->cpu[5].cpu, 5);
-	uint64_t v;
-
 	assert_int_equal(dl_softnet__get(s, 0, DL_SOFTNET_RECEIVED_RPS, &v), -ENOENT);
 	assert_int_equal(dl_softnet__sum(s, DL_SOFTNET_FLOW_LIMIT, &v), -ENOENT);
 	assert_int_equal(dl_softnet__sum(s, DL_SOFTNET_TIME_SQUEEZE, &v), 0);
@@ -150,6 +149,7 @@ static void test_truncated(void **state)
 {
 	size_t len, first;
 	char *buf = load_data("proc-net-softnet_stat.15col.kernel-6.18.txt", &len);
+	struct dl_softnet *s = NULL;
 
 	(void)state;
 	first = strchr(buf, '\n') - buf + 1;
@@ -158,8 +158,6 @@ static void test_truncated(void **state)
 	expect_bad(buf, first + 40);
 	assert_non_null(strstr(test_log, "test:2:"));
 	/* Cut right after a row: one complete CPU, still valid. */
-	struct dl_softnet *s = NULL;
-
 	assert_int_equal(dl_softnet__parse(buf, first, "test", &s), 0);
 	assert_int_equal(s->nr_cpus, 1);
 	dl_softnet__free(s);
@@ -174,6 +172,7 @@ static void test_garbage(void **state)
 	size_t len;
 	char *buf = load_data("proc-net-softnet_stat.11col.node_exporter.txt", &len);
 	static const char junk[] = "\x7f" "ELF\0\0\x01\x02 binary junk\n\xff\xfe";
+	struct dl_softnet *s;
 
 	(void)state;
 	expect_bad("hello world\n", 12);
@@ -189,8 +188,6 @@ static void test_garbage(void **state)
 	free(buf);
 	/* 17 hex digits do not fit what the kernel prints. */
 	expect_bad("00000000000000001 0 0 0 0 0 0 0 0\n", 34);
-	struct dl_softnet *s;
-
 	assert_int_equal(dl_softnet__parse(NULL, 0, NULL, &s), -EINVAL);
 	assert_int_equal(dl_softnet__read("/nonexistent/softnet_stat", &s), -ENOENT);
 }
