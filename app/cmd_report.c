@@ -16,12 +16,15 @@
 
 #include "causes.h"
 #include "cli.h"
+#include "config_path.h"
 #include "drop_reasons.h"
 #include "drop_trace.h"
 #include "ingress.h"
+#include "kstate.h"
 #include "ksyms.h"
 #include "ledger.h"
 #include "log.h"
+#include "nic_map.h"
 
 static volatile sig_atomic_t stop_sig;
 
@@ -180,6 +183,8 @@ int do_report(int argc, char **argv)
 	struct dl_drop_trace *dt = NULL;
 	struct dl_rxq_stats rxq[DL_MAX_QUEUES + 1];
 	struct dl_ingress *ing = NULL;
+	struct dl_kstate ks_start = {}, ks_end = {};
+	struct dl_nic_map *nic_map = NULL;
 	struct report_opts o = {};
 	struct dl_ledger l = {};
 	char why[512], note[1024];
@@ -236,12 +241,20 @@ int do_report(int argc, char **argv)
 	if (!names.causes)
 		pr_warn("%s: causes get generic advice\n", why);
 	names.flow_map_fd = dto.flow_map_fd;
+	err = dl_config__path("nic_counters.tsv", why, sizeof(why));
+	if (!err)
+		err = dl_nic_map__load(why, &nic_map);
+	if (err)
+		pr_warn("driver counter map %s unusable (%s): NIC columns from qstats and sysfs only\n",
+			why, strerror(-err));
+	dl_kstate__take(&ks_start, o.ifname, nic_map);
 
 	if (!o.json)
 		fprintf(stderr, "dropledger: counting on %s for %.1f s (Ctrl-C to stop early)\n",
 			o.ifname, o.duration);
 	cli_ready(o.ready_file);
 	l.duration_s = wait_interval(&o, ifindex);
+	dl_kstate__take(&ks_end, o.ifname, nic_map);
 
 	snprintf(l.ifname, sizeof(l.ifname), "%s", o.ifname);
 	l.ifindex = ifindex;
@@ -251,6 +264,8 @@ int do_report(int argc, char **argv)
 	err = dl_ingress__read_rxq(ing, rxq);
 	if (!err)
 		err = dl_ledger__collect(&l, rxq, dt, &names);
+	if (!err)
+		err = dl_ledger__add_kstate(&l, &ks_start, &ks_end);
 	if (err) {
 		fprintf(stderr, "dropledger: reading counters: %s\n", strerror(-err));
 		goto out;
@@ -262,6 +277,9 @@ int do_report(int argc, char **argv)
 	fflush(stdout);
 	rc = stop_sig == SIGINT || stop_sig == SIGTERM || !stop_sig ? DL_EXIT_OK : rc;
 out:
+	dl_kstate__release(&ks_start);
+	dl_kstate__release(&ks_end);
+	dl_nic_map__free(nic_map);
 	dl_ledger__free(&l);
 	dl_drop_trace__destroy(dt);
 	dl_ingress__destroy(ing);

@@ -119,6 +119,12 @@ struct dl_drop_key {
 };
 
 #define DL_RXQ_UNKNOWN 0xffffffffu
+/*
+ * Not a receive: the skb never entered the stack through the watched device
+ * but was freed on it (locally generated packets leaving through it, e.g.
+ * NEIGH_FAILED, QDISC_DROP; or a frame its driver freed before the stack).
+ */
+#define DL_RXQ_TX 0xfffffffeu
 
 /* Key of the per-CPU LRU of dropped flows. */
 struct dl_drop_flow_key {
@@ -138,7 +144,7 @@ enum dl_drop_stat {
 	DL_DS_CONSUMED,		/* consume_skb of watched ingress skbs */
 	DL_DS_CONSUMED_PKTS,	/* frames in them */
 	DL_DS_QUEUE_FROM_FLOW,	/* rx queue taken from the XDP flow table */
-	DL_DS_PRESTACK,		/* freed on the watched device before the stack */
+	DL_DS_PRESTACK,		/* drops on the watched device outside the rx path (DL_RXQ_TX) */
 	DL_DS_NETNS_FROM_FLOW,	/* netns unknown, flow seen at our XDP: ours */
 	DL_DS_MAX,
 };

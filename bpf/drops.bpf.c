@@ -86,7 +86,7 @@ static __always_inline __u32 skb_netns(struct sk_buff *skb, struct net_device *d
  * (veth copying the frame for XDP, a full ring) was never an arrival of the
  * stack: it is counted apart as pre-stack, never as a stack drop or delivery.
  */
-enum { W_NO, W_YES, W_NS_UNKNOWN };
+enum { W_NO, W_YES, W_NS_UNKNOWN, W_TX };
 
 static __always_inline int skb_watched(struct sk_buff *skb, struct sock *sk,
 				       bool is_drop)
@@ -96,10 +96,10 @@ static __always_inline int skb_watched(struct sk_buff *skb, struct sock *sk,
 	__u32 ns;
 
 	if (!iif) {
-		if (is_drop && dev && (!target_ifindex ||
-				       BPF_CORE_READ(dev, ifindex) == target_ifindex) &&
+		if (is_drop && dev && target_ifindex &&
+		    BPF_CORE_READ(dev, ifindex) == target_ifindex &&
 		    (!target_netns || skb_netns(skb, dev, sk) == target_netns))
-			stat_add(DL_DS_PRESTACK, 1);
+			return W_TX;
 		return W_NO;
 	}
 	if (target_ifindex && iif != target_ifindex)
@@ -195,15 +195,19 @@ static __always_inline void handle_drop(struct sk_buff *skb, __u64 location,
 		return;
 	skb_flow(skb, &fk.flow);
 	hash = dl_flow_hash(&fk.flow);
-	if (!ns_from_flow(w, hash))
+	if (w != W_TX && !ns_from_flow(w, hash))
 		return;
 	n = skb_frames(skb);
-	stat_add(DL_DS_MATCHED, 1);
-	stat_add(DL_DS_MATCHED_PKTS, n);
+	if (w == W_TX) {
+		stat_add(DL_DS_PRESTACK, n);
+	} else {
+		stat_add(DL_DS_MATCHED, 1);
+		stat_add(DL_DS_MATCHED_PKTS, n);
+	}
 
 	k.reason = reason;
 	k.location = location;
-	k.rxq = skb_rxq(skb, hash);
+	k.rxq = w == W_TX ? DL_RXQ_TX : skb_rxq(skb, hash);
 
 	v = bpf_map_lookup_elem(&drop_cnt, &k);
 	if (v) {

@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "causes.h"
-#include "dl_config.h"
+#include "config_path.h"
 #include "log.h"
 
 struct dl_fn_rule {
@@ -189,33 +189,29 @@ int dl_causes__function(const struct dl_causes *c, const char *fn,
 
 struct dl_causes *dl_causes__load(const char *path, char *err, size_t err_len)
 {
-	const char *env = getenv("DL_CONFIGDIR");
-	char cand[3][512];
+	char cand[512];
 	struct dl_causes *c;
-	int i, n = 0, rc;
+	int rc;
 
 	if (err_len)
 		err[0] = '\0';
-	if (path) {
-		snprintf(cand[n++], sizeof(cand[0]), "%s", path);
-	} else {
-		if (env)
-			snprintf(cand[n++], sizeof(cand[0]), "%s/causes.tsv", env);
-		snprintf(cand[n++], sizeof(cand[0]), "%s/causes.tsv", DL_DATADIR);
-		snprintf(cand[n++], sizeof(cand[0]), "%s/causes.tsv", DL_SRC_CONFIGDIR);
-	}
+	if (path)
+		snprintf(cand, sizeof(cand), "%s", path);
+	else
+		dl_config__path("causes.tsv", cand, sizeof(cand));
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	for (i = 0; i < n && !c->text; i++) {
-		c->text = slurp(cand[i]);
-		if (c->text)
-			c->path = strdup(cand[i]);
-	}
+	c->text = slurp(cand);
 	if (!c->text) {
-		snprintf(err, err_len, "cannot read causes table %s: %s", cand[n - 1],
+		snprintf(err, err_len, "cannot read causes table %s: %s", cand,
 			 strerror(errno));
 		rc = -ENOENT;
+		goto fail;
+	}
+	c->path = strdup(cand);
+	if (!c->path) {
+		rc = -ENOMEM;
 		goto fail;
 	}
 	rc = parse(c, err, err_len);

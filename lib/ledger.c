@@ -16,6 +16,7 @@
 #include "flow.h"
 #include "ksyms.h"
 #include "ledger.h"
+#include "nic_counters.h"
 
 /* All dropped flows of one cause before the top-N cut. */
 struct flow_acc {
@@ -48,13 +49,14 @@ unsigned int dl_ledger__sysfs_queues(const char *ifname)
 }
 
 static struct dl_ledger_cause *cause_get(struct collect *c, uint32_t reason,
-					 uint64_t location)
+					 uint64_t location, bool tx)
 {
 	struct dl_ledger *l = c->l;
 	unsigned int i;
 
 	for (i = 0; i < l->ncauses; i++)
-		if (l->causes[i].reason == reason && l->causes[i].location == location)
+		if (l->causes[i].reason == reason && l->causes[i].location == location &&
+		    l->causes[i].tx == tx)
 			return &l->causes[i];
 	if (l->ncauses == c->cap) {
 		unsigned int cap = c->cap ? c->cap * 2 : 16;
@@ -74,18 +76,25 @@ static struct dl_ledger_cause *cause_get(struct collect *c, uint32_t reason,
 	memset(&c->acc[l->ncauses], 0, sizeof(c->acc[0]));
 	l->causes[l->ncauses].reason = reason;
 	l->causes[l->ncauses].location = location;
+	l->causes[l->ncauses].tx = tx;
 	return &l->causes[l->ncauses++];
 }
 
 static int on_drop(const struct dl_drop_key *k, uint64_t count, void *ctx)
 {
 	struct collect *c = ctx;
-	struct dl_ledger_cause *cause = cause_get(c, k->reason, k->location);
+	bool tx = k->rxq == DL_RXQ_TX;
+	struct dl_ledger_cause *cause = cause_get(c, k->reason, k->location, tx);
 	unsigned int q = k->rxq < DL_MAX_QUEUES ? k->rxq : DL_Q_UNKNOWN;
 
 	if (!cause)
 		return -ENOMEM;
 	cause->count += count;
+	/* Transmit-side drops are not arrivals: kept out of the rx equation. */
+	if (tx) {
+		c->l->tx_dropped += count;
+		return 0;
+	}
 	cause->queues[q] += count;
 	c->l->stack_dropped += count;
 	if (q != DL_Q_UNKNOWN)
@@ -96,7 +105,8 @@ static int on_drop(const struct dl_drop_key *k, uint64_t count, void *ctx)
 static int on_flow(const struct dl_drop_flow_key *k, uint64_t count, void *ctx)
 {
 	struct collect *c = ctx;
-	struct dl_ledger_cause *cause = cause_get(c, k->reason, k->location);
+	struct dl_ledger_cause *cause = cause_get(c, k->reason, k->location,
+						  k->rxq == DL_RXQ_TX);
 	struct flow_acc *a;
 	unsigned int i;
 
@@ -260,7 +270,6 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 	l->delivered_unknown_q = consumed[DL_MAX_QUEUES + 1];
 	l->records_lost = stats[DL_DS_KEY_FULL];
 	l->unattributed = stats[DL_DS_NO_NETNS];
-	l->prestack_dropped = stats[DL_DS_PRESTACK];
 	/* Lost drop events are drops too: count them so they are not residual. */
 	l->stack_dropped += l->records_lost;
 	l->residual = (int64_t)l->xdp_seen - (int64_t)l->stack_dropped -
@@ -296,6 +305,12 @@ out:
 
 void dl_ledger__free(struct dl_ledger *l)
 {
+	dl_nic__delta_free(l->nic);
+	l->nic = NULL;
+	free(l->xchecks);
+	l->xchecks = NULL;
+	free(l->cpus);
+	l->cpus = NULL;
 	free(l->causes);
 	l->causes = NULL;
 	l->ncauses = 0;

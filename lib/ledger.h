@@ -35,6 +35,7 @@ struct dl_ledger_flow {
 };
 
 struct dl_ledger_cause {
+	bool tx;		/* transmit side: not part of the rx equation */
 	uint32_t reason;
 	char reason_name[64];
 	uint64_t location;
@@ -48,6 +49,24 @@ struct dl_ledger_cause {
 	const char *group;
 	char summary[320];
 	char advice[640];
+};
+
+/* A kernel counter checked against what the tracer saw over the interval. */
+struct dl_ledger_xcheck {
+	const char *counter;	/* "Udp RcvbufErrors", "v0b rx_dropped" */
+	const char *reason;	/* drop reason it should equal */
+	struct dl_opt kernel;	/* delta of the kernel counter */
+	uint64_t traced;	/* drops of that reason on the watched device */
+	bool match;
+	const char *note;	/* why they may differ, when they do */
+};
+
+/* softnet_stat of one CPU over the interval. */
+struct dl_ledger_cpu {
+	unsigned int cpu;
+	struct dl_opt processed;
+	struct dl_opt backlog_dropped;
+	struct dl_opt time_squeeze;
 };
 
 struct dl_ledger_queue {
@@ -75,7 +94,7 @@ struct dl_ledger {
 	int64_t residual;
 	uint64_t records_lost;	/* drop events the maps could not hold */
 	uint64_t unattributed;	/* drops whose namespace could not be told */
-	uint64_t prestack_dropped;	/* freed on the device before the stack saw them */
+	uint64_t tx_dropped;	/* freed on the device outside the rx path (causes with tx) */
 	uint64_t queue_overflow;	/* frames on queues >= DL_MAX_QUEUES */
 
 	unsigned int nqueues;
@@ -84,6 +103,14 @@ struct dl_ledger {
 
 	struct dl_ledger_cause *causes;
 	unsigned int ncauses;
+
+	/* Kernel counters over the interval (dl_ledger__add_kstate). */
+	struct dl_nic_delta *nic;	/* NULL: no NIC-level counters */
+	char nic_driver[32];
+	struct dl_ledger_xcheck *xchecks;
+	unsigned int nxchecks;
+	struct dl_ledger_cpu *cpus;
+	unsigned int ncpus;
 };
 
 /* Everything needed to name causes; any member may be NULL. */
@@ -101,6 +128,17 @@ struct dl_ledger_names {
 int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 		       const struct dl_drop_trace *dt,
 		       const struct dl_ledger_names *names);
+
+struct dl_kstate;
+
+/*
+ * Add the kernel's counters between @a and @b (taken before and after the
+ * interval): NIC drops per queue (arrived = nic_dropped + xdp_seen), the
+ * cross-checks of kernel counters against traced drops, softnet per CPU.
+ * Call after dl_ledger__collect. Missing parts stay absent.
+ */
+int dl_ledger__add_kstate(struct dl_ledger *l, const struct dl_kstate *a,
+			  const struct dl_kstate *b);
 
 /* Number of rx queues of @ifname from sysfs (rx-N directories); 0 if unknown. */
 unsigned int dl_ledger__sysfs_queues(const char *ifname);

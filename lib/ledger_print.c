@@ -13,6 +13,8 @@
 #include "dl_config.h"
 #include "flow.h"
 #include "ledger.h"
+#include "nic_counters.h"
+#include "nic_map.h"
 
 static json_t *opt_json(struct dl_opt o)
 {
@@ -44,6 +46,7 @@ static json_t *cause_json(const struct dl_ledger_cause *c)
 	json_t *o = json_object(), *qs = json_object(), *fl = json_array();
 	unsigned int q;
 
+	json_object_set_new(o, "direction", json_string(c->tx ? "tx" : "rx"));
 	json_object_set_new(o, "category", json_string(c->category));
 	json_object_set_new(o, "group", json_string(c->group));
 	json_object_set_new(o, "reason", json_string(c->reason_name));
@@ -69,6 +72,81 @@ static json_t *cause_json(const struct dl_ledger_cause *c)
 	json_object_set_new(o, "summary", json_string(c->summary));
 	json_object_set_new(o, "advice", json_string(c->advice));
 	return o;
+}
+
+static json_t *nic_vals_json(const struct dl_nic_vals *v)
+{
+	json_t *o = json_object();
+	int col;
+
+	for (col = 0; col < DL_NIC__NR; col++) {
+		uint64_t x;
+
+		json_object_set_new(o, dl_nic_col__name(col),
+				    dl_nic_vals__get(v, col, &x) ? json_null() :
+				    json_integer((json_int_t)x));
+	}
+	return o;
+}
+
+static json_t *nic_json(const struct dl_ledger *l)
+{
+	json_t *o, *reset;
+
+	if (!l->nic)
+		return json_null();
+	o = json_object();
+	reset = json_array();
+	json_object_set_new(o, "driver", json_string(l->nic_driver));
+	if (l->nic->reset & DL_NIC_RESET_BACKWARDS)
+		json_array_append_new(reset, json_string("backwards"));
+	if (l->nic->reset & DL_NIC_RESET_QUEUES)
+		json_array_append_new(reset, json_string("queue count changed"));
+	if (l->nic->reset & DL_NIC_RESET_SOURCE)
+		json_array_append_new(reset, json_string("counter source changed"));
+	if (l->nic->reset & DL_NIC_RESET_DEVICE)
+		json_array_append_new(reset, json_string("device changed"));
+	/* Reset columns are absent in the delta: marked, never negative. */
+	json_object_set_new(o, "interval_reset", reset);
+	json_object_set_new(o, "counters", nic_vals_json(&l->nic->global));
+	return o;
+}
+
+static json_t *xchecks_json(const struct dl_ledger *l)
+{
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; i < l->nxchecks; i++) {
+		const struct dl_ledger_xcheck *x = &l->xchecks[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "counter", json_string(x->counter));
+		json_object_set_new(o, "reason", json_string(x->reason));
+		json_object_set_new(o, "kernel", opt_json(x->kernel));
+		json_object_set_new(o, "traced", json_integer((json_int_t)x->traced));
+		json_object_set_new(o, "match", json_boolean(x->match));
+		json_object_set_new(o, "note", x->note ? json_string(x->note) : json_null());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *cpus_json(const struct dl_ledger *l)
+{
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; i < l->ncpus; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "cpu", json_integer(l->cpus[i].cpu));
+		json_object_set_new(o, "processed", opt_json(l->cpus[i].processed));
+		json_object_set_new(o, "backlog_dropped", opt_json(l->cpus[i].backlog_dropped));
+		json_object_set_new(o, "time_squeeze", opt_json(l->cpus[i].time_squeeze));
+		json_array_append_new(a, o);
+	}
+	return a;
 }
 
 int dl_ledger__print_json(const struct dl_ledger *l, FILE *out)
@@ -99,7 +177,7 @@ int dl_ledger__print_json(const struct dl_ledger *l, FILE *out)
 	json_object_set_new(tot, "records_lost", json_integer((json_int_t)l->records_lost));
 	json_object_set_new(tot, "malformed", json_integer((json_int_t)l->malformed));
 	json_object_set_new(tot, "unattributed", json_integer((json_int_t)l->unattributed));
-	json_object_set_new(tot, "prestack_dropped", json_integer((json_int_t)l->prestack_dropped));
+	json_object_set_new(tot, "tx_dropped", json_integer((json_int_t)l->tx_dropped));
 	json_object_set_new(tot, "queue_overflow", json_integer((json_int_t)l->queue_overflow));
 	json_object_set_new(root, "totals", tot);
 
@@ -122,6 +200,9 @@ int dl_ledger__print_json(const struct dl_ledger *l, FILE *out)
 	for (q = 0; q < l->ncauses; q++)
 		json_array_append_new(cs, cause_json(&l->causes[q]));
 	json_object_set_new(root, "causes", cs);
+	json_object_set_new(root, "crosschecks", xchecks_json(l));
+	json_object_set_new(root, "nic", nic_json(l));
+	json_object_set_new(root, "cpus", cpus_json(l));
 
 	err = json_dumpf(root, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 	fputc('\n', out);
@@ -173,6 +254,31 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 			nd, lq->stack_dropped, lq->delivered);
 	}
 
+	if (l->nic) {
+		int col;
+
+		fprintf(out, "\nNIC (%s)%s\n ", l->nic_driver[0] ? l->nic_driver : "driver unknown",
+			l->nic->reset ? "  interval marked: a counter reset or the queue count changed; those columns are left out" : "");
+		for (col = 0; col < DL_NIC__NR; col++) {
+			uint64_t x;
+
+			if (!dl_nic_vals__get(&l->nic->global, col, &x))
+				fprintf(out, " %s %" PRIu64, dl_nic_col__name(col), x);
+		}
+		fputc('\n', out);
+	}
+	if (l->nxchecks) {
+		fprintf(out, "\nCROSS-CHECKS (kernel counter vs traced drops)\n");
+		for (i = 0; i < l->nxchecks; i++) {
+			const struct dl_ledger_xcheck *x = &l->xchecks[i];
+
+			opt_str(x->kernel, nd, sizeof(nd));
+			fprintf(out, "  %-28s %10s  %-18s %10" PRIu64 "  %s%s%s\n", x->counter, nd,
+				x->reason, x->traced, x->match ? "match" : "MISMATCH",
+				x->note ? ": " : "", x->note ? x->note : "");
+		}
+	}
+
 	fprintf(out, "\nCAUSES%s\n", l->ncauses ? "" : "  (no drops)");
 	if (l->ncauses)
 		fprintf(out, "  %10s  %-8s %-10s %-22s %s\n", "count", "category", "group",
@@ -181,8 +287,9 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 		const struct dl_ledger_cause *c = &l->causes[i];
 		unsigned int k;
 
-		fprintf(out, "  %10" PRIu64 "  %-8s %-10s %-22s %s\n", c->count,
-			c->category, c->group, c->reason_name, c->location_str);
+		fprintf(out, "  %10" PRIu64 "  %-8s %-10s %-22s %s%s\n", c->count,
+			c->category, c->group, c->reason_name, c->location_str,
+			c->tx ? "  [tx]" : "");
 		fprintf(out, "  %10s  why:  %s\n", "", c->summary);
 		fprintf(out, "  %10s  fix:  %s\n", "", c->advice);
 		for (k = 0; k < c->nflows; k++) {
