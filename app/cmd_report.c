@@ -50,8 +50,9 @@ static void usage(FILE *out)
 		"                         (exclusive bpf_link for benchmarks; the kernel removes\n"
 		"                         it when the process dies)\n"
 		"      --skb-mode         generic XDP even where the driver has native XDP\n"
-		"      --no-flows         no per-flow table (cheapest; drops lose their queue\n"
-		"                         when the driver does not record it)\n"
+		"      --no-flows         causes only: no flow table at XDP, no flows in drop\n"
+		"                         records (cheapest; drops lose their queue when the\n"
+		"                         driver does not record it)\n"
 		"  -v, --verbose          more detail on stderr (-vv: libbpf too)\n"
 		"  -h, --help             this text\n\n"
 		"Examples:\n"
@@ -223,6 +224,7 @@ int do_report(int argc, char **argv)
 	dto.ifindex = ifindex;
 	dto.netns = netns;
 	dto.flow_map_fd = dl_ingress__flow_map_fd(ing);
+	dto.no_flows = !o.ing.track_flows;
 	dt = dl_drop_trace__start(&dto, why, sizeof(why));
 	if (!dt) {
 		fprintf(stderr, "dropledger: %s\n", why);

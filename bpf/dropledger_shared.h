@@ -12,8 +12,7 @@
 #endif
 
 #define DL_MAX_QUEUES 64	/* rx queues tracked per interface */
-#define DL_DROP_KEYS 8192	/* distinct (reason, location, queue) tuples */
-#define DL_DROP_FLOWS 16384	/* LRU of (reason, location, flow) */
+#define DL_DROP_KEYS 65536	/* distinct (reason, location, queue, flow) */
 #define DL_FLOW_ENTRIES 65536	/* LRU flow table: hash -> queue, cpu */
 
 /* Per rx queue, per CPU counters written by the XDP program. */
@@ -111,11 +110,24 @@ struct dl_owner {
 
 #define DL_OWNER_MAGIC 0x444c4f57u	/* "DLOW" */
 
-/* Key of the per-CPU drop aggregate. */
+/*
+ * Key of the per-CPU drop aggregate: one map operation per drop event.
+ * flow_hash 0 stands for flows not tracked (--no-flows) or that no longer
+ * fit: their drops still count under their cause, exactly.
+ */
 struct dl_drop_key {
 	__u32 reason;		/* enum skb_drop_reason of the running kernel */
-	__u32 rxq;		/* DL_RXQ_UNKNOWN when it cannot be told */
+	__u32 rxq;		/* DL_RXQ_UNKNOWN / DL_RXQ_TX when not a queue */
 	__u64 location;		/* kernel text address of the kfree_skb caller */
+	__u32 flow_hash;	/* dl_flow_hash(), never 0 for a tracked flow */
+	__u32 pad;
+};
+
+#define DL_FLOW_OTHER 0u
+
+struct dl_drop_val {
+	__u64 count;		/* frames (GRO segments counted) */
+	struct dl_flow flow;	/* zero for DL_FLOW_OTHER */
 };
 
 #define DL_RXQ_UNKNOWN 0xffffffffu
@@ -126,15 +138,7 @@ struct dl_drop_key {
  */
 #define DL_RXQ_TX 0xfffffffeu
 
-/* Key of the per-CPU LRU of dropped flows. */
-struct dl_drop_flow_key {
-	__u32 reason;
-	__u32 rxq;
-	__u64 location;
-	struct dl_flow flow;
-};
-
-/* Per-CPU self-accounting of the drop tracer, index of drop_stats. */
+/* Per-CPU self-accounting of the drop tracer: index into dl_drop_stats. */
 enum dl_drop_stat {
 	DL_DS_EVENTS,		/* kfree_skb events seen, all namespaces */
 	DL_DS_MATCHED,		/* events of the watched interface and netns */
@@ -147,6 +151,11 @@ enum dl_drop_stat {
 	DL_DS_PRESTACK,		/* drops on the watched device outside the rx path (DL_RXQ_TX) */
 	DL_DS_NETNS_FROM_FLOW,	/* netns unknown, flow seen at our XDP: ours */
 	DL_DS_MAX,
+};
+
+/* The tracer's self-accounting, one per CPU: one lookup per event. */
+struct dl_drop_stats {
+	__u64 v[DL_DS_MAX];
 };
 
 /*

@@ -158,17 +158,22 @@ DL_UNROLL
 
 	if (proto == 6 || proto == 17 || proto == 132 || proto == 136) {
 		__u16 ports[2];
-		__u8 probe;
+		__u8 probe __attribute__((unused));
 
 		if (dl_load(p, off, ports, sizeof(ports)))
 			return DL_PARSE_MALFORMED;
 		f->sport = ports[0];
 		f->dport = ports[1];
-		/* A TCP or UDP header cut short is malformed, not a flow. */
+#ifndef DL_PARSE_SKB
+		/*
+		 * A TCP or UDP header cut short is malformed, not a flow. The
+		 * stack checked lengths before any skb we see: no probe there.
+		 */
 		if (proto == 6 && dl_load(p, off + 19, &probe, 1))
 			return DL_PARSE_MALFORMED;
 		if (proto == 17 && dl_load(p, off + 7, &probe, 1))
 			return DL_PARSE_MALFORMED;
+#endif
 	} else if (proto == 1 || proto == 58) {
 		/* ICMP: type and code stand in for ports. */
 		__u8 tc[2];

@@ -69,6 +69,7 @@ static int load_flavour(struct dl_drop_trace *dt, enum flavour fl,
 		return -errno;
 	s->rodata->target_ifindex = opts->ifindex;
 	s->rodata->target_netns = opts->netns;
+	s->rodata->track_flows = !opts->no_flows;
 	bpf_program__set_autoload(s->progs.dl_kfree_skb_sk, fl == FL_BTF_SK);
 	bpf_program__set_autoload(s->progs.dl_kfree_skb, fl == FL_BTF);
 	bpf_program__set_autoload(s->progs.dl_consume_skb, fl != FL_TP);
@@ -141,90 +142,44 @@ const char *dl_drop_trace__flavour(const struct dl_drop_trace *dt)
 	return flavour_name[dt->fl];
 }
 
-/* Sum a per-CPU u64 value. */
-static uint64_t sum_cpus(const uint64_t *v, int ncpu)
-{
-	uint64_t s = 0;
-	int i;
-
-	for (i = 0; i < ncpu; i++)
-		s += v[i];
-	return s;
-}
-
-/* Iterate a per-CPU hash with u64 values, handing out sums. */
-static int for_each_percpu(int fd, size_t key_size, int ncpu,
-			   int (*cb)(const void *key, uint64_t sum, void *ctx),
-			   void *ctx)
-{
-	void *key = calloc(1, key_size), *next = calloc(1, key_size);
-	uint64_t *vals = calloc(ncpu, sizeof(uint64_t));
-	bool first = true;
-	int err = 0;
-
-	if (!key || !next || !vals) {
-		err = -ENOMEM;
-		goto out;
-	}
-	while (!bpf_map_get_next_key(fd, first ? NULL : key, next)) {
-		first = false;
-		memcpy(key, next, key_size);
-		if (bpf_map_lookup_elem(fd, key, vals))
-			continue;	/* evicted meanwhile (LRU) */
-		err = cb(key, sum_cpus(vals, ncpu), ctx);
-		if (err)
-			break;
-	}
-out:
-	free(key);
-	free(next);
-	free(vals);
-	return err;
-}
-
-struct cb_adapter {
-	dl_drop_cb drop;
-	dl_drop_flow_cb flow;
-	void *ctx;
-};
-
-static int drop_adapter(const void *key, uint64_t sum, void *ctx)
-{
-	struct cb_adapter *a = ctx;
-
-	return a->drop(key, sum, a->ctx);
-}
-
-static int flow_adapter(const void *key, uint64_t sum, void *ctx)
-{
-	struct cb_adapter *a = ctx;
-
-	return a->flow(key, sum, a->ctx);
-}
-
 int dl_drop_trace__for_each_drop(const struct dl_drop_trace *dt, dl_drop_cb cb,
 				 void *ctx)
 {
-	struct cb_adapter a = { .drop = cb, .ctx = ctx };
+	int fd = bpf_map__fd(dt->skel->maps.drop_cnt), err = 0, c;
+	struct dl_drop_key key, next;
+	struct dl_drop_val *vals;
+	bool first = true;
 
-	return for_each_percpu(bpf_map__fd(dt->skel->maps.drop_cnt),
-			       sizeof(struct dl_drop_key), dt->ncpu, drop_adapter, &a);
-}
+	vals = calloc(dt->ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
+		const struct dl_flow *flow = NULL;
+		uint64_t sum = 0;
 
-int dl_drop_trace__for_each_flow(const struct dl_drop_trace *dt,
-				 dl_drop_flow_cb cb, void *ctx)
-{
-	struct cb_adapter a = { .flow = cb, .ctx = ctx };
-
-	return for_each_percpu(bpf_map__fd(dt->skel->maps.drop_flow_cnt),
-			       sizeof(struct dl_drop_flow_key), dt->ncpu,
-			       flow_adapter, &a);
+		first = false;
+		key = next;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;
+		/* Each CPU that saw the flow stored it; any of them will do. */
+		for (c = 0; c < dt->ncpu; c++) {
+			sum += vals[c].count;
+			if (vals[c].count && key.flow_hash != DL_FLOW_OTHER)
+				flow = &vals[c].flow;
+		}
+		err = cb(&key, sum, flow, ctx);
+		if (err)
+			break;
+	}
+	free(vals);
+	return err;
 }
 
 static int read_array(int fd, __u32 n, int ncpu, uint64_t *out)
 {
 	uint64_t *vals = calloc(ncpu, sizeof(uint64_t));
 	__u32 i;
+	int c;
 
 	if (!vals)
 		return -ENOMEM;
@@ -235,7 +190,8 @@ static int read_array(int fd, __u32 n, int ncpu, uint64_t *out)
 			free(vals);
 			return err;
 		}
-		out[i] = sum_cpus(vals, ncpu);
+		for (out[i] = 0, c = 0; c < ncpu; c++)
+			out[i] += vals[c];
 	}
 	free(vals);
 	return 0;
@@ -243,8 +199,23 @@ static int read_array(int fd, __u32 n, int ncpu, uint64_t *out)
 
 int dl_drop_trace__stats(const struct dl_drop_trace *dt, uint64_t out[DL_DS_MAX])
 {
-	return read_array(bpf_map__fd(dt->skel->maps.drop_stats), DL_DS_MAX,
-			  dt->ncpu, out);
+	struct dl_drop_stats *v = calloc(dt->ncpu, sizeof(*v));
+	__u32 zero = 0;
+	int c, i;
+
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(dt->skel->maps.drop_stats), &zero, v)) {
+		int err = -errno;
+
+		free(v);
+		return err;
+	}
+	for (i = 0; i < DL_DS_MAX; i++)
+		for (out[i] = 0, c = 0; c < dt->ncpu; c++)
+			out[i] += v[c].v[i];
+	free(v);
+	return 0;
 }
 
 int dl_drop_trace__consumed(const struct dl_drop_trace *dt, uint64_t *out)

@@ -8,6 +8,8 @@
 #ifndef DL_DROP_TRACE_H
 #define DL_DROP_TRACE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dropledger_shared.h"
@@ -16,6 +18,7 @@ struct dl_drop_trace_opts {
 	unsigned int ifindex;	/* 0: every interface */
 	unsigned int netns;	/* netns inode; 0: every namespace */
 	int flow_map_fd;	/* dl_ingress flow table, or -1 */
+	bool no_flows;		/* causes only: no per-flow keys (cheapest) */
 };
 
 struct dl_drop_trace;
@@ -28,15 +31,15 @@ void dl_drop_trace__destroy(struct dl_drop_trace *dt);
 /* "tp_btf", "tp_btf (no rx_sk)" or "tracepoint". */
 const char *dl_drop_trace__flavour(const struct dl_drop_trace *dt);
 
-/* Called once per aggregate entry, values summed over CPUs. */
-typedef int (*dl_drop_cb)(const struct dl_drop_key *k, uint64_t count, void *ctx);
-typedef int (*dl_drop_flow_cb)(const struct dl_drop_flow_key *k, uint64_t count,
-			       void *ctx);
+/*
+ * Called once per aggregate entry (cause, queue, flow), the count summed
+ * over CPUs; @flow is NULL for k->flow_hash == DL_FLOW_OTHER.
+ */
+typedef int (*dl_drop_cb)(const struct dl_drop_key *k, uint64_t count,
+			  const struct dl_flow *flow, void *ctx);
 
 int dl_drop_trace__for_each_drop(const struct dl_drop_trace *dt, dl_drop_cb cb,
 				 void *ctx);
-int dl_drop_trace__for_each_flow(const struct dl_drop_trace *dt,
-				 dl_drop_flow_cb cb, void *ctx);
 
 /* Self-accounting counters (enum dl_drop_stat), summed over CPUs. */
 int dl_drop_trace__stats(const struct dl_drop_trace *dt, uint64_t out[DL_DS_MAX]);

@@ -80,41 +80,12 @@ static struct dl_ledger_cause *cause_get(struct collect *c, uint32_t reason,
 	return &l->causes[l->ncauses++];
 }
 
-static int on_drop(const struct dl_drop_key *k, uint64_t count, void *ctx)
+static int add_flow(struct flow_acc *a, const struct dl_flow *flow, uint64_t count)
 {
-	struct collect *c = ctx;
-	bool tx = k->rxq == DL_RXQ_TX;
-	struct dl_ledger_cause *cause = cause_get(c, k->reason, k->location, tx);
-	unsigned int q = k->rxq < DL_MAX_QUEUES ? k->rxq : DL_Q_UNKNOWN;
-
-	if (!cause)
-		return -ENOMEM;
-	cause->count += count;
-	/* Transmit-side drops are not arrivals: kept out of the rx equation. */
-	if (tx) {
-		c->l->tx_dropped += count;
-		return 0;
-	}
-	cause->queues[q] += count;
-	c->l->stack_dropped += count;
-	if (q != DL_Q_UNKNOWN)
-		c->l->q[q].stack_dropped += count;
-	return 0;
-}
-
-static int on_flow(const struct dl_drop_flow_key *k, uint64_t count, void *ctx)
-{
-	struct collect *c = ctx;
-	struct dl_ledger_cause *cause = cause_get(c, k->reason, k->location,
-						  k->rxq == DL_RXQ_TX);
-	struct flow_acc *a;
 	unsigned int i;
 
-	if (!cause)
-		return -ENOMEM;
-	a = &c->acc[cause - c->l->causes];
 	for (i = 0; i < a->n; i++) {
-		if (!memcmp(&a->v[i].flow, &k->flow, sizeof(k->flow))) {
+		if (!memcmp(&a->v[i].flow, flow, sizeof(*flow))) {
 			a->v[i].count += count;
 			return 0;
 		}
@@ -129,9 +100,34 @@ static int on_flow(const struct dl_drop_flow_key *k, uint64_t count, void *ctx)
 		a->cap = cap;
 	}
 	memset(&a->v[a->n], 0, sizeof(a->v[0]));
-	a->v[a->n].flow = k->flow;
+	a->v[a->n].flow = *flow;
 	a->v[a->n].count = count;
 	a->n++;
+	return 0;
+}
+
+static int on_drop(const struct dl_drop_key *k, uint64_t count,
+		   const struct dl_flow *flow, void *ctx)
+{
+	struct collect *c = ctx;
+	bool tx = k->rxq == DL_RXQ_TX;
+	struct dl_ledger_cause *cause = cause_get(c, k->reason, k->location, tx);
+	unsigned int q = k->rxq < DL_MAX_QUEUES ? k->rxq : DL_Q_UNKNOWN;
+
+	if (!cause)
+		return -ENOMEM;
+	cause->count += count;
+	if (flow && add_flow(&c->acc[cause - c->l->causes], flow, count))
+		return -ENOMEM;
+	/* Transmit-side drops are not arrivals: kept out of the rx equation. */
+	if (tx) {
+		c->l->tx_dropped += count;
+		return 0;
+	}
+	cause->queues[q] += count;
+	c->l->stack_dropped += count;
+	if (q != DL_Q_UNKNOWN)
+		c->l->q[q].stack_dropped += count;
 	return 0;
 }
 
@@ -253,8 +249,6 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 
 	if (dt) {
 		err = dl_drop_trace__for_each_drop(dt, on_drop, &c);
-		if (!err)
-			err = dl_drop_trace__for_each_flow(dt, on_flow, &c);
 		if (!err)
 			err = dl_drop_trace__stats(dt, stats);
 		if (!err)

@@ -179,14 +179,15 @@ static int storm(const struct cfg *c, struct sample *s)
 static __u64 matched_pkts(struct dl_drops_bpf *skel)
 {
 	int ncpu = libbpf_num_possible_cpus(), i;
-	__u32 key = DL_DS_MATCHED_PKTS;
-	__u64 v[512] = {}, sum = 0;
+	struct dl_drop_stats v[512] = {};
+	__u32 key = 0;
+	__u64 sum = 0;
 
 	if (ncpu > 512 ||
 	    bpf_map_lookup_elem(bpf_map__fd(skel->maps.drop_stats), &key, v))
 		return 0;
 	for (i = 0; i < ncpu; i++)
-		sum += v[i];
+		sum += v[i].v[DL_DS_MATCHED_PKTS];
 	return sum;
 }
 
@@ -283,7 +284,7 @@ static void bpftrace_stop(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
-static struct dl_drops_bpf *load_tracer(const struct cfg *c, int consume)
+static struct dl_drops_bpf *load_tracer(const struct cfg *c, int consume, int flows)
 {
 	struct dl_drops_bpf *skel = dl_drops_bpf__open();
 	struct stat st;
@@ -294,6 +295,7 @@ static struct dl_drops_bpf *load_tracer(const struct cfg *c, int consume)
 		goto fail;
 	skel->rodata->target_ifindex = (__u32)c->ifindex;
 	skel->rodata->target_netns = (__u32)st.st_ino;
+	skel->rodata->track_flows = flows;
 	bpf_program__set_autoload(skel->progs.dl_kfree_skb, false);
 	bpf_program__set_autoload(skel->progs.dl_kfree_skb_tp, false);
 	bpf_program__set_autoload(skel->progs.dl_consume_skb_tp, false);
@@ -348,7 +350,7 @@ int main(int argc, char **argv)
 	};
 	struct cfg c = { .count = 500000, .rounds = 5, .cpu = -1 };
 	struct sample s[M_MAX][MAX_ROUNDS] = {};
-	struct dl_drops_bpf *dl = NULL, *dlc = NULL;
+	struct dl_drops_bpf *dl = NULL, *dlc = NULL, *dlnf = NULL;
 	struct bpf_link *links[2] = {};
 	__u64 seen0, seen1, cnt, ns;
 	int opt, r, m, nmodes = M_BPFTRACE, rc = 1, err, sfd;
@@ -375,8 +377,8 @@ int main(int argc, char **argv)
 		c.cpu = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : 0;
 	dl_log__route_libbpf();
 
-	dl = load_tracer(&c, 0);
-	dlc = load_tracer(&c, 1);
+	dl = load_tracer(&c, 0, 1);
+	dlc = load_tracer(&c, 1, 1);
 	if (!dl || !dlc) {
 		fprintf(stderr, "SKIP: cannot load the kfree_skb tracer: %s\n",
 			strerror(errno));
@@ -460,6 +462,17 @@ int main(int argc, char **argv)
 			printf("program run time (bpf_stats): dl_kfree_skb %.1f ns/event "
 			       "over %llu events\n", (double)ns / cnt,
 			       (unsigned long long)cnt);
+		/* The same tracer with causes only (report --no-flows). */
+		dlnf = load_tracer(&c, 0, 0);
+		if (dlnf && !attach(dlnf, links) && !storm(&c, &tmp)) {
+			prog_stats(0, bpf_program__fd(dlnf->progs.dl_kfree_skb_sk), &cnt, &ns);
+			if (cnt)
+				printf("program run time (bpf_stats): dl_kfree_skb --no-flows %.1f ns/event "
+				       "over %llu events\n", (double)ns / cnt,
+				       (unsigned long long)cnt);
+		}
+		detach(links);
+		dl_drops_bpf__destroy(dlnf);
 		if (nmodes == M_MAX) {
 			pid_t bt;
 

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The drop/consume handlers, written once and included twice by
+ * drops.bpf.c: with RD() as direct BTF loads for tp_btf (one instruction
+ * per field) and as BPF_CORE_READ for the classic tracepoint, whose skb is
+ * a plain address. DL_H(name) gives each instance its own names.
+ */
+
+static __always_inline __u32 DL_H(skb_netns)(struct sk_buff *skb, struct net_device *dev,
+				       struct sock *sk)
+{
+	if (dev)
+		return RD(dev, nd_net.net, ns.inum);
+	if (!sk)
+		sk = RD(skb, sk);
+	if (sk)
+		return RD(sk, __sk_common.skc_net.net, ns.inum);
+	return 0;
+}
+
+/*
+ * Did this skb arrive on the watched interface and enter the stack there?
+ * skb_iif is set by __netif_receive_skb_core; an skb freed before that
+ * (veth copying the frame for XDP, a full ring) was never an arrival of the
+ * stack: it is counted apart as pre-stack, never as a stack drop or delivery.
+ */
+static __always_inline int DL_H(skb_watched)(struct sk_buff *skb,
+					      struct sock *sk, bool is_drop)
+{
+	struct net_device *dev = RD(skb, dev);
+	__u32 iif = RD(skb, skb_iif);
+	__u32 ns;
+
+	if (!iif) {
+		if (is_drop && dev && target_ifindex &&
+		    RD(dev, ifindex) == target_ifindex &&
+		    (!target_netns || DL_H(skb_netns)(skb, dev, sk) == target_netns))
+			return W_TX;
+		return W_NO;
+	}
+	if (target_ifindex && iif != target_ifindex)
+		return W_NO;
+	if (!target_netns)
+		return W_YES;
+	ns = DL_H(skb_netns)(skb, dev, sk);
+	if (!ns)
+		return W_NS_UNKNOWN;
+	return ns == target_netns ? W_YES : W_NO;
+}
+
+/* Frames an skb stands for: GRO merges many into one. */
+static __always_inline __u64 DL_H(skb_frames)(struct sk_buff *skb)
+{
+	unsigned char *head = RD(skb, head);
+	struct skb_shared_info *shi;
+	__u16 segs;
+
+	/* An address computed from head: always a probe read. */
+	shi = (void *)(head + RD(skb, end));
+	segs = BPF_CORE_READ(shi, gso_segs);
+	return segs > 1 ? segs : 1;
+}
+
+static __always_inline void DL_H(skb_flow)(struct sk_buff *skb, struct dl_flow *f)
+{
+	struct dl_pkt pkt = {};
+	__u16 nh = RD(skb, network_header);
+	__u16 mac = RD(skb, mac_header);
+	__u16 proto = RD(skb, protocol);
+
+	pkt.head = RD(skb, head);
+	pkt.tail = RD(skb, tail);
+	/* Network header not set yet (0xffff): it follows the MAC header. */
+	if (nh == 0xffff && mac != 0xffff)
+		nh = mac + 14;
+	if (nh == 0xffff)
+		return;
+	if (dl_parse_l3(&pkt, nh, proto, f) != DL_PARSE_OK)
+		f->l4proto = 0xff;	/* mark: headers unreadable */
+}
+
+/*
+ * rx queue the frame arrived on: our own sighting at XDP first (veth puts
+ * the sender's tx queue in queue_mapping, so it cannot be trusted there),
+ * else what the driver recorded with skb_record_rx_queue().
+ */
+static __always_inline __u32 DL_H(skb_rxq)(struct sk_buff *skb, __u32 hash,
+					    struct dl_drop_stats *st)
+{
+	__u16 qm = RD(skb, queue_mapping);
+	struct dl_flow_info *fi;
+
+	fi = hash ? bpf_map_lookup_elem(&flow_tbl, &hash) : NULL;
+	if (fi) {
+		st->v[DL_DS_QUEUE_FROM_FLOW]++;
+		return fi->rxq;
+	}
+	if (qm)
+		return qm - 1;
+	return DL_RXQ_UNKNOWN;
+}
+
+static __always_inline void DL_H(handle_drop)(struct sk_buff *skb, __u64 location,
+					      __u32 reason, struct sock *sk)
+{
+	struct dl_drop_stats *st = stats();
+	struct dl_drop_key k = {};
+	struct dl_flow f = {};
+	__u32 hash = 0;
+	__u64 n;
+	int w;
+
+	if (!st)
+		return;
+	st->v[DL_DS_EVENTS]++;
+	w = DL_H(skb_watched)(skb, sk, true);
+	if (w == W_NO)
+		return;
+	if (track_flows) {
+		DL_H(skb_flow)(skb, &f);
+		hash = dl_flow_hash(&f) ?: 1;
+	}
+	if (w != W_TX && !ns_from_flow(w, hash, st))
+		return;
+	n = DL_H(skb_frames)(skb);
+	if (w == W_TX) {
+		st->v[DL_DS_PRESTACK] += n;
+	} else {
+		st->v[DL_DS_MATCHED]++;
+		st->v[DL_DS_MATCHED_PKTS] += n;
+	}
+	k.reason = reason;
+	k.location = location;
+	k.rxq = w == W_TX ? DL_RXQ_TX : DL_H(skb_rxq)(skb, hash, st);
+	k.flow_hash = hash;
+	drop_add(&k, &f, n, st);
+}
+
+static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)
+{
+	struct dl_drop_stats *st = stats();
+	__u32 slot, hash = 0;
+	struct dl_flow f = {};
+	__u64 n, *v;
+	int w;
+
+	if (!st)
+		return;
+	w = DL_H(skb_watched)(skb, NULL, false);
+	if (w == W_NO)
+		return;
+	if (track_flows) {
+		DL_H(skb_flow)(skb, &f);
+		hash = dl_flow_hash(&f) ?: 1;
+	}
+	if (!ns_from_flow(w, hash, st))
+		return;
+	n = DL_H(skb_frames)(skb);
+	st->v[DL_DS_CONSUMED]++;
+	st->v[DL_DS_CONSUMED_PKTS] += n;
+	slot = DL_H(skb_rxq)(skb, hash, st);
+	if (slot == DL_RXQ_UNKNOWN)
+		slot = DL_MAX_QUEUES + 1;
+	else if (slot > DL_MAX_QUEUES)
+		slot = DL_MAX_QUEUES;
+	v = bpf_map_lookup_elem(&consumed_cnt, &slot);
+	if (v)
+		*v += n;
+}
