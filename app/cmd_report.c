@@ -5,6 +5,7 @@
  * early; the report is printed either way.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <net/if.h>
 #include <signal.h>
@@ -44,6 +45,8 @@ static void usage(FILE *out)
 		"Options:\n"
 		"  -i, --interface IFACE  interface to watch (in this network namespace)\n"
 		"  -d, --duration SECONDS how long to count (default 10; Ctrl-C stops early)\n"
+		"  -I, --interval SECONDS also print the ledger of every interval (JSON: one\n"
+		"                         object per line), then the whole run\n"
 		"  -j, --json             one JSON object instead of tables\n"
 		"      --attach HOW       libxdp (default: joins libxdp's dispatcher, or attaches\n"
 		"                         alone when the interface is free and says so) or link\n"
@@ -57,7 +60,8 @@ static void usage(FILE *out)
 		"  -h, --help             this text\n\n"
 		"Examples:\n"
 		"  dropledger report -i eth1 -d 10\n"
-		"  ip netns exec edge dropledger report -i v0b -d 5 --json | jq .causes\n\n"
+		"  ip netns exec edge dropledger report -i v0b -d 5 --json | jq .causes\n"
+		"  dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n\n"
 		"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Exit codes: 0 ok,\n"
 		"1 runtime failure, 2 usage.\n");
 }
@@ -65,6 +69,7 @@ static void usage(FILE *out)
 struct report_opts {
 	const char *ifname;
 	double duration;
+	double interval;	/* 0: one ledger for the whole run */
 	bool json;
 	const char *ready_file;
 	struct dl_ingress_opts ing;
@@ -75,6 +80,7 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	static const struct option lo[] = {
 		{ "interface", required_argument, NULL, 'i' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "interval", required_argument, NULL, 'I' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "attach", required_argument, NULL, 'A' },
 		{ "skb-mode", no_argument, NULL, 'S' },
@@ -90,7 +96,7 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	o->ing.how = DL_ATTACH_LIBXDP;
 	o->ing.track_flows = true;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:d:jvh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:d:I:jvh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			o->ifname = optarg;
@@ -98,6 +104,13 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		case 'd':
 			if (cli_parse_seconds(optarg, &o->duration)) {
 				fprintf(stderr, "dropledger report: bad duration '%s' (seconds > 0, e.g. 5 or 0.5)\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'I':
+			if (cli_parse_seconds(optarg, &o->interval) || o->interval < 0.1) {
+				fprintf(stderr, "dropledger report: bad interval '%s' (seconds >= 0.1)\n",
 					optarg);
 				return -EINVAL;
 			}
@@ -156,12 +169,15 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Sleep until the duration ends, a signal arrives or the interface goes. */
-static double wait_interval(const struct report_opts *o, int ifindex)
+/*
+ * Sleep until @until (monotonic seconds), a signal, or the interface goes.
+ * Returns false when the run must end early.
+ */
+static bool wait_until(const struct report_opts *o, int ifindex, double until)
 {
-	double start = now_s(), left;
+	double left;
 
-	while (!stop_sig && (left = o->duration - (now_s() - start)) > 0) {
+	while (!stop_sig && (left = until - now_s()) > 0) {
 		struct timespec ts;
 		double step = left < 0.1 ? left : 0.1;
 
@@ -171,10 +187,74 @@ static double wait_interval(const struct report_opts *o, int ifindex)
 		if ((int)if_nametoindex(o->ifname) != ifindex) {
 			pr_warn("%s vanished during the interval: reporting what was counted until then\n",
 				o->ifname);
-			break;
+			return false;
 		}
 	}
-	return now_s() - start;
+	return !stop_sig;
+}
+
+/* The cumulative ledger now. */
+static int collect_now(struct dl_ledger *l, const struct report_opts *o, int ifindex,
+		       const struct dl_ingress *ing, const struct dl_drop_trace *dt,
+		       const struct dl_ledger_names *names)
+{
+	struct dl_rxq_stats rxq[DL_MAX_QUEUES + 1];
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	snprintf(l->ifname, sizeof(l->ifname), "%s", o->ifname);
+	l->ifindex = ifindex;
+	l->mode = "tap";
+	l->attach = dl_ingress__mode(ing);
+	l->drop_source = dl_drop_trace__flavour(dt);
+	err = dl_ingress__read_rxq(ing, rxq);
+	if (!err)
+		err = dl_ledger__collect(l, rxq, dt, names);
+	return err;
+}
+
+static void print_ledger(const struct dl_ledger *l, bool json)
+{
+	if (json)
+		dl_ledger__print_json(l, stdout);
+	else
+		dl_ledger__print_text(l, stdout);
+	fflush(stdout);
+}
+
+/*
+ * With --interval: print each interval as the difference of cumulative
+ * ledgers, with the kernel counters of that interval. @prev and @ks_prev
+ * advance to now.
+ */
+static int print_interval(struct dl_ledger *prev, struct dl_kstate *ks_prev,
+			  unsigned int k, double secs, const struct report_opts *o,
+			  int ifindex, const struct dl_ingress *ing,
+			  const struct dl_drop_trace *dt, const struct dl_ledger_names *names,
+			  const struct dl_nic_map *map)
+{
+	struct dl_ledger cur, iv;
+	struct dl_kstate ks_now;
+	int err;
+
+	err = collect_now(&cur, o, ifindex, ing, dt, names);
+	if (err)
+		return err;
+	dl_kstate__take(&ks_now, o->ifname, map);
+	err = dl_ledger__diff(prev, &cur, &iv);
+	if (!err) {
+		iv.interval = k;
+		iv.duration_s = secs;
+		err = dl_ledger__add_kstate(&iv, ks_prev, &ks_now);
+		if (!err)
+			print_ledger(&iv, o->json);
+		dl_ledger__free(&iv);
+	}
+	dl_ledger__free(prev);
+	*prev = cur;
+	dl_kstate__release(ks_prev);
+	*ks_prev = ks_now;
+	return err;
 }
 
 int do_report(int argc, char **argv)
@@ -182,15 +262,15 @@ int do_report(int argc, char **argv)
 	struct dl_ledger_names names = { .flow_map_fd = -1 };
 	struct dl_drop_trace_opts dto = {};
 	struct dl_drop_trace *dt = NULL;
-	struct dl_rxq_stats rxq[DL_MAX_QUEUES + 1];
 	struct dl_ingress *ing = NULL;
 	struct dl_kstate ks_start = {}, ks_end = {};
 	struct dl_nic_map *nic_map = NULL;
 	struct report_opts o = {};
-	struct dl_ledger l = {};
+	struct dl_ledger l = {}, base = {}, cum = {};
 	char why[512], note[1024];
 	struct sigaction sa = { .sa_handler = on_signal };
 	int ifindex, rc = DL_EXIT_FAIL, err;
+	double t0;
 	unsigned int netns;
 
 	if (parse(argc, argv, &o))
@@ -212,24 +292,29 @@ int do_report(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	o.ing.ifindex = ifindex;
-	o.ing.ifname = o.ifname;
-	ing = dl_ingress__attach(&o.ing, why, sizeof(why), note, sizeof(note));
-	if (!ing) {
-		fprintf(stderr, "dropledger: %s\n", why);
-		return DL_EXIT_FAIL;
-	}
-	if (note[0])
-		fprintf(stderr, "dropledger: %s", note);
+	/*
+	 * Drop capture first, XDP second: every frame XDP counts is then
+	 * covered by the tracer, so no drop falls between the two.
+	 */
 	dto.ifindex = ifindex;
 	dto.netns = netns;
-	dto.flow_map_fd = dl_ingress__flow_map_fd(ing);
+	dto.flow_map_fd = -1;
 	dto.no_flows = !o.ing.track_flows;
 	dt = dl_drop_trace__start(&dto, why, sizeof(why));
 	if (!dt) {
 		fprintf(stderr, "dropledger: %s\n", why);
+		return DL_EXIT_FAIL;
+	}
+	o.ing.ifindex = ifindex;
+	o.ing.ifname = o.ifname;
+	o.ing.flow_map_fd = dl_drop_trace__flow_map_fd(dt);
+	ing = dl_ingress__attach(&o.ing, why, sizeof(why), note, sizeof(note));
+	if (!ing) {
+		fprintf(stderr, "dropledger: %s\n", why);
 		goto out;
 	}
+	if (note[0])
+		fprintf(stderr, "dropledger: %s", note);
 
 	names.ksyms = dl_ksyms__load("/proc/kallsyms");
 	if (!names.ksyms)
@@ -242,47 +327,79 @@ int do_report(int argc, char **argv)
 	names.causes = dl_causes__load(NULL, why, sizeof(why));
 	if (!names.causes)
 		pr_warn("%s: causes get generic advice\n", why);
-	names.flow_map_fd = dto.flow_map_fd;
+	names.flow_map_fd = o.ing.flow_map_fd;
 	err = dl_config__path("nic_counters.tsv", why, sizeof(why));
 	if (!err)
 		err = dl_nic_map__load(why, &nic_map);
 	if (err)
 		pr_warn("driver counter map %s unusable (%s): NIC columns from qstats and sysfs only\n",
 			why, strerror(-err));
-	dl_kstate__take(&ks_start, o.ifname, nic_map);
 
 	if (!o.json)
 		fprintf(stderr, "dropledger: counting on %s for %.1f s (Ctrl-C to stop early)\n",
 			o.ifname, o.duration);
+	/*
+	 * The run covers [ready, end]: a baseline taken now removes what
+	 * attaching itself caused (veth re-creating its queues for XDP).
+	 */
+	dl_kstate__take(&ks_start, o.ifname, nic_map);
+	err = collect_now(&base, &o, ifindex, ing, dt, &names);
+	if (err)
+		goto fail_read;
 	cli_ready(o.ready_file);
-	l.duration_s = wait_interval(&o, ifindex);
-	dl_kstate__take(&ks_end, o.ifname, nic_map);
+	t0 = now_s();
+	if (o.interval) {
+		struct dl_ledger prev;
+		struct dl_kstate ks_prev;
+		unsigned int k = 1;
+		double mark = t0;
 
-	snprintf(l.ifname, sizeof(l.ifname), "%s", o.ifname);
-	l.ifindex = ifindex;
-	l.mode = "tap";
-	l.attach = dl_ingress__mode(ing);
-	l.drop_source = dl_drop_trace__flavour(dt);
-	err = dl_ingress__read_rxq(ing, rxq);
+		/* ks_start stays for the whole-run ledger; intervals get their own. */
+		dl_kstate__take(&ks_prev, o.ifname, nic_map);
+		err = collect_now(&prev, &o, ifindex, ing, dt, &names);
+		if (err) {
+			dl_kstate__release(&ks_prev);
+			goto fail_read;
+		}
+		for (;; k++) {
+			double next = t0 + k * o.interval, end = t0 + o.duration;
+			bool go_on = wait_until(&o, ifindex, next < end ? next : end);
+
+			err = print_interval(&prev, &ks_prev, k, now_s() - mark, &o,
+					     ifindex, ing, dt, &names, nic_map);
+			mark = now_s();
+			if (err || !go_on || next >= end)
+				break;
+		}
+		dl_ledger__free(&prev);
+		dl_kstate__release(&ks_prev);
+		if (err)
+			goto fail_read;
+	} else {
+		wait_until(&o, ifindex, t0 + o.duration);
+	}
+	dl_kstate__take(&ks_end, o.ifname, nic_map);
+	err = collect_now(&cum, &o, ifindex, ing, dt, &names);
 	if (!err)
-		err = dl_ledger__collect(&l, rxq, dt, &names);
+		err = dl_ledger__diff(&base, &cum, &l);
 	if (!err)
 		err = dl_ledger__add_kstate(&l, &ks_start, &ks_end);
-	if (err) {
-		fprintf(stderr, "dropledger: reading counters: %s\n", strerror(-err));
-		goto out;
-	}
-	if (o.json)
-		dl_ledger__print_json(&l, stdout);
-	else
-		dl_ledger__print_text(&l, stdout);
-	fflush(stdout);
-	rc = stop_sig == SIGINT || stop_sig == SIGTERM || !stop_sig ? DL_EXIT_OK : rc;
+	if (err)
+		goto fail_read;
+	l.duration_s = now_s() - t0;
+	l.cumulative = o.interval > 0;
+	print_ledger(&l, o.json);
+	rc = DL_EXIT_OK;
+	goto out;
+fail_read:
+	fprintf(stderr, "dropledger: reading counters: %s\n", strerror(-err));
 out:
 	dl_kstate__release(&ks_start);
 	dl_kstate__release(&ks_end);
 	dl_nic_map__free(nic_map);
 	dl_ledger__free(&l);
+	dl_ledger__free(&base);
+	dl_ledger__free(&cum);
 	dl_drop_trace__destroy(dt);
 	dl_ingress__destroy(ing);
 	dl_ksyms__free((struct dl_ksyms *)names.ksyms);

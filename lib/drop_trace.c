@@ -79,8 +79,8 @@ static int load_flavour(struct dl_drop_trace *dt, enum flavour fl,
 		err = bpf_map__reuse_fd(s->maps.flow_tbl, opts->flow_map_fd);
 		if (err)
 			goto fail;
-	} else {
-		/* No XDP flow table to join against: keep the map tiny. */
+	} else if (opts->no_flows) {
+		/* No flow join at all: keep the map tiny. */
 		bpf_map__set_max_entries(s->maps.flow_tbl, 1);
 	}
 	err = dl_drops_bpf__load(s);
@@ -135,6 +135,11 @@ void dl_drop_trace__destroy(struct dl_drop_trace *dt)
 		return;
 	dl_drops_bpf__destroy(dt->skel);
 	free(dt);
+}
+
+int dl_drop_trace__flow_map_fd(const struct dl_drop_trace *dt)
+{
+	return bpf_map__fd(dt->skel->maps.flow_tbl);
 }
 
 const char *dl_drop_trace__flavour(const struct dl_drop_trace *dt)

@@ -17,7 +17,7 @@
 struct dl_drop_trace_opts {
 	unsigned int ifindex;	/* 0: every interface */
 	unsigned int netns;	/* netns inode; 0: every namespace */
-	int flow_map_fd;	/* dl_ingress flow table, or -1 */
+	int flow_map_fd;	/* an existing flow table to join, or -1: own */
 	bool no_flows;		/* causes only: no per-flow keys (cheapest) */
 };
 
@@ -27,6 +27,13 @@ struct dl_drop_trace;
 struct dl_drop_trace *dl_drop_trace__start(const struct dl_drop_trace_opts *opts,
 					   char *why, size_t why_len);
 void dl_drop_trace__destroy(struct dl_drop_trace *dt);
+
+/*
+ * The flow table the tracer joins drops against. Start the tracer first and
+ * hand this to dl_ingress (dl_ingress_opts.flow_map_fd): then every frame
+ * XDP counts is already covered by drop capture.
+ */
+int dl_drop_trace__flow_map_fd(const struct dl_drop_trace *dt);
 
 /* "tp_btf", "tp_btf (no rx_sk)" or "tracepoint". */
 const char *dl_drop_trace__flavour(const struct dl_drop_trace *dt);

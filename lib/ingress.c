@@ -395,6 +395,13 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 		goto fail;
 	}
 	ing->skel->rodata->track_flows = opts->track_flows;
+	if (opts->flow_map_fd > 0) {
+		err = bpf_map__reuse_fd(ing->skel->maps.flow_tbl, opts->flow_map_fd);
+		if (err) {
+			snprintf(why, why_len, "cannot share the flow table: %s", strerror(-err));
+			goto fail;
+		}
+	}
 	err = dl_ingress_bpf__load(ing->skel);
 	if (err) {
 		snprintf(why, why_len, "cannot load XDP program: %s%s", strerror(-err),

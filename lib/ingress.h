@@ -24,6 +24,7 @@ struct dl_ingress_opts {
 	enum dl_attach_how how;
 	bool track_flows;	/* LRU flow table (queue join, top flows) */
 	bool skb_mode;		/* force generic XDP */
+	int flow_map_fd;	/* > 0: reuse this flow table (the tracer's) */
 };
 
 struct dl_ingress;

@@ -85,6 +85,8 @@ struct dl_ledger {
 	const char *attach;	/* "native", "skb", "link" */
 	const char *drop_source;	/* "tp_btf", "tracepoint" */
 	double duration_s;
+	unsigned int interval;	/* 1, 2, ... with --interval; 0: whole run */
+	bool cumulative;	/* the run's total, printed after intervals */
 
 	struct dl_opt nic_dropped;
 	uint64_t xdp_seen;
@@ -144,6 +146,14 @@ int dl_ledger__add_kstate(struct dl_ledger *l, const struct dl_kstate *a,
 unsigned int dl_ledger__sysfs_queues(const char *ifname);
 
 void dl_ledger__free(struct dl_ledger *l);
+
+/*
+ * @out = @cur - @prev for two cumulative ledgers of the same run (counts
+ * only grow): the interval between them. Kernel-counter parts are not
+ * diffed; add them to @out with dl_ledger__add_kstate.
+ */
+int dl_ledger__diff(const struct dl_ledger *prev, const struct dl_ledger *cur,
+		    struct dl_ledger *out);
 
 /* One JSON object, newline-terminated. */
 int dl_ledger__print_json(const struct dl_ledger *l, FILE *out);

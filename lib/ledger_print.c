@@ -165,6 +165,11 @@ int dl_ledger__print_json(const struct dl_ledger *l, FILE *out)
 	json_object_set_new(root, "drop_source", l->drop_source ?
 			    json_string(l->drop_source) : json_null());
 	json_object_set_new(root, "duration_s", json_real(l->duration_s));
+	if (l->interval || l->cumulative) {
+		json_object_set_new(root, "interval", l->interval ?
+				    json_integer(l->interval) : json_null());
+		json_object_set_new(root, "cumulative", json_boolean(l->cumulative));
+	}
 
 	json_object_set_new(tot, "arrived", l->nic_dropped.have ?
 			    json_integer((json_int_t)(l->xdp_seen + l->nic_dropped.v)) :
@@ -223,6 +228,10 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 	char nd[24];
 	unsigned int q, i;
 
+	if (l->interval)
+		fprintf(out, "== interval %u (%.1f s)\n", l->interval, l->duration_s);
+	else if (l->cumulative)
+		fprintf(out, "== whole run\n");
 	fprintf(out, "dropledger %s: %s (ifindex %d), %s mode, XDP %s, drops via %s, %.1f s\n\n",
 		DL_VERSION, l->ifname, l->ifindex, l->mode, l->attach ? l->attach : "none",
 		l->drop_source ? l->drop_source : "n/a", l->duration_s);
