@@ -26,6 +26,7 @@
 #include "ledger.h"
 #include "log.h"
 #include "nic_map.h"
+#include "report_conf.h"
 
 static volatile sig_atomic_t stop_sig;
 
@@ -44,7 +45,10 @@ static void usage(FILE *out)
 		"with the causes, biggest first, and the fix for each.\n\n"
 		"Options:\n"
 		"  -i, --interface IFACE  interface to watch (in this network namespace)\n"
-		"  -d, --duration SECONDS how long to count (default 10; Ctrl-C stops early)\n"
+		"  -c, --config FILE      defaults from the [report] section of FILE\n"
+		"                         (config/dropledger.conf); the command line wins\n"
+		"  -d, --duration SECONDS how long to count (default 10; Ctrl-C stops early;\n"
+		"                         0: until SIGINT/SIGTERM, with --interval)\n"
 		"  -I, --interval SECONDS also print the ledger of every interval (JSON: one\n"
 		"                         object per line), then the whole run\n"
 		"  -j, --json             one JSON object instead of tables\n"
@@ -79,6 +83,7 @@ static int parse(int argc, char **argv, struct report_opts *o)
 {
 	static const struct option lo[] = {
 		{ "interface", required_argument, NULL, 'i' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "interval", required_argument, NULL, 'I' },
 		{ "json", no_argument, NULL, 'j' },
@@ -90,23 +95,29 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	int c, verbose = 0;
+	int c, verbose = 0, json = -1, flows = -1, skb = -1, how = -1;
+	const char *config = NULL;
 
-	o->duration = 10;
-	o->ing.how = DL_ATTACH_LIBXDP;
-	o->ing.track_flows = true;
+	o->duration = -1;
+	o->interval = -1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:d:I:jvh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:c:d:I:jvh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			o->ifname = optarg;
 			break;
+		case 'c':
+			config = optarg;
+			break;
 		case 'd':
-			if (cli_parse_seconds(optarg, &o->duration)) {
-				fprintf(stderr, "dropledger report: bad duration '%s' (seconds > 0, e.g. 5 or 0.5)\n",
+			/* 0: until SIGINT/SIGTERM (a service). */
+			if (strcmp(optarg, "0") && cli_parse_seconds(optarg, &o->duration)) {
+				fprintf(stderr, "dropledger report: bad duration '%s' (seconds, e.g. 5 or 0.5; 0: until stopped)\n",
 					optarg);
 				return -EINVAL;
 			}
+			if (!strcmp(optarg, "0"))
+				o->duration = 0;
 			break;
 		case 'I':
 			if (cli_parse_seconds(optarg, &o->interval) || o->interval < 0.1) {
@@ -116,13 +127,13 @@ static int parse(int argc, char **argv, struct report_opts *o)
 			}
 			break;
 		case 'j':
-			o->json = true;
+			json = 1;
 			break;
 		case 'A':
 			if (!strcmp(optarg, "libxdp")) {
-				o->ing.how = DL_ATTACH_LIBXDP;
+				how = DL_ATTACH_LIBXDP;
 			} else if (!strcmp(optarg, "link")) {
-				o->ing.how = DL_ATTACH_LINK;
+				how = DL_ATTACH_LINK;
 			} else {
 				fprintf(stderr, "dropledger report: --attach takes libxdp or link, not '%s'\n",
 					optarg);
@@ -130,10 +141,10 @@ static int parse(int argc, char **argv, struct report_opts *o)
 			}
 			break;
 		case 'S':
-			o->ing.skb_mode = true;
+			skb = 1;
 			break;
 		case 'F':
-			o->ing.track_flows = false;
+			flows = 0;
 			break;
 		case 'R':
 			o->ready_file = optarg;
@@ -150,6 +161,40 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		}
 	}
 	cli_verbosity(verbose);
+	if (config) {
+		struct dl_report_conf rc;
+		char err[300];
+
+		if (dl_report_conf__load(config, &rc, err, sizeof(err))) {
+			fprintf(stderr, "dropledger report: %s\n", err);
+			return -EINVAL;
+		}
+		/* The command line wins over the file. */
+		if (!o->ifname && rc.interface[0])
+			o->ifname = strdup(rc.interface);
+		if (o->duration < 0)
+			o->duration = rc.duration;
+		if (o->interval < 0)
+			o->interval = rc.interval;
+		if (json < 0)
+			json = rc.json;
+		if (flows < 0)
+			flows = rc.flows;
+		if (skb < 0)
+			skb = rc.skb_mode;
+		if (how < 0 && rc.attach[0])
+			how = strcmp(rc.attach, "link") ? DL_ATTACH_LIBXDP : DL_ATTACH_LINK;
+	}
+	o->duration = o->duration < 0 ? 10 : o->duration;
+	o->interval = o->interval < 0 ? 0 : o->interval;
+	o->json = json > 0;
+	o->ing.track_flows = flows != 0;
+	o->ing.skb_mode = skb > 0;
+	o->ing.how = how < 0 ? DL_ATTACH_LIBXDP : (enum dl_attach_how)how;
+	if (!o->duration && !o->interval) {
+		fprintf(stderr, "dropledger report: -d 0 runs until stopped and needs --interval to print anything before that\n");
+		return -EINVAL;
+	}
 	if (optind < argc) {
 		fprintf(stderr, "dropledger report: unexpected argument '%s'\n", argv[optind]);
 		return -EINVAL;
@@ -213,13 +258,18 @@ static int collect_now(struct dl_ledger *l, const struct report_opts *o, int ifi
 	return err;
 }
 
-static void print_ledger(const struct dl_ledger *l, bool json)
+/* A reader that went away (EPIPE) ends the run cleanly, detached. */
+static int print_ledger(const struct dl_ledger *l, bool json)
 {
 	if (json)
 		dl_ledger__print_json(l, stdout);
 	else
 		dl_ledger__print_text(l, stdout);
-	fflush(stdout);
+	if (fflush(stdout) || ferror(stdout)) {
+		stop_sig = SIGPIPE;
+		return -EPIPE;
+	}
+	return 0;
 }
 
 /*
@@ -247,7 +297,7 @@ static int print_interval(struct dl_ledger *prev, struct dl_kstate *ks_prev,
 		iv.duration_s = secs;
 		err = dl_ledger__add_kstate(&iv, ks_prev, &ks_now);
 		if (!err)
-			print_ledger(&iv, o->json);
+			err = print_ledger(&iv, o->json);
 		dl_ledger__free(&iv);
 	}
 	dl_ledger__free(prev);
@@ -291,6 +341,9 @@ int do_report(int argc, char **argv)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* Never die on a closed pipe with the program attached: see EPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 
 	/*
 	 * Drop capture first, XDP second: every frame XDP counts is then
@@ -362,7 +415,8 @@ int do_report(int argc, char **argv)
 			goto fail_read;
 		}
 		for (;; k++) {
-			double next = t0 + k * o.interval, end = t0 + o.duration;
+			double next = t0 + k * o.interval;
+			double end = o.duration ? t0 + o.duration : 1e300;
 			bool go_on = wait_until(&o, ifindex, next < end ? next : end);
 
 			err = print_interval(&prev, &ks_prev, k, now_s() - mark, &o,
@@ -373,6 +427,8 @@ int do_report(int argc, char **argv)
 		}
 		dl_ledger__free(&prev);
 		dl_kstate__release(&ks_prev);
+		if (err == -EPIPE)
+			goto out;
 		if (err)
 			goto fail_read;
 	} else {
@@ -388,7 +444,8 @@ int do_report(int argc, char **argv)
 		goto fail_read;
 	l.duration_s = now_s() - t0;
 	l.cumulative = o.interval > 0;
-	print_ledger(&l, o.json);
+	if (print_ledger(&l, o.json) && stop_sig == SIGPIPE)
+		pr_debug("output closed: whole-run ledger not printed\n");
 	rc = DL_EXIT_OK;
 	goto out;
 fail_read:

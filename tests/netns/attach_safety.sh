@@ -95,3 +95,22 @@ rc=0; "$DL" report -i lo --attach magic 2>/dev/null || rc=$?; [ "$rc" = 2 ] || f
 rc=0; ip netns exec "$B" "$DL" report -i nosuch0 -d 1 2>"$TMP/err" || rc=$?
 [ "$rc" = 1 ] && grep -q "no interface 'nosuch0'" "$TMP/err" || fail "missing interface: exit $rc"
 ok "usage errors exit 2, a missing interface exits 1"
+
+# 8. The reader goes away (a closed pipe): the report ends and detaches,
+#    instead of dying by SIGPIPE with its program attached.
+timeout 20 ip netns exec "$B" "$DL" report -i v0b -d 0 -I 0.2 --json 2>/dev/null | head -c 1 >/dev/null
+for i in $(seq 1 60); do [ -z "$(xdp_prog_id "$B" v0b)" ] && break; sleep 0.05; done
+[ -z "$(xdp_prog_id "$B" v0b)" ] || fail "program left after the output pipe closed"
+ok "closed output pipe: detached cleanly"
+
+# 9. A configuration file gives defaults; the command line wins; a bad
+#    key is named with file:line and exit 2.
+printf '[report]\ninterface = v0b\nduration = 0.3\njson = true\n' >"$TMP/ok.conf"
+ip netns exec "$B" "$DL" report -c "$TMP/ok.conf" >"$TMP/out" 2>/dev/null || fail "report -c"
+expect '.interface == "v0b" and .duration_s < 2' "$TMP/out" "config file: interface, duration, json"
+ip netns exec "$B" "$DL" report -c "$TMP/ok.conf" -d 0.2 --attach link >"$TMP/out" 2>/dev/null || fail "override"
+expect '.attach == "link"' "$TMP/out" "command line overrides the file"
+printf '[report]\ninterface = v0b\nintervall = 5\n' >"$TMP/bad.conf"
+rc=0; "$DL" report -c "$TMP/bad.conf" 2>"$TMP/err" || rc=$?
+[ "$rc" = 2 ] && grep -q "bad.conf:3: unknown key 'intervall'" "$TMP/err" || { cat "$TMP/err"; fail "bad config: exit $rc"; }
+ok "bad config key: file:line, exit 2"
