@@ -5,6 +5,7 @@
  * are softnet columns the kernel does not print.
  */
 #include <math.h>
+#include <netinet/in.h>
 #include <stdio.h>
 
 #include "flow.h"
@@ -229,8 +230,9 @@ static void print_queues(const struct dl_rss_report *r, FILE *out)
 			cpu_list(cpus, sizeof(cpus), q->cpus);
 		else
 			snprintf(cpus, sizeof(cpus), "n/a");
-		fprintf(out, "  %-8s %12llu %7s %6s %-8s", qs, (unsigned long long)q->packets,
-			share, flows, cpus);
+		/* No trailing blanks when there is no flow column to align. */
+		fprintf(out, "  %-8s %12llu %7s %6s %-*s", qs, (unsigned long long)q->packets,
+			share, flows, q->nr_top ? 8 : 0, cpus);
 		if (q->nr_top) {
 			char fs[16];
 
