@@ -239,8 +239,8 @@ static void read_nic(const char *ifname, struct nic_view *v)
 
 	err = dl_rss_config__read(ifname, &v->cfg);
 	if (err) {
-		snprintf(v->summary, sizeof(v->summary), "%s: cannot read the RSS configuration: %s",
-			 ifname, strerror(-err));
+		snprintf(v->summary, sizeof(v->summary),
+			 "%s: cannot read the RSS configuration: %s", ifname, strerror(-err));
 		return;
 	}
 	dl_rss_config__summary(v->cfg, v->summary, sizeof(v->summary));
@@ -365,8 +365,10 @@ static void print_json(const struct steering_opts *o, const struct observed *ob,
 	json_object_set_new(j, "interface", json_string(o->ifname));
 	json_object_set_new(j, "duration_s", json_real(ob->duration_s));
 	json_object_set_new(j, "attach", json_string(ob->attach));
-	json_object_set_new(j, "rules_file", o->rules_path ? json_string(o->rules_path) : json_null());
-	json_object_set_new(nic, "exposed", json_boolean(nv->cfg && dl_rss_config__exposed(nv->cfg)));
+	json_object_set_new(j, "rules_file",
+			    o->rules_path ? json_string(o->rules_path) : json_null());
+	json_object_set_new(nic, "exposed",
+			    json_boolean(nv->cfg && dl_rss_config__exposed(nv->cfg)));
 	json_object_set_new(nic, "summary", json_string(nv->summary));
 	json_object_set_new(nic, "rss_predicts", json_boolean(nv->nic.rss != NULL));
 	json_object_set_new(nic, "ntuple_rules", nv->nic.ntuple ?
@@ -400,12 +402,12 @@ static void print_text(const struct steering_opts *o, const struct observed *ob,
 	printf("\nNIC: %s\n", nv->summary);
 	if (nv->note[0])
 		printf("NIC: %s\n", nv->note);
-	if (!nv->use)
+	if (!nv->use && o->rules_path)
 		printf("NIC: no RSS/ntuple prediction: only the rules are checked\n");
 	if (rep)
 		dl_steer_report__print_text(rep, MAX_TEXT_MISMATCHES, stdout);
 	else
-		printf("nothing to check: no --rules and nothing the NIC exposes to predict with\n");
+		printf("nothing to check: no --rules, and the NIC exposes nothing to predict with\n");
 	printf("\n");
 	dl_rss_report__print_text(rss, stdout);
 }

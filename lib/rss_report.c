@@ -269,7 +269,8 @@ static void hot_summary(struct dl_rss_report *r, struct sbuf *s)
 					  q->queue, share, ft);
 		} else if (r->has_flows && q->nr_flows && v->nr_queues == 1) {
 			pct(share, sizeof(share), q->top[0].share_of_queue);
-			sb_printf(s, "%sspread over %u flows (biggest %s)", sep, q->nr_flows, share);
+			sb_printf(s, "%sspread over %u flows (biggest %s)", sep, q->nr_flows,
+				  share);
 		}
 	}
 	sb_printf(s, " (%u queues, fair share %.0f%%, Jain %.2f)", r->nr_queues,

@@ -91,7 +91,8 @@ enum dl_rss_kind {
 struct dl_rss_verdict {
 	const char *category;	/* "rss" */
 	enum dl_rss_kind kind;
-	const char *kind_name;	/* "no_traffic", "single_queue", "too_few", "even", "skew", "elephant" */
+	const char *kind_name;	/* "no_traffic", "single_queue", "too_few",
+				 * "even", "skew", "elephant" */
 	bool problem;		/* SKEW or ELEPHANT: list it as a cause */
 	__u64 count;		/* packets on the hot queues */
 	__u32 nr_queues;

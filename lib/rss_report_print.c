@@ -111,7 +111,8 @@ static json_t *cpu_skew_json(const struct dl_rss_report *r)
 	json_object_set_new(o, "hot_cpus", hot);
 	json_object_set_new(o, "time_squeeze",
 			    c->has_time_squeeze ? u64_json(c->time_squeeze) : json_null());
-	json_object_set_new(o, "backlog_dropped", c->has_dropped ? u64_json(c->dropped) : json_null());
+	json_object_set_new(o, "backlog_dropped",
+			    c->has_dropped ? u64_json(c->dropped) : json_null());
 	json_object_set_new(o, "reset", json_boolean(r->softnet_reset));
 	json_object_set_new(o, "summary", json_string(c->summary));
 	return o;
@@ -164,8 +165,10 @@ json_t *dl_rss_report__json(const struct dl_rss_report *r)
 	json_object_set_new(o, "hot_factor", json_real(r->opts.hot_factor));
 	json_object_set_new(o, "min_packets", u64_json(r->opts.min_total));
 	json_object_set_new(o, "hot_queues", hot);
-	json_object_set_new(o, "hot_share", r->skew.total ? json_real(r->skew.hot_share) : json_null());
-	json_object_set_new(o, "flow_packets", r->has_flows ? u64_json(r->flow_packets) : json_null());
+	json_object_set_new(o, "hot_share",
+			    r->skew.total ? json_real(r->skew.hot_share) : json_null());
+	json_object_set_new(o, "flow_packets",
+			    r->has_flows ? u64_json(r->flow_packets) : json_null());
 	json_object_set_new(o, "queues", qs);
 	json_object_set_new(o, "elephants", r->has_flows ? el : json_null());
 	if (!r->has_flows)
@@ -264,7 +267,8 @@ static void print_cpus(const struct dl_rss_report *r, FILE *out)
 			(unsigned long long)c->processed, sq, dr);
 	}
 	if (r->softnet_reset)
-		fprintf(out, "  (CPUs came or went during the interval: their rows are left out)\n");
+		fprintf(out, "  (CPUs came or went during the interval: "
+			"their rows are left out)\n");
 }
 
 void dl_rss_report__print_text(const struct dl_rss_report *r, FILE *out)

@@ -235,6 +235,14 @@ static void test_flow_queues(void **state)
 	assert_int_equal(dl_flow_queues__read_raw(bpf_map__fd(skel->maps.flow_tbl), &e, &n),
 			 -EINVAL);
 	dl_ingress_bpf__destroy(skel);
+
+	/* Everything on at once still passes the verifier. */
+	skel = dl_ingress_bpf__open();
+	assert_non_null(skel);
+	skel->rodata->track_flow_queues = 1;
+	skel->rodata->sample_every = 1;
+	assert_int_equal(dl_ingress_bpf__load(skel), 0);
+	dl_ingress_bpf__destroy(skel);
 }
 
 int main(void)

@@ -173,7 +173,8 @@ static void test_elephant(void **state)
 	assert_string_equal(json_string_value(json_object_get(el, "proto")), "udp");
 	assert_close(json_real_value(json_object_get(el, "share_of_queue")), 1800.0 / 1950);
 	assert_close(json_real_value(json_object_get(el, "share_of_total")), 0.75);
-	assert_int_equal(json_integer_value(json_array_get(json_object_get(j, "hot_queues"), 0)), 2);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(j, "hot_queues"), 0)),
+			 2);
 	json_decref(j);
 	dl_rss_report__free(r);
 }
