@@ -18,6 +18,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "report", do_report, "attach, count for a while, print the ledger and its causes" },
+	{ "steering", do_steering, "check steering rules and RSS spread: queues, flows, CPUs" },
 	{ "explain", do_explain, "what a drop reason or kernel function means, and the fix" },
 	{ "detach", do_detach, "remove dropledger programs a killed run left on an interface" },
 	{ "lab", do_lab, "built-in lab: two namespaces, a 4-queue veth, traffic" },

@@ -224,4 +224,24 @@ struct dl_capture_cnt {
 	__u64 pad[4];
 } __attribute__((aligned(64)));
 
+/*
+ * Per-(flow, rx queue) observation (map flow_q_cnt, LRU), kept only when
+ * dl_ingress runs with track_flow_queues: one flow may spread over several
+ * queues (indirection table rewritten, ntuple rule added mid-flow, a
+ * sender changing queues), which the flow table's "last queue" cannot show.
+ */
+#define DL_FLOW_Q_ENTRIES 65536	/* (flow, queue) pairs tracked */
+
+struct dl_flow_q_key {
+	__u32 hash;		/* dl_flow_hash() of the flow */
+	__u32 rxq;		/* ctx->rx_queue_index */
+};
+
+struct dl_flow_q_val {
+	struct dl_flow flow;
+	__u64 packets;
+	__u64 bytes;
+	__u64 cpus;		/* bit c: XDP ran on CPU c for it (c < 64) */
+};
+
 #endif /* DROPLEDGER_SHARED_H */

@@ -402,6 +402,7 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 			goto fail;
 		}
 	}
+	ing->skel->rodata->track_flow_queues = opts->track_flow_queues;
 	err = dl_ingress_bpf__load(ing->skel);
 	if (err) {
 		snprintf(why, why_len, "cannot load XDP program: %s%s", strerror(-err),
@@ -496,4 +497,9 @@ int dl_ingress__read_rxq(const struct dl_ingress *ing, struct dl_rxq_stats *out)
 int dl_ingress__flow_map_fd(const struct dl_ingress *ing)
 {
 	return bpf_map__fd(ing->skel->maps.flow_tbl);
+}
+
+int dl_ingress__flow_q_map_fd(const struct dl_ingress *ing)
+{
+	return bpf_map__fd(ing->skel->maps.flow_q_cnt);
 }

@@ -25,6 +25,7 @@ struct dl_ingress_opts {
 	bool track_flows;	/* LRU flow table (queue join, top flows) */
 	bool skb_mode;		/* force generic XDP */
 	int flow_map_fd;	/* > 0: reuse this flow table (the tracer's) */
+	bool track_flow_queues;	/* per-(flow, queue) counts (RSS, steering) */
 };
 
 struct dl_ingress;
@@ -50,6 +51,9 @@ int dl_ingress__read_rxq(const struct dl_ingress *ing, struct dl_rxq_stats *out)
 
 /* fd of the LRU flow table (hash -> struct dl_flow_info). */
 int dl_ingress__flow_map_fd(const struct dl_ingress *ing);
+
+/* fd of the per-(flow, queue) LRU (flow_q_cnt); empty unless tracked. */
+int dl_ingress__flow_q_map_fd(const struct dl_ingress *ing);
 
 /*
  * Remove dl_ingress programs on @ifindex left by runs that are gone (their

@@ -157,7 +157,7 @@ double dl_skew__share(const struct dl_skew *s, const __u64 *counts, __u32 i)
 	return (double)counts[i] / s->total;
 }
 
-int dl_skew__softnet(const struct dl_softnet_cpu *cpus, __u32 n,
+int dl_skew__softnet(const struct dl_skew_softnet *cpus, __u32 n,
 		     const struct dl_skew_opts *opts, struct dl_cpu_skew *out)
 {
 	__u64 *counts, worst = 0;

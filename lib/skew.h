@@ -55,7 +55,7 @@ double dl_skew__share(const struct dl_skew *s, const __u64 *counts, __u32 i);
  * Per-CPU softnet counters (/proc/net/softnet_stat columns 1-3) as the CPU
  * skew needs them. A column the kernel does not have is absent.
  */
-struct dl_softnet_cpu {
+struct dl_skew_softnet {
 	__u32 cpu;
 	__u64 processed;	/* packets taken from the backlog (column 1) */
 	__u64 dropped;		/* backlog full (column 2) */
@@ -80,7 +80,7 @@ struct dl_cpu_skew {
  * Skew of softnet work over @n CPUs. hot[] in the embedded dl_skew holds
  * cpu ids, not indexes. Returns 0, -EINVAL (n is 0) or -ENOMEM.
  */
-int dl_skew__softnet(const struct dl_softnet_cpu *cpus, __u32 n,
+int dl_skew__softnet(const struct dl_skew_softnet *cpus, __u32 n,
 		     const struct dl_skew_opts *opts, struct dl_cpu_skew *out);
 
 #endif

@@ -169,7 +169,7 @@ static void test_large_counts(void **state)
 
 static void test_softnet(void **state)
 {
-	struct dl_softnet_cpu cpus[3] = {
+	struct dl_skew_softnet cpus[3] = {
 		{ .cpu = 2, .processed = 100, .has_time_squeeze = true, .has_dropped = true },
 		{ .cpu = 5, .processed = 9000, .time_squeeze = 42, .dropped = 7,
 		  .has_time_squeeze = true, .has_dropped = true },

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dropledger steering: watch where each flow arrives (per-(flow, queue)
+ * counts at XDP) for -d seconds, then check the operator's rules and the
+ * NIC's own RSS/ntuple configuration against it, and show how the traffic
+ * spread over queues and CPUs (the rss section of the report).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <jansson.h>
+
+#include "cli.h"
+#include "flow_queues.h"
+#include "ingress.h"
+#include "ledger.h"
+#include "log.h"
+#include "rss_config.h"
+#include "rss_report.h"
+#include "softnet.h"
+#include "steering_check.h"
+#include "steering_print.h"
+#include "steering_rules.h"
+
+#define EXIT_VIOLATION 3	/* rules or NIC config not honoured */
+#define MAX_TEXT_MISMATCHES 20
+
+static volatile sig_atomic_t stop_sig;
+
+static void on_signal(int sig)
+{
+	stop_sig = sig;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: dropledger steering -i IFACE [--rules FILE] [-d SECONDS] [options]\n"
+		"Watch which RX queue every flow arrives on, then check it against your\n"
+		"steering rules and the NIC's own RSS indirection table and ntuple rules,\n"
+		"and show how traffic spread over queues and CPUs: Jain's index, hot\n"
+		"queues, elephant flows, time_squeeze and backlog drops per CPU.\n\n"
+		"Options:\n"
+		"  -i, --interface IFACE  interface to watch (in this network namespace)\n"
+		"  -r, --rules FILE       steering rules, one per line, e.g.\n"
+		"                           udp dport 5000 -> queue 3\n"
+		"                           tcp dst 10.0.0.0/8 -> queues 0-3 even\n"
+		"                           default -> queues 0-7 even\n"
+		"                         (first match wins; '#' comments; see README)\n"
+		"  -d, --duration SECONDS how long to watch (default 10; Ctrl-C stops early)\n"
+		"  -j, --json             one JSON object instead of text\n"
+		"      --hot-factor F     a queue above F x mean is hot: skewed (default 1.5)\n"
+		"      --jain-min J       an 'even' rule below Jain J is uneven (default 0.8)\n"
+		"      --min-packets N    judge skew and 'even' from N packets (default 1000)\n"
+		"      --attach HOW       libxdp (default) or link, as for 'report'\n"
+		"      --skb-mode         generic XDP even where the driver has native XDP\n"
+		"  -v, --verbose          more detail on stderr (-vv: libbpf too)\n"
+		"  -h, --help             this text\n\n"
+		"Examples:\n"
+		"  dropledger steering -i eth1 --rules /etc/dropledger/steering.rules -d 10\n"
+		"  dropledger steering -i eth1 -d 5 --json | jq .rss.verdict\n"
+		"  ip netns exec edge dropledger steering -i v0b -r lab.rules -d 3\n\n"
+		"Needs root (CAP_BPF, CAP_NET_ADMIN). Exit codes: 0 no violation,\n"
+		"1 runtime failure, 2 usage or a bad rules file (printed as file:line: why),\n"
+		"3 violations: a rule not honoured (traffic on other queues, or an 'even'\n"
+		"rule spread unevenly) or flows not where the NIC's own config sends them.\n");
+}
+
+struct steering_opts {
+	const char *ifname;
+	const char *rules_path;
+	double duration;
+	bool json;
+	const char *ready_file;
+	struct dl_rss_opts rss;
+	struct dl_steer_check_opts check;
+	struct dl_ingress_opts ing;
+};
+
+static int parse_double(const char *what, const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v < lo || v > hi) {
+		fprintf(stderr, "dropledger steering: bad %s '%s' (%g..%g)\n", what, s, lo, hi);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct steering_opts *o)
+{
+	static const struct option lo[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "hot-factor", required_argument, NULL, 'H' },
+		{ "jain-min", required_argument, NULL, 'J' },
+		{ "min-packets", required_argument, NULL, 'M' },
+		{ "attach", required_argument, NULL, 'A' },
+		{ "skb-mode", no_argument, NULL, 'S' },
+		{ "ready-file", required_argument, NULL, 'R' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int c, verbose = 0;
+	double v;
+
+	o->duration = 10;
+	o->ing.how = DL_ATTACH_LIBXDP;
+	o->ing.track_flow_queues = true;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:r:d:jvh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			o->ifname = optarg;
+			break;
+		case 'r':
+			o->rules_path = optarg;
+			break;
+		case 'd':
+			if (cli_parse_seconds(optarg, &o->duration)) {
+				fprintf(stderr, "dropledger steering: bad duration '%s' (seconds > 0, e.g. 5 or 0.5)\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'H':
+			if (parse_double("hot factor", optarg, 1.0, 64, &o->rss.hot_factor))
+				return -EINVAL;
+			break;
+		case 'J':
+			if (parse_double("Jain minimum", optarg, 0.01, 1.0, &o->check.jain_min))
+				return -EINVAL;
+			break;
+		case 'M':
+			if (parse_double("packet minimum", optarg, 1, 1e15, &v))
+				return -EINVAL;
+			o->rss.min_total = (__u64)v;
+			o->check.min_packets = (__u64)v;
+			break;
+		case 'A':
+			if (!strcmp(optarg, "libxdp")) {
+				o->ing.how = DL_ATTACH_LIBXDP;
+			} else if (!strcmp(optarg, "link")) {
+				o->ing.how = DL_ATTACH_LINK;
+			} else {
+				fprintf(stderr, "dropledger steering: --attach takes libxdp or link, not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'S':
+			o->ing.skb_mode = true;
+			break;
+		case 'R':
+			o->ready_file = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(DL_EXIT_OK);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	cli_verbosity(verbose);
+	if (optind < argc) {
+		fprintf(stderr, "dropledger steering: unexpected argument '%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	if (!o->ifname) {
+		fprintf(stderr, "dropledger steering: which interface? (-i IFACE)\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Sleep until the duration ends, a signal arrives or the interface goes. */
+static double wait_interval(const struct steering_opts *o, int ifindex)
+{
+	double start = now_s(), left;
+
+	while (!stop_sig && (left = o->duration - (now_s() - start)) > 0) {
+		struct timespec ts;
+		double step = left < 0.1 ? left : 0.1;
+
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)(step * 1e9);
+		nanosleep(&ts, NULL);
+		if ((int)if_nametoindex(o->ifname) != ifindex) {
+			pr_warn("%s vanished during the interval: checking what was seen until then\n",
+				o->ifname);
+			break;
+		}
+	}
+	return now_s() - start;
+}
+
+/* What the NIC says it does, for prediction; notes what it cannot say. */
+struct nic_view {
+	struct dl_rss_config *cfg;
+	struct dl_rss_table tbl;
+	struct dl_steer_nic nic;
+	bool use;		/* something to predict with */
+	char summary[512];
+	char note[256];
+};
+
+static void read_nic(const char *ifname, struct nic_view *v)
+{
+	char hf[32];
+	int err;
+
+	err = dl_rss_config__read(ifname, &v->cfg);
+	if (err) {
+		snprintf(v->summary, sizeof(v->summary),
+			 "%s: cannot read the RSS configuration: %s", ifname, strerror(-err));
+		return;
+	}
+	dl_rss_config__summary(v->cfg, v->summary, sizeof(v->summary));
+	err = dl_rss_config__table(v->cfg, &v->tbl);
+	if (!err) {
+		v->nic.rss = &v->tbl;
+	} else if (err == -EOPNOTSUPP) {
+		snprintf(v->note, sizeof(v->note),
+			 "RSS hash is %s%s, not plain Toeplitz: queues are not predicted from it",
+			 dl_rss_config__hfunc_name(v->cfg->hfunc, hf, sizeof(hf)),
+			 v->cfg->input_xfrm ? " with a symmetric input transform" : "");
+	}
+	if (v->cfg->has_ntuple && v->cfg->ntuple && dl_steer_rules__count(v->cfg->ntuple))
+		v->nic.ntuple = v->cfg->ntuple;
+	v->use = v->nic.rss || v->nic.ntuple;
+}
+
+struct observed {
+	double duration_s;
+	struct dl_rxq_stats rxq[DL_MAX_QUEUES + 1];
+	struct dl_flow_q_entry *ents;
+	size_t nr_ents;
+	struct dl_flow_obs *obs;
+	size_t nr_obs;
+	struct dl_softnet *sn_before;
+	struct dl_softnet *sn_after;
+	const char *attach;
+};
+
+static void observed_free(struct observed *ob)
+{
+	free(ob->ents);
+	free(ob->obs);
+	dl_softnet__free(ob->sn_before);
+	dl_softnet__free(ob->sn_after);
+}
+
+/* Attach, watch, read everything, detach. Returns 0 or an exit code. */
+static int observe(struct steering_opts *o, int ifindex, struct observed *ob)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct dl_ingress *ing;
+	char why[512], note[1024];
+	int err, rc = DL_EXIT_FAIL;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	o->ing.ifindex = ifindex;
+	o->ing.ifname = o->ifname;
+	ing = dl_ingress__attach(&o->ing, why, sizeof(why), note, sizeof(note));
+	if (!ing) {
+		fprintf(stderr, "dropledger: %s\n", why);
+		return DL_EXIT_FAIL;
+	}
+	if (note[0])
+		fprintf(stderr, "dropledger: %s", note);
+	ob->attach = dl_ingress__mode(ing);
+	/* Softnet is host-wide and optional: without it the CPU view is absent. */
+	err = dl_softnet__read(NULL, &ob->sn_before);
+	if (err)
+		pr_warn("cannot read %s (%s): no per-CPU view\n", DL_SOFTNET_PATH, strerror(-err));
+	if (!o->json)
+		fprintf(stderr, "dropledger: watching %s for %.1f s (Ctrl-C to stop early)\n",
+			o->ifname, o->duration);
+	cli_ready(o->ready_file);
+	ob->duration_s = wait_interval(o, ifindex);
+
+	if (ob->sn_before && dl_softnet__read(NULL, &ob->sn_after)) {
+		dl_softnet__free(ob->sn_before);
+		ob->sn_before = NULL;
+	}
+	err = dl_ingress__read_rxq(ing, ob->rxq);
+	if (!err)
+		err = dl_flow_queues__read_raw(dl_ingress__flow_q_map_fd(ing), &ob->ents,
+					       &ob->nr_ents);
+	if (!err)
+		err = dl_flow_queues__fold(ob->ents, ob->nr_ents, &ob->obs, &ob->nr_obs, NULL);
+	if (err) {
+		fprintf(stderr, "dropledger: reading counters of %s: %s\n", o->ifname,
+			strerror(-err));
+		goto out;
+	}
+	rc = DL_EXIT_OK;
+out:
+	dl_ingress__destroy(ing);
+	return rc;
+}
+
+static int build_rss(const struct steering_opts *o, const struct observed *ob,
+		     struct dl_rss_report **out)
+{
+	__u64 arrived[DL_MAX_QUEUES], bytes[DL_MAX_QUEUES];
+	struct dl_rss_input in = {
+		.ifname = o->ifname,
+		.nr_queues = dl_ledger__sysfs_queues(o->ifname),
+		.arrived = arrived,
+		.bytes = bytes,
+		.nr_arrived = DL_MAX_QUEUES,
+		.has_flows = true,
+		.flows = ob->ents,
+		.nr_flows = ob->nr_ents,
+		.softnet_before = ob->sn_before,
+		.softnet_after = ob->sn_after,
+	};
+	__u32 q;
+
+	for (q = 0; q < DL_MAX_QUEUES; q++) {
+		arrived[q] = ob->rxq[q].frames;
+		bytes[q] = ob->rxq[q].bytes;
+	}
+	return dl_rss_report__build(&in, &o->rss, out);
+}
+
+static void print_json(const struct steering_opts *o, const struct observed *ob,
+		       const struct nic_view *nv, const struct dl_steer_report *rep,
+		       const struct dl_rss_report *rss)
+{
+	json_t *j = json_object(), *nic = json_object(), *chk;
+
+	json_object_set_new(j, "tool", json_string("dropledger"));
+	json_object_set_new(j, "command", json_string("steering"));
+	json_object_set_new(j, "interface", json_string(o->ifname));
+	json_object_set_new(j, "duration_s", json_real(ob->duration_s));
+	json_object_set_new(j, "attach", json_string(ob->attach));
+	json_object_set_new(j, "rules_file",
+			    o->rules_path ? json_string(o->rules_path) : json_null());
+	json_object_set_new(nic, "exposed",
+			    json_boolean(nv->cfg && dl_rss_config__exposed(nv->cfg)));
+	json_object_set_new(nic, "summary", json_string(nv->summary));
+	json_object_set_new(nic, "rss_predicts", json_boolean(nv->nic.rss != NULL));
+	json_object_set_new(nic, "ntuple_rules", nv->nic.ntuple ?
+			    json_integer((json_int_t)dl_steer_rules__count(nv->nic.ntuple)) :
+			    json_null());
+	json_object_set_new(nic, "note", nv->note[0] ? json_string(nv->note) : json_null());
+	json_object_set_new(j, "nic", nic);
+	if (rep) {
+		chk = dl_steer_report__json(rep);
+		json_object_update(j, chk);
+		json_decref(chk);
+	} else {
+		/* Nothing to check against: no rules and no NIC prediction. */
+		json_object_set_new(j, "violations", json_integer(0));
+		json_object_set_new(j, "rules", json_null());
+		json_object_set_new(j, "mismatches", json_null());
+	}
+	json_object_set_new(j, "rss", dl_rss_report__json(rss));
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(j);
+}
+
+static void print_text(const struct steering_opts *o, const struct observed *ob,
+		       const struct nic_view *nv, const struct dl_steer_report *rep,
+		       const struct dl_rss_report *rss)
+{
+	printf("steering on %s for %.1f s (%s XDP)", o->ifname, ob->duration_s, ob->attach);
+	if (o->rules_path)
+		printf(", rules from %s", o->rules_path);
+	printf("\nNIC: %s\n", nv->summary);
+	if (nv->note[0])
+		printf("NIC: %s\n", nv->note);
+	if (!nv->use && o->rules_path)
+		printf("NIC: no RSS/ntuple prediction: only the rules are checked\n");
+	if (rep)
+		dl_steer_report__print_text(rep, MAX_TEXT_MISMATCHES, stdout);
+	else
+		printf("nothing to check: no --rules, and the NIC exposes nothing to predict with\n");
+	printf("\n");
+	dl_rss_report__print_text(rss, stdout);
+}
+
+int do_steering(int argc, char **argv)
+{
+	struct dl_steer_rules *rules = NULL;
+	struct dl_steer_report *rep = NULL;
+	struct dl_rss_report *rss = NULL;
+	struct steering_opts o = {};
+	struct nic_view nv = {};
+	struct observed ob = {};
+	int ifindex, rc, err;
+	char msg[512];
+
+	if (parse(argc, argv, &o))
+		return DL_EXIT_USAGE;
+	/* A bad rules file is found before anything is attached. */
+	if (o.rules_path) {
+		err = dl_steer_rules__parse_file(o.rules_path, &rules, msg, sizeof(msg));
+		if (err) {
+			fprintf(stderr, "%s\n", msg);
+			return DL_EXIT_USAGE;
+		}
+	}
+	rc = DL_EXIT_FAIL;
+	if (cli_check_caps("steering"))
+		goto out;
+	ifindex = if_nametoindex(o.ifname);
+	if (!ifindex) {
+		fprintf(stderr, "dropledger: no interface '%s' in this network namespace\n",
+			o.ifname);
+		goto out;
+	}
+	read_nic(o.ifname, &nv);
+	rc = observe(&o, ifindex, &ob);
+	if (rc)
+		goto out;
+	rc = DL_EXIT_FAIL;
+	if (rules || nv.use) {
+		err = dl_steer_check__run(rules, ob.obs, ob.nr_obs, nv.use ? &nv.nic : NULL,
+					  &o.check, &rep);
+		if (err) {
+			fprintf(stderr, "dropledger: steering check: %s\n", strerror(-err));
+			goto out;
+		}
+	}
+	err = build_rss(&o, &ob, &rss);
+	if (err) {
+		fprintf(stderr, "dropledger: rss report: %s\n", strerror(-err));
+		goto out;
+	}
+	if (o.json)
+		print_json(&o, &ob, &nv, rep, rss);
+	else
+		print_text(&o, &ob, &nv, rep, rss);
+	fflush(stdout);
+	rc = rep && dl_steer_report__violations(rep) ? EXIT_VIOLATION : DL_EXIT_OK;
+out:
+	dl_rss_report__free(rss);
+	dl_steer_report__free(rep);
+	observed_free(&ob);
+	dl_rss_config__free(nv.cfg);
+	dl_steer_rules__free(rules);
+	return rc;
+}
