@@ -57,6 +57,8 @@ static void usage(FILE *out)
 		"                         (exclusive bpf_link for benchmarks; the kernel removes\n"
 		"                         it when the process dies)\n"
 		"      --skb-mode         generic XDP even where the driver has native XDP\n"
+		"      --skew-threshold F a queue above F x the mean share is hot (default 1.5);\n"
+		"                         the rss section names it and the flows behind it\n"
 		"      --no-flows         causes only: no flow table at XDP, no flows in drop\n"
 		"                         records (cheapest; drops lose their queue when the\n"
 		"                         driver does not record it)\n"
@@ -74,6 +76,7 @@ struct report_opts {
 	const char *ifname;
 	double duration;
 	double interval;	/* 0: one ledger for the whole run */
+	double skew_threshold;	/* hot queue: above this x mean; 0: default */
 	bool json;
 	const char *ready_file;
 	struct dl_ingress_opts ing;
@@ -90,6 +93,7 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "attach", required_argument, NULL, 'A' },
 		{ "skb-mode", no_argument, NULL, 'S' },
 		{ "no-flows", no_argument, NULL, 'F' },
+		{ "skew-threshold", required_argument, NULL, 'K' },
 		{ "ready-file", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -143,6 +147,14 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		case 'S':
 			skb = 1;
 			break;
+		case 'K':
+			if (cli_parse_seconds(optarg, &o->skew_threshold) ||
+			    o->skew_threshold <= 1.0) {
+				fprintf(stderr, "dropledger report: --skew-threshold wants a factor > 1 (e.g. 1.5), not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
 		case 'F':
 			flows = 0;
 			break;
@@ -189,6 +201,8 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	o->interval = o->interval < 0 ? 0 : o->interval;
 	o->json = json > 0;
 	o->ing.track_flows = flows != 0;
+	/* Flows per queue feed the rss section; --no-flows drops both. */
+	o->ing.track_flow_queues = flows != 0;
 	o->ing.skb_mode = skb > 0;
 	o->ing.how = how < 0 ? DL_ATTACH_LIBXDP : (enum dl_attach_how)how;
 	if (!o->duration && !o->interval) {
@@ -440,6 +454,10 @@ int do_report(int argc, char **argv)
 		err = dl_ledger__diff(&base, &cum, &l);
 	if (!err)
 		err = dl_ledger__add_kstate(&l, &ks_start, &ks_end);
+	if (!err)
+		err = dl_ledger__add_rss(&l, o.ing.track_flow_queues ?
+					 dl_ingress__flow_q_map_fd(ing) : -1,
+					 &ks_start, &ks_end, o.skew_threshold);
 	if (err)
 		goto fail_read;
 	l.duration_s = now_s() - t0;

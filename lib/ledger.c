@@ -17,6 +17,7 @@
 #include "ksyms.h"
 #include "ledger.h"
 #include "nic_counters.h"
+#include "rss_report.h"
 
 /* All dropped flows of one cause before the top-N cut. */
 struct flow_acc {
@@ -299,6 +300,8 @@ out:
 
 void dl_ledger__free(struct dl_ledger *l)
 {
+	dl_rss_report__free(l->rss);
+	l->rss = NULL;
 	dl_nic__delta_free(l->nic);
 	l->nic = NULL;
 	free(l->xchecks);

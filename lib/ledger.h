@@ -21,6 +21,7 @@ struct dl_causes;
 struct dl_drop_trace;
 struct dl_ksyms;
 struct dl_reasons;
+struct dl_rss_report;
 
 /* A counter that may not exist on this driver or kernel. */
 struct dl_opt {
@@ -47,8 +48,8 @@ struct dl_ledger_cause {
 	unsigned int nflows;
 	const char *category;
 	const char *group;
-	char summary[320];
-	char advice[640];
+	char summary[640];
+	char advice[1024];
 };
 
 /* A kernel counter checked against what the tracer saw over the interval. */
@@ -113,6 +114,9 @@ struct dl_ledger {
 	unsigned int nxchecks;
 	struct dl_ledger_cpu *cpus;
 	unsigned int ncpus;
+
+	/* RSS skew and elephant flows (dl_ledger__add_rss); NULL: none. */
+	struct dl_rss_report *rss;
 };
 
 /* Everything needed to name causes; any member may be NULL. */
@@ -141,6 +145,16 @@ struct dl_kstate;
  */
 int dl_ledger__add_kstate(struct dl_ledger *l, const struct dl_kstate *a,
 			  const struct dl_kstate *b);
+
+/*
+ * Add the rss section: skew over the interval's per-queue arrivals, the
+ * flows per queue from the XDP flow_q_cnt map (@flow_q_fd, -1: none) and
+ * softnet between @a and @b (may be NULL). A queue above @hot_factor x the
+ * mean (0: default 1.5) is hot; a skew or elephant verdict is added as a
+ * cause of category "rss" after the drop causes.
+ */
+int dl_ledger__add_rss(struct dl_ledger *l, int flow_q_fd, const struct dl_kstate *a,
+		       const struct dl_kstate *b, double hot_factor);
 
 /* Number of rx queues of @ifname from sysfs (rx-N directories); 0 if unknown. */
 unsigned int dl_ledger__sysfs_queues(const char *ifname);

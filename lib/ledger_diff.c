@@ -59,6 +59,7 @@ int dl_ledger__diff(const struct dl_ledger *prev, const struct dl_ledger *cur,
 	out->nxchecks = 0;
 	out->cpus = NULL;
 	out->ncpus = 0;
+	out->rss = NULL;
 	out->causes = calloc(cur->ncauses ? cur->ncauses : 1, sizeof(*out->causes));
 	if (!out->causes)
 		return -ENOMEM;

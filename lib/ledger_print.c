@@ -15,6 +15,7 @@
 #include "ledger.h"
 #include "nic_counters.h"
 #include "nic_map.h"
+#include "rss_report.h"
 
 static json_t *opt_json(struct dl_opt o)
 {
@@ -208,6 +209,7 @@ int dl_ledger__print_json(const struct dl_ledger *l, FILE *out)
 	json_object_set_new(root, "crosschecks", xchecks_json(l));
 	json_object_set_new(root, "nic", nic_json(l));
 	json_object_set_new(root, "cpus", cpus_json(l));
+	json_object_set_new(root, "rss", l->rss ? dl_rss_report__json(l->rss) : json_null());
 
 	err = json_dumpf(root, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 	fputc('\n', out);
@@ -286,6 +288,11 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 				x->reason, x->traced, x->match ? "match" : "MISMATCH",
 				x->note ? ": " : "", x->note ? x->note : "");
 		}
+	}
+
+	if (l->rss) {
+		fputc('\n', out);
+		dl_rss_report__print_text(l->rss, out);
 	}
 
 	fprintf(out, "\nCAUSES%s\n", l->ncauses ? "" : "  (no drops)");
