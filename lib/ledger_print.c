@@ -265,6 +265,28 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 			nd, lq->stack_dropped, lq->delivered);
 	}
 
+	fprintf(out, "\nCAUSES%s\n", l->ncauses ? "" : "  (no drops)");
+	if (l->ncauses)
+		fprintf(out, "  %10s  %-8s %-10s %-22s %s\n", "count", "category", "group",
+			"reason", "location");
+	for (i = 0; i < l->ncauses; i++) {
+		const struct dl_ledger_cause *c = &l->causes[i];
+		unsigned int k;
+
+		fprintf(out, "  %10" PRIu64 "  %-8s %-10s %-22s %s%s\n", c->count,
+			c->category, c->group, c->reason_name, c->location_str,
+			c->tx ? "  [tx]" : "");
+		fprintf(out, "  %10s  why:  %s\n", "", c->summary);
+		fprintf(out, "  %10s  fix:  %s\n", "", c->advice);
+		for (k = 0; k < c->nflows; k++) {
+			char fs[128], ar[24];
+
+			dl_flow__str(&c->flows[k].flow, fs, sizeof(fs));
+			opt_str(c->flows[k].arrived, ar, sizeof(ar));
+			fprintf(out, "  %10s  flow: %-52s %8" PRIu64 " of %s\n", "", fs,
+				c->flows[k].count, ar);
+		}
+	}
 	if (l->nic) {
 		int col;
 
@@ -295,27 +317,5 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 		dl_rss_report__print_text(l->rss, out);
 	}
 
-	fprintf(out, "\nCAUSES%s\n", l->ncauses ? "" : "  (no drops)");
-	if (l->ncauses)
-		fprintf(out, "  %10s  %-8s %-10s %-22s %s\n", "count", "category", "group",
-			"reason", "location");
-	for (i = 0; i < l->ncauses; i++) {
-		const struct dl_ledger_cause *c = &l->causes[i];
-		unsigned int k;
-
-		fprintf(out, "  %10" PRIu64 "  %-8s %-10s %-22s %s%s\n", c->count,
-			c->category, c->group, c->reason_name, c->location_str,
-			c->tx ? "  [tx]" : "");
-		fprintf(out, "  %10s  why:  %s\n", "", c->summary);
-		fprintf(out, "  %10s  fix:  %s\n", "", c->advice);
-		for (k = 0; k < c->nflows; k++) {
-			char fs[128], ar[24];
-
-			dl_flow__str(&c->flows[k].flow, fs, sizeof(fs));
-			opt_str(c->flows[k].arrived, ar, sizeof(ar));
-			fprintf(out, "  %10s  flow: %-52s %8" PRIu64 " of %s\n", "", fs,
-				c->flows[k].count, ar);
-		}
-	}
 	return 0;
 }
