@@ -5,10 +5,55 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "log.h"
+
+volatile sig_atomic_t cli_stop;
+
+static void on_stop(int sig)
+{
+	cli_stop = sig;
+}
+
+void cli_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+double cli_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+bool cli_wait_until(const char *ifname, int ifindex, double until)
+{
+	double left;
+
+	while (!cli_stop && (left = until - cli_now()) > 0) {
+		double step = left < 0.1 ? left : 0.1;
+		struct timespec ts = { 0, (long)(step * 1e9) };
+
+		nanosleep(&ts, NULL);
+		if ((int)if_nametoindex(ifname) != ifindex) {
+			pr_warn("%s vanished during the interval: reporting what was counted until then\n",
+				ifname);
+			return false;
+		}
+	}
+	return !cli_stop;
+}
 
 int cli_check_caps(const char *what)
 {

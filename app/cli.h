@@ -3,6 +3,7 @@
 #ifndef DL_CLI_H
 #define DL_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 /* Exit codes, documented in --help and README. */
@@ -27,6 +28,21 @@ int cli_parse_seconds(const char *s, double *out);
 void cli_ready(const char *path);
 /* -v / -vv */
 void cli_verbosity(int v);
+/* Signal that asked the run to stop (SIGINT, SIGTERM, SIGHUP), or SIGPIPE. */
+extern volatile sig_atomic_t cli_stop;
+/*
+ * Stop on SIGINT/SIGTERM/SIGHUP by setting cli_stop, and never die of
+ * SIGPIPE: a run must always get to detach what it attached.
+ */
+void cli_stop_signals(void);
+/* CLOCK_MONOTONIC in seconds. */
+double cli_now(void);
+/*
+ * Sleep until @until (cli_now() seconds), a stop signal, or @ifname no
+ * longer being @ifindex. Returns false when the run must end early.
+ */
+bool cli_wait_until(const char *ifname, int ifindex, double until);
+
 /* Path of this executable, for re-running ourselves in a namespace. */
 const char *cli_self(void);
 

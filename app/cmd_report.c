@@ -28,13 +28,6 @@
 #include "nic_map.h"
 #include "report_conf.h"
 
-static volatile sig_atomic_t stop_sig;
-
-static void on_signal(int sig)
-{
-	stop_sig = sig;
-}
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -220,38 +213,6 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	return 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/*
- * Sleep until @until (monotonic seconds), a signal, or the interface goes.
- * Returns false when the run must end early.
- */
-static bool wait_until(const struct report_opts *o, int ifindex, double until)
-{
-	double left;
-
-	while (!stop_sig && (left = until - now_s()) > 0) {
-		struct timespec ts;
-		double step = left < 0.1 ? left : 0.1;
-
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(step * 1e9);
-		nanosleep(&ts, NULL);
-		if ((int)if_nametoindex(o->ifname) != ifindex) {
-			pr_warn("%s vanished during the interval: reporting what was counted until then\n",
-				o->ifname);
-			return false;
-		}
-	}
-	return !stop_sig;
-}
-
 /* The cumulative ledger now. */
 static int collect_now(struct dl_ledger *l, const struct report_opts *o, int ifindex,
 		       const struct dl_ingress *ing, const struct dl_drop_trace *dt,
@@ -280,7 +241,7 @@ static int print_ledger(const struct dl_ledger *l, bool json)
 	else
 		dl_ledger__print_text(l, stdout);
 	if (fflush(stdout) || ferror(stdout)) {
-		stop_sig = SIGPIPE;
+		cli_stop = SIGPIPE;
 		return -EPIPE;
 	}
 	return 0;
@@ -332,7 +293,6 @@ int do_report(int argc, char **argv)
 	struct report_opts o = {};
 	struct dl_ledger l = {}, base = {}, cum = {};
 	char why[512], note[1024];
-	struct sigaction sa = { .sa_handler = on_signal };
 	int ifindex, rc = DL_EXIT_FAIL, err;
 	double t0;
 	unsigned int netns;
@@ -353,11 +313,7 @@ int do_report(int argc, char **argv)
 			strerror(-err));
 		return DL_EXIT_FAIL;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* Never die on a closed pipe with the program attached: see EPIPE. */
-	signal(SIGPIPE, SIG_IGN);
+	cli_stop_signals();
 
 	/*
 	 * Drop capture first, XDP second: every frame XDP counts is then
@@ -414,7 +370,7 @@ int do_report(int argc, char **argv)
 	if (err)
 		goto fail_read;
 	cli_ready(o.ready_file);
-	t0 = now_s();
+	t0 = cli_now();
 	if (o.interval) {
 		struct dl_ledger prev;
 		struct dl_kstate ks_prev;
@@ -431,11 +387,11 @@ int do_report(int argc, char **argv)
 		for (;; k++) {
 			double next = t0 + k * o.interval;
 			double end = o.duration ? t0 + o.duration : 1e300;
-			bool go_on = wait_until(&o, ifindex, next < end ? next : end);
+			bool go_on = cli_wait_until(o.ifname, ifindex, next < end ? next : end);
 
-			err = print_interval(&prev, &ks_prev, k, now_s() - mark, &o,
+			err = print_interval(&prev, &ks_prev, k, cli_now() - mark, &o,
 					     ifindex, ing, dt, &names, nic_map);
-			mark = now_s();
+			mark = cli_now();
 			if (err || !go_on || next >= end)
 				break;
 		}
@@ -446,7 +402,7 @@ int do_report(int argc, char **argv)
 		if (err)
 			goto fail_read;
 	} else {
-		wait_until(&o, ifindex, t0 + o.duration);
+		cli_wait_until(o.ifname, ifindex, t0 + o.duration);
 	}
 	dl_kstate__take(&ks_end, o.ifname, nic_map);
 	err = collect_now(&cum, &o, ifindex, ing, dt, &names);
@@ -460,9 +416,9 @@ int do_report(int argc, char **argv)
 					 &ks_start, &ks_end, o.skew_threshold);
 	if (err)
 		goto fail_read;
-	l.duration_s = now_s() - t0;
+	l.duration_s = cli_now() - t0;
 	l.cumulative = o.interval > 0;
-	if (print_ledger(&l, o.json) && stop_sig == SIGPIPE)
+	if (print_ledger(&l, o.json) && cli_stop == SIGPIPE)
 		pr_debug("output closed: whole-run ledger not printed\n");
 	rc = DL_EXIT_OK;
 	goto out;

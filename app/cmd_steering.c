@@ -30,13 +30,6 @@
 #define EXIT_VIOLATION 3	/* rules or NIC config not honoured */
 #define MAX_TEXT_MISMATCHES 20
 
-static volatile sig_atomic_t stop_sig;
-
-static void on_signal(int sig)
-{
-	stop_sig = sig;
-}
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -193,35 +186,6 @@ static int parse(int argc, char **argv, struct steering_opts *o)
 	return 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Sleep until the duration ends, a signal arrives or the interface goes. */
-static double wait_interval(const struct steering_opts *o, int ifindex)
-{
-	double start = now_s(), left;
-
-	while (!stop_sig && (left = o->duration - (now_s() - start)) > 0) {
-		struct timespec ts;
-		double step = left < 0.1 ? left : 0.1;
-
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(step * 1e9);
-		nanosleep(&ts, NULL);
-		if ((int)if_nametoindex(o->ifname) != ifindex) {
-			pr_warn("%s vanished during the interval: checking what was seen until then\n",
-				o->ifname);
-			break;
-		}
-	}
-	return now_s() - start;
-}
-
 /* What the NIC says it does, for prediction; notes what it cannot say. */
 struct nic_view {
 	struct dl_rss_config *cfg;
@@ -281,13 +245,11 @@ static void observed_free(struct observed *ob)
 /* Attach, watch, read everything, detach. Returns 0 or an exit code. */
 static int observe(struct steering_opts *o, int ifindex, struct observed *ob)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct dl_ingress *ing;
 	char why[512], note[1024];
 	int err, rc = DL_EXIT_FAIL;
 
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cli_stop_signals();
 	o->ing.ifindex = ifindex;
 	o->ing.ifname = o->ifname;
 	ing = dl_ingress__attach(&o->ing, why, sizeof(why), note, sizeof(note));
@@ -306,7 +268,12 @@ static int observe(struct steering_opts *o, int ifindex, struct observed *ob)
 		fprintf(stderr, "dropledger: watching %s for %.1f s (Ctrl-C to stop early)\n",
 			o->ifname, o->duration);
 	cli_ready(o->ready_file);
-	ob->duration_s = wait_interval(o, ifindex);
+	{
+		double t0 = cli_now();
+
+		cli_wait_until(o->ifname, ifindex, t0 + o->duration);
+		ob->duration_s = cli_now() - t0;
+	}
 
 	if (ob->sn_before && dl_softnet__read(NULL, &ob->sn_after)) {
 		dl_softnet__free(ob->sn_before);

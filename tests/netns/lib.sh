@@ -51,3 +51,26 @@ expect() {
 xdp_prog_id() {
     ip -n "$1" -d link show dev "$2" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -1
 }
+
+# The lab steering emulation (sender side): needs DL_STEER_LAB, tc, ethtool.
+need_steering() {
+    STEER=${DL_STEER_LAB:?DL_STEER_LAB must name the steer-lab helper}
+    local t
+    for t in tc ethtool; do
+        command -v "$t" >/dev/null || PATH=$PATH:/usr/sbin:/sbin
+        command -v "$t" >/dev/null || { echo "SKIP: needs $t"; exit 77; }
+    done
+}
+
+# steer NS DPORT QUEUE PRIO: udp to DPORT leaves v0a of NS on TX queue
+# QUEUE, so it arrives on RX queue QUEUE of the peer.
+steer() {
+    "$STEER" add "$1" v0a udp "$2" "$3" "$4" bpf >/dev/null ||
+        { echo "SKIP: lab steering (tc + BPF classifier) unavailable"; exit 77; }
+}
+
+# xdp_total NS: frames seen by XDP on v0b so far (veth's per-queue counters).
+xdp_total() {
+    ip netns exec "$1" ethtool -S v0b |
+        awk '/rx_queue_[0-9]+_xdp_packets/ { s += $2 } END { print s + 0 }'
+}

@@ -7,25 +7,13 @@
 # appears as a cause of category rss after the drops.
 . "$(dirname "$0")/lib.sh"
 
-STEER=${DL_STEER_LAB:?DL_STEER_LAB must name the steer-lab helper}
-for t in tc ethtool; do
-    command -v "$t" >/dev/null || PATH=$PATH:/usr/sbin:/sbin
-    command -v "$t" >/dev/null || { echo "SKIP: needs $t"; exit 77; }
-done
+need_steering
 
 P=dlk$$
 lab_up "$P"
-steer() {
-    "$STEER" add "$P-a" v0a udp "$1" "$2" "$3" bpf >/dev/null ||
-        { echo "SKIP: lab steering (tc + BPF classifier) unavailable"; exit 77; }
-}
-for q in 0 1 2 3; do steer $((6000 + q)) "$q" $((q + 1)); done
-steer 7000 2 10
+for q in 0 1 2 3; do steer "$P-a" $((6000 + q)) "$q" $((q + 1)); done
+steer "$P-a" 7000 2 10
 
-xdp_total() {
-    ip netns exec "$P-b" ethtool -S v0b |
-        awk '/rx_queue_[0-9]+_xdp_packets/ { s += $2 } END { print s + 0 }'
-}
 send() { # DPORT SPORT COUNT
     ip netns exec "$P-a" "$DL" lab send udp 198.18.0.2 "$1" "$3" --sport "$2" >/dev/null ||
         fail "send $3 to :$1 from :$2"
@@ -35,7 +23,7 @@ send() { # DPORT SPORT COUNT
 run() {
     local name=$1 fn=$2 want base i
     rm -f "$TMP/ready"
-    base=$(xdp_total)
+    base=$(xdp_total "$P-b")
     ip netns exec "$P-b" "$DL" report -i v0b -d 120 --json --ready-file "$TMP/ready" \
         >"$TMP/$name.json" 2>"$TMP/$name.err" &
     local pid=$!
@@ -43,7 +31,7 @@ run() {
     wait_file "$TMP/ready" "$pid"
     want=$("$fn") || fail "$name: sending failed"
     for i in $(seq 1 400); do
-        [ $(($(xdp_total) - base)) -ge "$want" ] && break
+        [ $(($(xdp_total "$P-b") - base)) -ge "$want" ] && break
         sleep 0.05
     done
     kill -INT "$pid"

@@ -9,30 +9,16 @@
 # (exit 2, file:line). Needs root; exits 77 (skip) otherwise.
 . "$(dirname "$0")/lib.sh"
 
-STEER=${DL_STEER_LAB:?DL_STEER_LAB must name the steer-lab helper}
-for t in tc ethtool; do
-    command -v "$t" >/dev/null || PATH=$PATH:/usr/sbin:/sbin
-    command -v "$t" >/dev/null || { echo "SKIP: needs $t"; exit 77; }
-done
+need_steering
 
 P=dlq$$
 lab_up "$P"
 
-# The lab steering rules (sender side): dport -> TX queue = peer RX queue.
-steer() {
-    "$STEER" add "$P-a" v0a udp "$1" "$2" "$3" bpf >/dev/null ||
-        { echo "SKIP: lab steering (tc + BPF classifier) unavailable"; exit 77; }
-}
-for q in 0 1 2 3; do steer $((6000 + q)) "$q" $((q + 1)); done
-steer 7000 2 10     # the elephant's queue
-steer 5000 3 11     # declared as queue 3 below: honoured
-steer 5001 1 12     # declared as queue 2 below: ignored
+for q in 0 1 2 3; do steer "$P-a" $((6000 + q)) "$q" $((q + 1)); done
+steer "$P-a" 7000 2 10     # the elephant's queue
+steer "$P-a" 5000 3 11     # declared as queue 3 below: honoured
+steer "$P-a" 5001 1 12     # declared as queue 2 below: ignored
 
-# Frames seen by XDP on v0b so far (veth's per-queue XDP counters).
-xdp_total() {
-    ip netns exec "$P-b" ethtool -S v0b |
-        awk '/rx_queue_[0-9]+_xdp_packets/ { s += $2 } END { print s + 0 }'
-}
 
 send() { # DPORT SPORT COUNT
     ip netns exec "$P-a" "$DL" lab send udp 198.18.0.2 "$1" "$3" --sport "$2" >/dev/null ||
@@ -45,7 +31,7 @@ run() {
     local name=$1 fn=$2 want base i rc
     shift 2
     rm -f "$TMP/ready"
-    base=$(xdp_total)
+    base=$(xdp_total "$P-b")
     ip netns exec "$P-b" "$DL" steering -i v0b -d 120 --ready-file "$TMP/ready" "$@" \
         >"$TMP/$name.out" 2>"$TMP/$name.err" &
     local pid=$!
@@ -54,11 +40,11 @@ run() {
     want=$("$fn") || fail "$name: sending failed"
     # Not a timed wait: until the XDP counters show every frame sent.
     for i in $(seq 1 400); do
-        [ $(($(xdp_total) - base)) -ge "$want" ] && break
+        [ $(($(xdp_total "$P-b") - base)) -ge "$want" ] && break
         sleep 0.05
     done
-    [ $(($(xdp_total) - base)) -eq "$want" ] ||
-        fail "$name: XDP saw $(($(xdp_total) - base)) frames, sent $want"
+    [ $(($(xdp_total "$P-b") - base)) -eq "$want" ] ||
+        fail "$name: XDP saw $(($(xdp_total "$P-b") - base)) frames, sent $want"
     kill -INT "$pid"
     rc=0
     wait "$pid" || rc=$?
