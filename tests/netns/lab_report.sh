@@ -18,7 +18,8 @@ lab_up "$Q"
 ip netns exec "$P-b" "$DL" lab sink 9001 --rcvbuf 1 --ready-file "$TMP/sink" &
 sink=$!
 PIDS+=("$sink")
-ip netns exec "$P-b" "$DL" report -i v0b -d 4 --json --ready-file "$TMP/ready" \
+# Ended by SIGINT once everything is sent, never by a timer.
+ip netns exec "$P-b" "$DL" report -i v0b -d 120 --json --ready-file "$TMP/ready" \
     >"$TMP/out.json" 2>"$TMP/err" &
 rep=$!
 PIDS+=("$rep")
@@ -33,6 +34,10 @@ ip netns exec "$P-a" "$DL" lab send udp 198.18.0.2 9001 "$M" --sport 40001 || fa
 ip netns exec "$P-a" "$DL" lab send lldp v0a "$K" || fail "send K"
 wait "$noise"
 kill "$sink"; wait "$sink"
+# UDP sockets are destroyed after an RCU grace period: what the slow reader
+# still held is freed (udp_destruct_common) shortly after it exits.
+sleep 0.5
+kill -INT "$rep"
 wait "$rep" || { cat "$TMP/err" >&2; fail "report exited non-zero"; }
 cat "$TMP/err" >&2
 
