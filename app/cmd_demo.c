@@ -101,7 +101,7 @@ int do_demo(int argc, char **argv)
 	{
 		char *argv_sink[] = NS_ARGV(lab.ns_b, "lab", "sink", "9001", "--rcvbuf", "1",
 					    "--ready-file", sink_ready);
-		char *argv_rep[] = NS_ARGV(lab.ns_b, "report", "-i", "v0b", "-d", "3",
+		char *argv_rep[] = NS_ARGV(lab.ns_b, "report", "-i", "v0b", "-d", "60",
 					   "--ready-file", rep_ready, json ? "--json" : NULL);
 
 		sink = dl_spawn__start(argv_sink, 0);
@@ -126,10 +126,15 @@ int do_demo(int argc, char **argv)
 			goto out_lab;
 		}
 	}
-	/* The slow reader quits: what it never read is freed as SOCKET_CLOSE. */
+	/*
+	 * The slow reader quits: what it never read is freed when its socket
+	 * is destroyed, an RCU grace period after close. Then end the report.
+	 */
 	kill(sink, SIGTERM);
 	dl_spawn__wait(sink);
 	sink = -1;
+	usleep(500000);
+	kill(rep, SIGINT);
 	rc = dl_spawn__wait(rep) ? DL_EXIT_FAIL : DL_EXIT_OK;
 	rep = -1;
 out_lab:
