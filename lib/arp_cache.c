@@ -27,46 +27,19 @@ const char *dl_neigh_stat__name(enum dl_neigh_stat s)
 	return (unsigned int)s < DL_NEIGH__NR ? names[s] : NULL;
 }
 
-static void fill(const struct dl_stat_table *t, struct dl_neigh_stats *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->available = true;
-	for (int i = 0; i < DL_NEIGH__NR; i++)
-		if (!dl_stat_table__sum(t, names[i], &out->v[i]))
-			out->have |= 1u << i;
-}
-
 int dl_arp_cache__parse(const char *buf, size_t len, const char *origin,
 			struct dl_neigh_stats *out)
 {
-	struct dl_stat_table *t;
-	int err;
-
-	if (!out)
+	if (!out || !buf)
 		return -EINVAL;
-	err = dl_stat_table__parse(buf, len, origin ? origin : "arp_cache", &t);
-	if (err)
-		return err;
-	fill(t, out);
-	dl_stat_table__free(t);
-	return 0;
+	return dl_stat_table__sum_named(NULL, buf, len, origin ? origin : "arp_cache", names,
+					DL_NEIGH__NR, out->v, &out->have, &out->available);
 }
 
 int dl_arp_cache__read(const char *path, struct dl_neigh_stats *out)
 {
-	struct dl_stat_table *t;
-	int err;
-
 	if (!out)
 		return -EINVAL;
-	err = dl_stat_table__read(path ? path : DL_ARP_CACHE_PATH, &t);
-	if (err == -ENOENT) {
-		memset(out, 0, sizeof(*out));
-		return 0;
-	}
-	if (err)
-		return err;
-	fill(t, out);
-	dl_stat_table__free(t);
-	return 0;
+	return dl_stat_table__sum_named(path ? path : DL_ARP_CACHE_PATH, NULL, 0, NULL, names,
+					DL_NEIGH__NR, out->v, &out->have, &out->available);
 }

@@ -207,3 +207,29 @@ int dl_stat_table__sum(const struct dl_stat_table *t, const char *name, uint64_t
 	*val = sum;
 	return 0;
 }
+
+int dl_stat_table__sum_named(const char *path, const char *buf, size_t len,
+			     const char *origin, const char *const *names,
+			     unsigned int n, uint64_t *v, uint32_t *have,
+			     bool *available)
+{
+	struct dl_stat_table *t;
+	unsigned int i;
+	int err;
+
+	*have = 0;
+	*available = false;
+	memset(v, 0, n * sizeof(*v));
+	err = buf ? dl_stat_table__parse(buf, len, origin, &t) :
+		    dl_stat_table__read(path, &t);
+	if (err == -ENOENT && !buf)
+		return 0;
+	if (err)
+		return err;
+	*available = true;
+	for (i = 0; i < n; i++)
+		if (!dl_stat_table__sum(t, names[i], &v[i]))
+			*have |= 1u << i;
+	dl_stat_table__free(t);
+	return 0;
+}

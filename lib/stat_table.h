@@ -9,6 +9,7 @@
 #ifndef DL_STAT_TABLE_H
 #define DL_STAT_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +37,17 @@ int dl_stat_table__cell(const struct dl_stat_table *t, unsigned int row,
 			const char *name, uint64_t *val);
 /* Column summed over the CPU rows ("entries": row 0 only): 0 or -ENOENT. */
 int dl_stat_table__sum(const struct dl_stat_table *t, const char *name, uint64_t *val);
+
+/*
+ * Named columns of a stat file, summed over CPUs, into @v and the @have
+ * bitmap (bit i: column @names[i] exists). For arp_cache, nf_conntrack and
+ * their like, whose columns vary by kernel. @available is false, and 0
+ * returned, when @path does not exist (the feature is not loaded here).
+ * @buf/@len: parse text instead of reading @path (tests).
+ */
+int dl_stat_table__sum_named(const char *path, const char *buf, size_t len,
+			     const char *origin, const char *const *names,
+			     unsigned int n, uint64_t *v, uint32_t *have,
+			     bool *available);
 
 #endif
