@@ -15,6 +15,7 @@
 
 #include "flow.h"
 #include "rss_report.h"
+#include "sbuf.h"
 #include "topk.h"
 
 #define DEF_HOT_FACTOR 1.5
@@ -23,28 +24,6 @@
 #define DEF_TOP 3
 #define TOPK_K 64		/* exact while a queue has at most 64 flows */
 
-struct sbuf {
-	char *b;
-	size_t len;
-	size_t off;
-};
-
-static void sb_printf(struct sbuf *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sbuf *s, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (s->off >= s->len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(s->b + s->off, s->len - s->off, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		s->off += n;
-}
 
 int dl_rss_report__format_flow(const struct dl_flow *f, char *buf, size_t len)
 {
@@ -238,7 +217,7 @@ static void pct(char *buf, size_t len, double share)
 }
 
 /* "queue 2 holds 81% of traffic, 92% of it is one flow A -> B udp" */
-static void hot_summary(struct dl_rss_report *r, struct sbuf *s)
+static void hot_summary(struct dl_rss_report *r, struct dl_sbuf *s)
 {
 	struct dl_rss_verdict *v = &r->verdict;
 	char share[16], ft[160];
@@ -246,14 +225,14 @@ static void hot_summary(struct dl_rss_report *r, struct sbuf *s)
 
 	pct(share, sizeof(share), r->skew.hot_share);
 	if (v->nr_queues == 1) {
-		sb_printf(s, "queue %u holds %s of traffic", v->queues[0], share);
+		dl_sbuf__printf(s, "queue %u holds %s of traffic", v->queues[0], share);
 	} else {
-		sb_printf(s, "queues ");
+		dl_sbuf__printf(s, "queues ");
 		for (i = 0; i < v->nr_queues; i++)
-			sb_printf(s, "%s%u", i ? ", " : "", v->queues[i]);
+			dl_sbuf__printf(s, "%s%u", i ? ", " : "", v->queues[i]);
 		if (r->skew.nr_hot > v->nr_queues)
-			sb_printf(s, " (+%u more)", r->skew.nr_hot - v->nr_queues);
-		sb_printf(s, " hold %s of traffic", share);
+			dl_sbuf__printf(s, " (+%u more)", r->skew.nr_hot - v->nr_queues);
+		dl_sbuf__printf(s, " hold %s of traffic", share);
 	}
 	for (i = 0; i < v->nr_queues; i++) {
 		const struct dl_rss_queue *q = &r->queues[v->queues[i]];
@@ -263,21 +242,21 @@ static void hot_summary(struct dl_rss_report *r, struct sbuf *s)
 			dl_rss_report__format_flow(&q->top[0].flow, ft, sizeof(ft));
 			pct(share, sizeof(share), q->top[0].share_of_queue);
 			if (v->nr_queues == 1)
-				sb_printf(s, "%s%s of it is one flow %s", sep, share, ft);
+				dl_sbuf__printf(s, "%s%s of it is one flow %s", sep, share, ft);
 			else
-				sb_printf(s, "%squeue %u: %s of it is one flow %s", sep,
+				dl_sbuf__printf(s, "%squeue %u: %s of it is one flow %s", sep,
 					  q->queue, share, ft);
 		} else if (r->has_flows && q->nr_flows && v->nr_queues == 1) {
 			pct(share, sizeof(share), q->top[0].share_of_queue);
-			sb_printf(s, "%sspread over %u flows (biggest %s)", sep, q->nr_flows,
+			dl_sbuf__printf(s, "%sspread over %u flows (biggest %s)", sep, q->nr_flows,
 				  share);
 		}
 	}
-	sb_printf(s, " (%u queues, fair share %.0f%%, Jain %.2f)", r->nr_queues,
+	dl_sbuf__printf(s, " (%u queues, fair share %.0f%%, Jain %.2f)", r->nr_queues,
 		  100.0 / r->nr_queues, r->skew.jain);
 }
 
-static void cpu_summary(struct dl_rss_report *r, struct sbuf *s)
+static void cpu_summary(struct dl_rss_report *r, struct dl_sbuf *s)
 {
 	const struct dl_cpu_skew *c = &r->cpu_skew;
 	__u64 worst = 0;
@@ -289,15 +268,15 @@ static void cpu_summary(struct dl_rss_report *r, struct sbuf *s)
 		if (r->cpus[i].cpu == c->most_squeezed)
 			worst = r->cpus[i].time_squeeze;
 	if (c->nr_squeezed)
-		sb_printf(s, "; time_squeeze on %u cpu%s (most on cpu %u: %llu)",
+		dl_sbuf__printf(s, "; time_squeeze on %u cpu%s (most on cpu %u: %llu)",
 			  c->nr_squeezed, c->nr_squeezed > 1 ? "s" : "", c->most_squeezed,
 			  (unsigned long long)worst);
 	if (c->dropped)
-		sb_printf(s, "; %llu packets dropped at a full CPU backlog",
+		dl_sbuf__printf(s, "; %llu packets dropped at a full CPU backlog",
 			  (unsigned long long)c->dropped);
 }
 
-static void advise(struct dl_rss_report *r, struct sbuf *a)
+static void advise(struct dl_rss_report *r, struct dl_sbuf *a)
 {
 	const char *ifn = r->ifname[0] ? r->ifname : "IFACE";
 	struct dl_rss_verdict *v = &r->verdict;
@@ -315,32 +294,32 @@ static void advise(struct dl_rss_report *r, struct sbuf *a)
 				q = v->queues[i];
 				break;
 			}
-		sb_printf(a, "An elephant flow cannot be spread by RSS: every packet of one flow "
+		dl_sbuf__printf(a, "An elephant flow cannot be spread by RSS: every packet of one flow "
 			  "hashes to the same queue whatever the indirection table, and RPS keeps "
 			  "it on one CPU too. Split it at the sender (several source ports or "
 			  "connections) or use multiple flows; meanwhile give queue %u a CPU of "
 			  "its own (IRQ affinity) and a bigger ring (ethtool -G %s rx N).", q, ifn);
 	}
 	if (v->kind == DL_RSS_SKEW || spread_too)
-		sb_printf(a, "%sSpread the hash: ethtool -x %s shows the indirection table, "
+		dl_sbuf__printf(a, "%sSpread the hash: ethtool -x %s shows the indirection table, "
 			  "ethtool -X %s equal %u spreads it over all %u queues; hash ports too "
 			  "with ethtool -N %s rx-flow-hash udp4 sdfn (and tcp4); or let RPS "
 			  "spread the softirq work (/sys/class/net/%s/queues/rx-N/rps_cpus).",
 			  a->off ? " " : "", ifn, ifn, r->nr_queues, r->nr_queues, ifn, ifn);
 	if (r->has_softnet && r->cpu_skew.nr_squeezed)
-		sb_printf(a, "%sCPUs ran out of softirq budget (time_squeeze): raise "
+		dl_sbuf__printf(a, "%sCPUs ran out of softirq budget (time_squeeze): raise "
 			  "net.core.netdev_budget and netdev_budget_usecs, or spread the "
 			  "queues' IRQs over more CPUs.", a->off ? " " : "");
 	if (r->has_softnet && r->cpu_skew.dropped)
-		sb_printf(a, "%sFull CPU backlog: raise net.core.netdev_max_backlog.",
+		dl_sbuf__printf(a, "%sFull CPU backlog: raise net.core.netdev_max_backlog.",
 			  a->off ? " " : "");
 }
 
 static void verdict(struct dl_rss_report *r)
 {
 	struct dl_rss_verdict *v = &r->verdict;
-	struct sbuf s = { v->summary, sizeof(v->summary), 0 };
-	struct sbuf a = { v->advice, sizeof(v->advice), 0 };
+	struct dl_sbuf s = { v->summary, sizeof(v->summary), 0 };
+	struct dl_sbuf a = { v->advice, sizeof(v->advice), 0 };
 	__u32 i;
 
 	v->category = "rss";
@@ -357,10 +336,10 @@ static void verdict(struct dl_rss_report *r)
 	v->kind_name = kind_names[v->kind];
 	v->problem = v->kind == DL_RSS_SKEW || v->kind == DL_RSS_ELEPHANT;
 	if (!v->problem) {
-		sb_printf(&s, "%s", r->skew.summary);
+		dl_sbuf__printf(&s, "%s", r->skew.summary);
 		cpu_summary(r, &s);
 		if (v->kind == DL_RSS_SINGLE_QUEUE)
-			sb_printf(&a, "One RX queue: nothing for RSS to spread. Add queues "
+			dl_sbuf__printf(&a, "One RX queue: nothing for RSS to spread. Add queues "
 				  "(ethtool -L %s combined N) or spread the softirq work with RPS.",
 				  r->ifname[0] ? r->ifname : "IFACE");
 		else

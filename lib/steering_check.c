@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "sbuf.h"
 #include "steering_check.h"
 
 #define DEF_JAIN_MIN 0.8
@@ -20,29 +21,6 @@
 #define DEF_MIN_PACKETS 1000
 #define BREAKDOWN_MAX 8		/* queues listed in a breakdown */
 
-/* Append to a fixed buffer; output past the end is dropped, never overrun. */
-struct sbuf {
-	char *b;
-	size_t len;
-	size_t off;
-};
-
-static void sb_printf(struct sbuf *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sbuf *s, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (s->off >= s->len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(s->b + s->off, s->len - s->off, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		s->off += n;
-}
 
 static const char *l4_name(__u8 p)
 {
@@ -58,7 +36,7 @@ static const char *l4_name(__u8 p)
 
 int dl_steer_check__format_flow(const struct dl_flow *f, char *buf, size_t len)
 {
-	struct sbuf s = { buf, len, 0 };
+	struct dl_sbuf s = { buf, len, 0 };
 	char sa[INET6_ADDRSTRLEN], da[INET6_ADDRSTRLEN], proto[16];
 	bool v6 = f->l3proto == htons(0x86DD);
 	bool ports = (f->l4proto == IPPROTO_TCP || f->l4proto == IPPROTO_UDP ||
@@ -67,7 +45,7 @@ int dl_steer_check__format_flow(const struct dl_flow *f, char *buf, size_t len)
 	if (len)
 		buf[0] = 0;
 	if (!v6 && f->l3proto != htons(0x0800)) {
-		sb_printf(&s, "ethertype 0x%04x", ntohs(f->l3proto));
+		dl_sbuf__printf(&s, "ethertype 0x%04x", ntohs(f->l3proto));
 		return s.off;
 	}
 	inet_ntop(v6 ? AF_INET6 : AF_INET, f->saddr, sa, sizeof(sa));
@@ -77,14 +55,14 @@ int dl_steer_check__format_flow(const struct dl_flow *f, char *buf, size_t len)
 	else
 		snprintf(proto, sizeof(proto), "proto %u", f->l4proto);
 	if (!ports) {
-		sb_printf(&s, "%s %s -> %s%s", proto, sa, da, f->frag ? " (fragment)" : "");
+		dl_sbuf__printf(&s, "%s %s -> %s%s", proto, sa, da, f->frag ? " (fragment)" : "");
 		return s.off;
 	}
 	if (v6)
-		sb_printf(&s, "%s [%s]:%u -> [%s]:%u", proto, sa, ntohs(f->sport), da,
+		dl_sbuf__printf(&s, "%s [%s]:%u -> [%s]:%u", proto, sa, ntohs(f->sport), da,
 			  ntohs(f->dport));
 	else
-		sb_printf(&s, "%s %s:%u -> %s:%u", proto, sa, ntohs(f->sport), da,
+		dl_sbuf__printf(&s, "%s %s:%u -> %s:%u", proto, sa, ntohs(f->sport), da,
 			  ntohs(f->dport));
 	return s.off;
 }
@@ -108,7 +86,7 @@ static void queue_set_text(__u64 queues, char *buf, size_t len)
 }
 
 /* "queue 0" / "queue 0: 600, queue 1: 400" for packets outside @allowed. */
-static void breakdown(struct sbuf *s, const __u64 *per_queue, __u64 allowed, bool counts)
+static void breakdown(struct dl_sbuf *s, const __u64 *per_queue, __u64 allowed, bool counts)
 {
 	int q, shown = 0, others = 0;
 
@@ -120,14 +98,14 @@ static void breakdown(struct sbuf *s, const __u64 *per_queue, __u64 allowed, boo
 			continue;
 		}
 		if (counts)
-			sb_printf(s, "%squeue %d: %llu", shown ? ", " : "", q,
+			dl_sbuf__printf(s, "%squeue %d: %llu", shown ? ", " : "", q,
 				  (unsigned long long)per_queue[q]);
 		else
-			sb_printf(s, "%squeue %d", shown ? ", " : "", q);
+			dl_sbuf__printf(s, "%squeue %d", shown ? ", " : "", q);
 		shown++;
 	}
 	if (others)
-		sb_printf(s, ", +%d more queues", others);
+		dl_sbuf__printf(s, ", +%d more queues", others);
 }
 
 static int nr_outside(const __u64 *per_queue, __u64 allowed)
@@ -170,39 +148,39 @@ static void judge_even(struct dl_steer_rule_result *res, const struct dl_steer_c
 static void rule_text(struct dl_steer_rule_result *res, const struct dl_steer_check_opts *o)
 {
 	const struct dl_steer_rule *r = res->rule;
-	struct sbuf s = { res->text, sizeof(res->text), 0 };
+	struct dl_sbuf s = { res->text, sizeof(res->text), 0 };
 	char rt[DL_STEER_TEXT_MAX], qs[DL_STEER_TEXT_MAX + 8];
 	int nq = __builtin_popcountll(r->queues);
 
 	dl_steer_rule__format(r, rt, sizeof(rt));
 	queue_set_text(r->queues, qs, sizeof(qs));
-	sb_printf(&s, "rule %u (%s): ", r->index, rt);
+	dl_sbuf__printf(&s, "rule %u (%s): ", r->index, rt);
 	if (!res->packets) {
-		sb_printf(&s, "no packets matched");
+		dl_sbuf__printf(&s, "no packets matched");
 		return;
 	}
-	sb_printf(&s, "%llu packets matched, ", (unsigned long long)res->packets);
+	dl_sbuf__printf(&s, "%llu packets matched, ", (unsigned long long)res->packets);
 	if (!res->elsewhere) {
-		sb_printf(&s, "all on %s", qs);
+		dl_sbuf__printf(&s, "all on %s", qs);
 	} else if (!res->on_allowed) {
-		sb_printf(&s, "0 arrived on %s, all on ", qs);
+		dl_sbuf__printf(&s, "0 arrived on %s, all on ", qs);
 		breakdown(&s, res->per_queue, r->queues, nr_outside(res->per_queue, r->queues) > 1);
 		return;
 	} else {
-		sb_printf(&s, "%llu arrived on %s, %llu on ", (unsigned long long)res->on_allowed,
+		dl_sbuf__printf(&s, "%llu arrived on %s, %llu on ", (unsigned long long)res->on_allowed,
 			  qs, (unsigned long long)res->elsewhere);
 		breakdown(&s, res->per_queue, r->queues, nr_outside(res->per_queue, r->queues) > 1);
 	}
 	if (!r->even || !res->on_allowed)
 		return;
 	if (!res->judged) {
-		sb_printf(&s, ", spread not judged (%llu flow%s, %llu packets for %d queues)",
+		dl_sbuf__printf(&s, ", spread not judged (%llu flow%s, %llu packets for %d queues)",
 			  (unsigned long long)res->flows, res->flows == 1 ? "" : "s",
 			  (unsigned long long)res->on_allowed, nq);
 		return;
 	}
 	if (!res->uneven) {
-		sb_printf(&s, ", spread evenly (Jain %.2f over %d queues, %llu flows)", res->jain,
+		dl_sbuf__printf(&s, ", spread evenly (Jain %.2f over %d queues, %llu flows)", res->jain,
 			  nq, (unsigned long long)res->flows);
 		return;
 	}
@@ -212,7 +190,7 @@ static void rule_text(struct dl_steer_rule_result *res, const struct dl_steer_ch
 		for (q = 0; q < DL_STEER_QUEUES; q++)
 			if (r->queues >> q & 1 && res->per_queue[q] > res->per_queue[maxq])
 				maxq = q;
-		sb_printf(&s, ", spread unevenly (Jain %.2f < %.2f over %d queues, %llu flows: "
+		dl_sbuf__printf(&s, ", spread unevenly (Jain %.2f < %.2f over %d queues, %llu flows: "
 			  "queue %d holds %.0f%%)", res->jain, o->jain_min, nq,
 			  (unsigned long long)res->flows, maxq,
 			  100.0 * res->per_queue[maxq] / res->on_allowed);
@@ -253,26 +231,26 @@ static void mismatch_text(struct dl_steer_mismatch *m, const struct dl_flow_obs 
 			  const struct dl_steer_rule *by, const struct dl_rss_table *rss)
 {
 	__u64 want = m->predicted < DL_STEER_QUEUES ? 1ull << m->predicted : 0;
-	struct sbuf s = { m->text, sizeof(m->text), 0 };
+	struct dl_sbuf s = { m->text, sizeof(m->text), 0 };
 	char ft[128], rt[DL_STEER_TEXT_MAX];
 
 	dl_steer_check__format_flow(&m->flow, ft, sizeof(ft));
-	sb_printf(&s, "flow %s: ", ft);
+	dl_sbuf__printf(&s, "flow %s: ", ft);
 	if (by) {
 		dl_steer_rule__format(by, rt, sizeof(rt));
-		sb_printf(&s, "ntuple rule %u (%s) predicts queue %u", by->line, rt, m->predicted);
+		dl_sbuf__printf(&s, "ntuple rule %u (%s) predicts queue %u", by->line, rt, m->predicted);
 	} else {
-		sb_printf(&s, "RSS predicts queue %u (hash 0x%08x, indir[%u])", m->predicted,
+		dl_sbuf__printf(&s, "RSS predicts queue %u (hash 0x%08x, indir[%u])", m->predicted,
 			  m->hash, m->hash % rss->indir_size);
 	}
 	if (m->elsewhere == m->packets) {
-		sb_printf(&s, ", %llu packets arrived on ", (unsigned long long)m->packets);
+		dl_sbuf__printf(&s, ", %llu packets arrived on ", (unsigned long long)m->packets);
 		breakdown(&s, o->packets, want, nr_outside(o->packets, want) > 1);
 	} else {
-		sb_printf(&s, ", %llu of %llu packets arrived elsewhere (",
+		dl_sbuf__printf(&s, ", %llu of %llu packets arrived elsewhere (",
 			  (unsigned long long)m->elsewhere, (unsigned long long)m->packets);
 		breakdown(&s, o->packets, want, true);
-		sb_printf(&s, ")");
+		dl_sbuf__printf(&s, ")");
 	}
 }
 
