@@ -15,7 +15,6 @@
 #include "verdict_context.h"
 
 #define ATF_COM_FLAG 0x2	/* <net/if_arp.h> ATF_COM: entry resolved */
-#define RTF_UP_FLAG 0x1
 
 struct out {
 	char *s, *a;
