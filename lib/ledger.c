@@ -18,6 +18,7 @@
 #include "ledger.h"
 #include "nic_counters.h"
 #include "rss_report.h"
+#include "verdict_context.h"
 
 /* All dropped flows of one cause before the top-N cut. */
 struct flow_acc {
@@ -165,7 +166,7 @@ static const char *ethertype_desc(unsigned int et, char *buf, size_t len)
 
 /* Reason name, location, rule, and the rendered summary/advice of a cause. */
 static void name_cause(struct dl_ledger *l, struct dl_ledger_cause *c,
-		       const struct dl_ledger_names *nm)
+		       const struct dl_ledger_names *nm, const struct dl_vctx *vctx)
 {
 	char flow[128] = "?", dport[16] = "?", src[64] = "", dst[64] = "",
 	     proto[16] = "?", et[80] = "?", queue[16] = "?";
@@ -220,6 +221,10 @@ static void name_cause(struct dl_ledger *l, struct dl_ledger_cause *c,
 	c->group = rule.group;
 	dl_causes__render(rule.summary, &ctx, c->summary, sizeof(c->summary));
 	dl_causes__render(rule.advice, &ctx, c->advice, sizeof(c->advice));
+	/* The host's state (memberships, rp_filter, routes) can say more. */
+	dl_vctx__refine(vctx, c->reason_name, c->function,
+			c->nflows ? &c->flows[0].flow : NULL,
+			c->summary, sizeof(c->summary), c->advice, sizeof(c->advice));
 }
 
 int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
@@ -228,6 +233,7 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 {
 	uint64_t stats[DL_DS_MAX] = {}, consumed[DL_MAX_QUEUES + 2] = {};
 	struct collect c = { .l = l };
+	struct dl_vctx *vctx = NULL;
 	unsigned int q, i, maxq = 0;
 	int err;
 
@@ -270,6 +276,9 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 	l->residual = (int64_t)l->xdp_seen - (int64_t)l->stack_dropped -
 		      (int64_t)l->delivered;
 
+	/* Gathered here: collect runs in the watched namespace, at interval end. */
+	if (l->ncauses)
+		vctx = dl_vctx__gather(l->ifname, l->ifindex);
 	for (i = 0; i < l->ncauses; i++) {
 		struct dl_ledger_cause *cause = &l->causes[i];
 		struct flow_acc *a = &c.acc[i];
@@ -287,8 +296,9 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 				cause->flows[k].arrived.have = true;
 			}
 		}
-		name_cause(l, cause, names);
+		name_cause(l, cause, names, vctx);
 	}
+	dl_vctx__free(vctx);
 	qsort(l->causes, l->ncauses, sizeof(*l->causes), cause_cmp);
 	err = 0;
 out:
