@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -22,12 +24,13 @@ static void usage(FILE *out)
 		"Usage: dropledger lab up|down|status [--prefix NAME] [--queues N]\n"
 		"       dropledger lab send udp DST PORT COUNT [--sport P] [--size BYTES]\n"
 		"       dropledger lab send lldp IFACE COUNT\n"
-		"       dropledger lab sink PORT [--rcvbuf BYTES] [--duration S] [--bind ADDR]\n\n"
+		"       dropledger lab sink PORT [--rcvbuf BYTES] [--duration S] [--bind ADDR] [--read]\n\n"
 		"up creates namespaces NAME-a and NAME-b (default prefix %s) joined by\n"
 		"v0a/v0b (198.18.0.1 <-> 198.18.0.2, N queues, default 4) and v1a/v1b\n"
 		"(198.18.1.1 <-> 198.18.1.2), static neighbours, IPv6 off. down removes all\n"
 		"of it. send/sink produce bounded traffic in the current namespace; sink\n"
-		"binds a UDP port with a tiny receive buffer and never reads (slow reader).\n\n"
+		"binds a UDP port and never reads (slow reader; --rcvbuf makes it tiny), or\n"
+		"with --read drains it and prints how many datagrams it received.\n\n"
 		"Examples:\n"
 		"  dropledger lab up\n"
 		"  ip netns exec dlab-a dropledger lab send udp 198.18.0.2 9000 100\n"
@@ -64,9 +67,12 @@ static int do_sink(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "bind", required_argument, NULL, 'b' },
 		{ "ready-file", required_argument, NULL, 'R' },
+		{ "read", no_argument, NULL, 'D' },
 		{}
 	};
 	struct sigaction sa = { .sa_handler = on_sig };
+	bool do_read = false;
+	unsigned long got = 0;
 	unsigned int port, rcvbuf = 0;
 	const char *bind_addr = NULL, *ready = NULL;
 	double duration = 3600, waited = 0;
@@ -86,6 +92,10 @@ static int do_sink(int argc, char **argv)
 			ready = optarg;
 			continue;
 		}
+		if (c == 'D') {
+			do_read = true;
+			continue;
+		}
 		usage(stderr);
 		return DL_EXIT_USAGE;
 	}
@@ -103,10 +113,17 @@ static int do_sink(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	cli_ready(ready);
 	while (!sink_stop && waited < duration) {
+		char buf[2048];
+
+		/* A reading sink drains what arrived, then naps. */
+		while (do_read && recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+			got++;
 		usleep(50000);
 		waited += 0.05;
 	}
 	close(fd);
+	if (do_read)
+		printf("received %lu\n", got);
 	return DL_EXIT_OK;
 }
 

@@ -150,6 +150,7 @@ enum dl_drop_stat {
 	DL_DS_QUEUE_FROM_FLOW,	/* rx queue taken from the XDP flow table */
 	DL_DS_PRESTACK,		/* drops on the watched device outside the rx path (DL_RXQ_TX) */
 	DL_DS_NETNS_FROM_FLOW,	/* netns unknown, flow seen at our XDP: ours */
+	DL_DS_CONSUMED_UDP,	/* consumed frames that were UDP (for Udp InDatagrams) */
 	DL_DS_MAX,
 };
 

@@ -158,6 +158,8 @@ static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)
 	n = DL_H(skb_frames)(skb);
 	st->v[DL_DS_CONSUMED]++;
 	st->v[DL_DS_CONSUMED_PKTS] += n;
+	if (f.l4proto == 17)
+		st->v[DL_DS_CONSUMED_UDP] += n;
 	slot = DL_H(skb_rxq)(skb, hash, st);
 	if (slot == DL_RXQ_UNKNOWN)
 		slot = DL_MAX_QUEUES + 1;

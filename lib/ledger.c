@@ -269,6 +269,7 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 	}
 	l->delivered += consumed[DL_MAX_QUEUES] + consumed[DL_MAX_QUEUES + 1];
 	l->delivered_unknown_q = consumed[DL_MAX_QUEUES + 1];
+	l->delivered_udp = stats[DL_DS_CONSUMED_UDP];
 	l->records_lost = stats[DL_DS_KEY_FULL];
 	l->unattributed = stats[DL_DS_NO_NETNS];
 	/* Lost drop events are drops too: count them so they are not residual. */

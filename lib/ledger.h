@@ -94,7 +94,14 @@ struct dl_ledger {
 	uint64_t malformed;
 	uint64_t stack_dropped;
 	uint64_t delivered;
+	uint64_t delivered_udp;	/* of delivered: UDP (for the Udp InDatagrams check) */
 	int64_t residual;
+	/*
+	 * How much of a positive residual the kernel's own delivery counters
+	 * explain (UDP read by applications is freed without a tracepoint on
+	 * 6.13+); absent when nothing explains it.
+	 */
+	struct dl_opt residual_delivered_untraced;
 	uint64_t records_lost;	/* drop events the maps could not hold */
 	uint64_t unattributed;	/* drops whose namespace could not be told */
 	uint64_t tx_dropped;	/* freed on the device outside the rx path (causes with tx) */

@@ -67,6 +67,8 @@ int dl_ledger__diff(const struct dl_ledger *prev, const struct dl_ledger *cur,
 	out->malformed = sub(cur->malformed, prev->malformed);
 	out->stack_dropped = sub(cur->stack_dropped, prev->stack_dropped);
 	out->delivered = sub(cur->delivered, prev->delivered);
+	out->delivered_udp = sub(cur->delivered_udp, prev->delivered_udp);
+	out->residual_delivered_untraced = (struct dl_opt){};
 	out->records_lost = sub(cur->records_lost, prev->records_lost);
 	out->unattributed = sub(cur->unattributed, prev->unattributed);
 	out->tx_dropped = sub(cur->tx_dropped, prev->tx_dropped);

@@ -34,13 +34,19 @@ static const struct xcheck_rule {
 	{ NULL, "InNoRoutes", "IpExt InNoRoutes", "IP_INNOROUTES", NULL },
 	{ "Ip", "InAddrErrors", "Ip InAddrErrors", "IP_INADDRERRORS", NULL },
 	{ "sysfs", "rx_dropped", "rx_dropped", "UNHANDLED_PROTO", NULL },
+	/* Not a drop: UDP datagrams delivered to sockets (read by applications). */
+	{ "Udp", "InDatagrams", "Udp InDatagrams", "(delivered udp)", NULL },
 };
+
+#define DELIVERED_UDP "(delivered udp)"
 
 static uint64_t traced(const struct dl_ledger *l, const struct xcheck_rule *r)
 {
 	uint64_t n = 0;
 	unsigned int i;
 
+	if (!strcmp(r->reason, DELIVERED_UDP))
+		return l->delivered_udp;
 	for (i = 0; i < l->ncauses; i++) {
 		const struct dl_ledger_cause *c = &l->causes[i];
 
@@ -98,12 +104,24 @@ static int add_xchecks(struct dl_ledger *l, const struct dl_kstate *a,
 			x->note = "the kernel counter went backwards (reset) during the interval";
 		else if (!x->kernel.have)
 			x->note = "the kernel counter is not available here";
+		else if (x->kernel.v > x->traced && !strcmp(r->reason, DELIVERED_UDP))
+			x->note = "datagrams read by applications are freed without a tracepoint (skb_attempt_defer_free, Linux 6.13+): delivered, not lost; other interfaces of the namespace add too";
 		else if (x->kernel.v > x->traced)
 			x->note = r->group && !strcmp(r->group, "sysfs") ?
 				  "the device counted drops the tracer did not attribute to this reason (driver drops, backlog, other paths)" :
 				  "the kernel counter is namespace-wide: other interfaces or paths add to it";
 		else if (x->kernel.v < x->traced)
 			x->note = "traced more than the kernel counted: the counter misses some paths of this reason";
+		/* Delivered but untraced frames are the usual positive residual. */
+		if (!strcmp(r->reason, DELIVERED_UDP) && x->kernel.have &&
+		    x->kernel.v > x->traced && l->residual > 0) {
+			uint64_t d = x->kernel.v - x->traced;
+
+			l->residual_delivered_untraced = (struct dl_opt){
+				.v = d < (uint64_t)l->residual ? d : (uint64_t)l->residual,
+				.have = true,
+			};
+		}
 		l->nxchecks++;
 	}
 	return 0;

@@ -180,6 +180,7 @@ int dl_ledger__print_json(const struct dl_ledger *l, FILE *out)
 	json_object_set_new(tot, "stack_dropped", json_integer((json_int_t)l->stack_dropped));
 	json_object_set_new(tot, "delivered", json_integer((json_int_t)l->delivered));
 	json_object_set_new(tot, "residual", json_integer(l->residual));
+	json_object_set_new(tot, "residual_delivered_untraced", opt_json(l->residual_delivered_untraced));
 	json_object_set_new(tot, "records_lost", json_integer((json_int_t)l->records_lost));
 	json_object_set_new(tot, "malformed", json_integer((json_int_t)l->malformed));
 	json_object_set_new(tot, "unattributed", json_integer((json_int_t)l->unattributed));
@@ -247,7 +248,14 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 	fprintf(out, "  stack_dropped  %12" PRIu64 "\n", l->stack_dropped);
 	fprintf(out, "  delivered      %12" PRIu64 "\n", l->delivered);
 	fprintf(out, "  residual       %12" PRId64 "   = xdp_seen - stack_dropped - delivered%s\n",
-		l->residual, l->residual ? "  <-- not explained" : "");
+		l->residual, l->residual && !l->residual_delivered_untraced.have ?
+		"  <-- not explained" : "");
+	if (l->residual_delivered_untraced.have)
+		fprintf(out, "                 %12" PRIu64 "   of it: UDP datagrams read by applications (Udp InDatagrams),\n"
+			"                                freed without a tracepoint on this kernel%s\n",
+			l->residual_delivered_untraced.v,
+			l->residual_delivered_untraced.v < (uint64_t)l->residual ?
+			"; the rest is not explained" : "");
 	fprintf(out, "  records_lost   %12" PRIu64 "\n", l->records_lost);
 	if (l->unattributed)
 		fprintf(out, "  unattributed   %12" PRIu64 "   (drops whose namespace could not be told)\n",

@@ -98,6 +98,7 @@ report_stop fixed
 O=$TMP/fixed.json
 expect "[.causes[] | select(.flows[0].dst == \"239.1.2.3\")] == []" "$O" "joined on v0b: no drop"
 expect ".totals.xdp_seen == $M and .totals.stack_dropped == 0" "$O" "M arrivals, no stack drop"
+expect ".totals.delivered + .totals.residual == $M and (.totals.residual == 0 or .totals.residual_delivered_untraced == .totals.residual)" "$O" "every datagram delivered: traced, or explained by Udp InDatagrams"
 [ "$(received)" = "$M" ] || fail "received $(received), expected $M"
 ok "the receiver got all M=$M"
 echo "all passed"
