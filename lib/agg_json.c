@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "agg_json.h"
 #include "flow.h"
 #include "shared_user.h"
+#include "skew.h"
 
 #define TOP_MAX 1024
 
@@ -194,6 +196,31 @@ json_t *dl_agg_json__top_flows(const struct dl_agg *a, unsigned int n)
 	}
 	free(t.v);
 	return arr;
+}
+
+static json_t *ratio(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
+json_t *dl_agg_json__rss(const __u64 *counts, unsigned int n)
+{
+	struct dl_skew sk;
+	json_t *hot;
+	unsigned int i;
+
+	if (!n || dl_skew__compute(counts, n, "queue", NULL, &sk))
+		return json_null();
+	hot = json_array();
+	for (i = 0; hot && i < sk.nr_hot && i < DL_SKEW_MAX_HOT; i++)
+		json_array_append_new(hot, json_integer(sk.hot[i]));
+	return json_pack("{s:i, s:o, s:o, s:b, s:o, s:s}",
+			 "queues", (int)n,
+			 "jain_index", ratio(sk.jain),
+			 "max_over_mean", ratio(sk.max_over_mean),
+			 "skewed", sk.skewed,
+			 "hot_queues", hot ? hot : json_array(),
+			 "summary", sk.summary);
 }
 
 void dl_agg_json__print_text(const struct dl_agg *a, bool sampled,

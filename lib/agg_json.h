@@ -44,6 +44,13 @@ json_t *dl_agg_json__seq_summary(const struct dl_agg *a, bool sampled);
 /* The @n flows with the most records: [{"proto", "src", ... "records"}]. */
 json_t *dl_agg_json__top_flows(const struct dl_agg *a, unsigned int n);
 
+/*
+ * {"jain_index", "max_over_mean", "skewed", "hot_queues", "summary"} of
+ * per-queue arrivals @counts[0..n-1] (skew.h); ratios null when nothing
+ * arrived.
+ */
+json_t *dl_agg_json__rss(const __u64 *counts, unsigned int n);
+
 /* Text: queue rows, sequence summary, top flows, each under a heading. */
 void dl_agg_json__print_text(const struct dl_agg *a, bool sampled,
 			     unsigned int top, FILE *out);
