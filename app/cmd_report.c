@@ -14,14 +14,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "causes.h"
 #include "cli.h"
+#include "cpulist.h"
 #include "drop_reasons.h"
 #include "drop_trace.h"
 #include "ingress.h"
 #include "ksyms.h"
 #include "ledger.h"
 #include "log.h"
+#include "tap_session.h"
 
 static volatile sig_atomic_t stop_sig;
 
@@ -49,11 +53,16 @@ static void usage(FILE *out)
 		"      --skb-mode         generic XDP even where the driver has native XDP\n"
 		"      --no-flows         no per-flow table (cheapest; drops lose their queue\n"
 		"                         when the driver does not record it)\n"
+		"      --mirror N         tap mode: mirror 1 in N frames (1: every frame) to\n"
+		"                         poll-mode workers: per-queue records, records lost,\n"
+		"                         sequence check of stamped (dropledger gen) flows\n"
+		"      --cores LIST       cores for the --mirror workers (default: all online)\n"
 		"  -v, --verbose          more detail on stderr (-vv: libbpf too)\n"
 		"  -h, --help             this text\n\n"
 		"Examples:\n"
 		"  dropledger report -i eth1 -d 10\n"
-		"  ip netns exec edge dropledger report -i v0b -d 5 --json | jq .causes\n\n"
+		"  ip netns exec edge dropledger report -i v0b -d 5 --json | jq .causes\n"
+		"  dropledger report -i eth1 -d 10 --mirror 8 --cores 2-3 --json | jq .tap\n\n"
 		"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Exit codes: 0 ok,\n"
 		"1 runtime failure, 2 usage.\n");
 }
@@ -63,8 +72,33 @@ struct report_opts {
 	double duration;
 	bool json;
 	const char *ready_file;
+	int *cpus;		/* --mirror workers */
+	int ncpus;
 	struct dl_ingress_opts ing;
 };
+
+/* --cores LIST, or every online CPU. */
+static int parse_cores(const char *cores, int **cpus, int *n)
+{
+	char online[256] = "0";
+	int err;
+	FILE *f;
+
+	if (!cores) {
+		f = fopen("/sys/devices/system/cpu/online", "re");
+		if (f) {
+			if (!fgets(online, sizeof(online), f))
+				snprintf(online, sizeof(online), "0");
+			online[strcspn(online, "\n")] = '\0';
+			fclose(f);
+		}
+	}
+	err = dl_cpulist__parse_usable(cores ? cores : online, cpus, n);
+	if (err)
+		fprintf(stderr, "dropledger report: bad --cores '%s' (online CPUs this process may use, e.g. 0-1)\n",
+			cores ? cores : online);
+	return err;
+}
 
 static int parse(int argc, char **argv, struct report_opts *o)
 {
@@ -76,11 +110,14 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "skb-mode", no_argument, NULL, 'S' },
 		{ "no-flows", no_argument, NULL, 'F' },
 		{ "ready-file", required_argument, NULL, 'R' },
+		{ "mirror", required_argument, NULL, 'M' },
+		{ "cores", required_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	int c, verbose = 0;
+	const char *cores = NULL;
+	int c, verbose = 0, err;
 
 	o->duration = 10;
 	o->ing.how = DL_ATTACH_LIBXDP;
@@ -121,6 +158,24 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		case 'R':
 			o->ready_file = optarg;
 			break;
+		case 'M': {
+			char *end;
+			unsigned long n;
+
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || n < 1 || n > 1000000 ||
+			    optarg[0] == '-') {
+				fprintf(stderr, "dropledger report: --mirror takes N in 1..1000000 (1 in N frames), not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			o->ing.sample_every = (unsigned int)n;
+			break;
+		}
+		case 'C':
+			cores = optarg;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -140,6 +195,15 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	if (!o->ifname) {
 		fprintf(stderr, "dropledger report: which interface? (-i IFACE)\n");
 		return -EINVAL;
+	}
+	if (cores && !o->ing.sample_every) {
+		fprintf(stderr, "dropledger report: --cores is for the --mirror workers; add --mirror N\n");
+		return -EINVAL;
+	}
+	if (o->ing.sample_every) {
+		err = parse_cores(cores, &o->cpus, &o->ncpus);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -173,6 +237,51 @@ static double wait_interval(const struct report_opts *o, int ifindex)
 	return now_s() - start;
 }
 
+/* Tap mode: workers on the mirror rings of @ing, on --cores. */
+static struct dl_tap_session *start_tap(struct dl_ingress *ing,
+					const struct report_opts *o)
+{
+	struct dl_tap_session_opts to = { .idle_us = 50 };
+	struct dl_tap_session *tap;
+
+	to.cpus = o->cpus;
+	to.ncpus = o->ncpus;
+	tap = dl_tap_session__start(ing, &to);
+	if (!tap)
+		fprintf(stderr, "dropledger: cannot start the tap workers: %s\n",
+			strerror(errno));
+	return tap;
+}
+
+/* The ledger's JSON object with the tap session's under "tap". */
+static int print_json_with_tap(const struct dl_ledger *l,
+			       const struct dl_tap_session *tap)
+{
+	json_t *root, *t;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		return -errno;
+	dl_ledger__print_json(l, mem);
+	fclose(mem);
+	root = json_loads(buf, 0, NULL);
+	free(buf);
+	t = dl_tap_session__json(tap);
+	if (!root || !t) {
+		json_decref(root);
+		json_decref(t);
+		return -ENOMEM;
+	}
+	json_object_set_new(root, "tap", t);
+	json_dumpf(root, stdout, JSON_COMPACT);
+	putchar('\n');
+	json_decref(root);
+	return 0;
+}
+
 int do_report(int argc, char **argv)
 {
 	struct dl_ledger_names names = { .flow_map_fd = -1 };
@@ -180,6 +289,7 @@ int do_report(int argc, char **argv)
 	struct dl_drop_trace *dt = NULL;
 	struct dl_rxq_stats rxq[DL_MAX_QUEUES + 1];
 	struct dl_ingress *ing = NULL;
+	struct dl_tap_session *tap = NULL;
 	struct report_opts o = {};
 	struct dl_ledger l = {};
 	char why[512], note[1024];
@@ -215,6 +325,11 @@ int do_report(int argc, char **argv)
 	}
 	if (note[0])
 		fprintf(stderr, "dropledger: %s", note);
+	if (o.ing.sample_every) {
+		tap = start_tap(ing, &o);
+		if (!tap)
+			goto out;
+	}
 	dto.ifindex = ifindex;
 	dto.netns = netns;
 	dto.flow_map_fd = dl_ingress__flow_map_fd(ing);
@@ -243,6 +358,10 @@ int do_report(int argc, char **argv)
 	cli_ready(o.ready_file);
 	l.duration_s = wait_interval(&o, ifindex);
 
+	if (tap && dl_tap_session__stop(tap)) {
+		fprintf(stderr, "dropledger: cannot read the tap mirror counts\n");
+		goto out;
+	}
 	snprintf(l.ifname, sizeof(l.ifname), "%s", o.ifname);
 	l.ifindex = ifindex;
 	l.mode = "tap";
@@ -255,14 +374,22 @@ int do_report(int argc, char **argv)
 		fprintf(stderr, "dropledger: reading counters: %s\n", strerror(-err));
 		goto out;
 	}
-	if (o.json)
+	if (o.json && tap)
+		err = print_json_with_tap(&l, tap);
+	else if (o.json)
 		dl_ledger__print_json(&l, stdout);
 	else
 		dl_ledger__print_text(&l, stdout);
+	if (!o.json && tap)
+		dl_tap_session__print_text(tap, stdout);
+	if (err)
+		goto out;
 	fflush(stdout);
 	rc = stop_sig == SIGINT || stop_sig == SIGTERM || !stop_sig ? DL_EXIT_OK : rc;
 out:
 	dl_ledger__free(&l);
+	dl_tap_session__free(tap);
+	free(o.cpus);
 	dl_drop_trace__destroy(dt);
 	dl_ingress__destroy(ing);
 	dl_ksyms__free((struct dl_ksyms *)names.ksyms);
