@@ -7,17 +7,17 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "cpulist.h"
 #include "gen.h"
 #include "log.h"
-
-int do_gen(int argc, char **argv);
 
 static void gen_usage(FILE *f)
 {
@@ -37,7 +37,10 @@ static void gen_usage(FILE *f)
 		"  --json            print the result as one JSON object\n"
 		"EXAMPLES\n"
 		"  dropledger gen --queues 0-3 --flows 8 --count 100000 --rate 200000 veth0\n"
-		"  dropledger gen --dst-mac 02:00:00:00:00:02 --json eth1\n");
+		"  dropledger gen --dst-mac 02:00:00:00:00:02 --json eth1\n"
+		"  ip netns exec lab-a dropledger gen --queues 0-3 --flows 8 --count 5000 v0a\n"
+		"Receive side: dropledger report --mirror 1 (tap) or dropledger capture.\n"
+		"Exit codes: 0 ok, 1 runtime failure (privileges, AF_XDP), 2 usage.\n");
 }
 
 static int parse_mac(const char *s, __u8 mac[6])
@@ -227,18 +230,29 @@ int do_gen(int argc, char **argv)
 			goto out;
 		default:
 			gen_usage(stderr);
-			err = 2;
+			err = DL_EXIT_USAGE;
 			goto out;
 		}
 		if (what) {
 			fprintf(stderr, "dropledger gen: bad %s: '%s'\n", what, optarg);
-			err = 2;
+			err = DL_EXIT_USAGE;
 			goto out;
 		}
 	}
 	if (optind != argc - 1) {
-		gen_usage(stderr);
-		err = 2;
+		if (optind >= argc)
+			fprintf(stderr, "dropledger gen: which interface? (IFNAME after the options)\n");
+		else
+			fprintf(stderr, "dropledger gen: one interface expected, got '%s' and '%s'\n",
+				argv[optind], argv[optind + 1]);
+		fprintf(stderr, "'dropledger gen --help' for the options\n");
+		err = DL_EXIT_USAGE;
+		goto out;
+	}
+	if (!if_nametoindex(argv[optind])) {
+		fprintf(stderr, "dropledger gen: no interface '%s' in this network namespace\n",
+			argv[optind]);
+		err = DL_EXIT_FAIL;
 		goto out;
 	}
 	o.ifname = argv[optind];
@@ -251,7 +265,7 @@ int do_gen(int argc, char **argv)
 		fprintf(stderr, "dropledger gen: cannot send on %s: %s%s\n", o.ifname,
 			strerror(-err), err == -EPERM ?
 			" (AF_XDP needs root or CAP_NET_RAW + CAP_BPF)" : "");
-		err = 1;
+		err = DL_EXIT_FAIL;
 		goto out;
 	}
 	if (json)

@@ -18,6 +18,7 @@
 #include "causes.h"
 #include "cli.h"
 #include "config_path.h"
+#include "cpulist.h"
 #include "drop_reasons.h"
 #include "drop_trace.h"
 #include "ingress.h"
@@ -27,6 +28,7 @@
 #include "log.h"
 #include "nic_map.h"
 #include "report_conf.h"
+#include "tap_session.h"
 
 static void usage(FILE *out)
 {
@@ -50,6 +52,10 @@ static void usage(FILE *out)
 		"                         (exclusive bpf_link for benchmarks; the kernel removes\n"
 		"                         it when the process dies)\n"
 		"      --skb-mode         generic XDP even where the driver has native XDP\n"
+		"      --mirror N         tap mode: mirror 1 in N frames (1: every frame) to\n"
+		"                         poll-mode workers: per-queue records, records lost,\n"
+		"                         sequence check of stamped (dropledger gen) flows\n"
+		"      --cores LIST       cores for the --mirror workers (default: all online)\n"
 		"      --skew-threshold F a queue above F x the mean share is hot (default 1.5);\n"
 		"                         the rss section names it and the flows behind it\n"
 		"      --no-flows         causes only: no flow table at XDP, no flows in drop\n"
@@ -60,7 +66,8 @@ static void usage(FILE *out)
 		"Examples:\n"
 		"  dropledger report -i eth1 -d 10\n"
 		"  ip netns exec edge dropledger report -i v0b -d 5 --json | jq .causes\n"
-		"  dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n\n"
+		"  dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n"
+		"  dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n\n"
 		"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Exit codes: 0 ok,\n"
 		"1 runtime failure, 2 usage.\n");
 }
@@ -70,10 +77,35 @@ struct report_opts {
 	double duration;
 	double interval;	/* 0: one ledger for the whole run */
 	double skew_threshold;	/* hot queue: above this x mean; 0: default */
+	int *cpus;		/* --mirror workers */
+	int ncpus;
 	bool json;
 	const char *ready_file;
 	struct dl_ingress_opts ing;
 };
+
+/* --cores LIST, or every online CPU. */
+static int parse_cores(const char *cores, int **cpus, int *n)
+{
+	char online[256] = "0";
+	int err;
+	FILE *f;
+
+	if (!cores) {
+		f = fopen("/sys/devices/system/cpu/online", "re");
+		if (f) {
+			if (!fgets(online, sizeof(online), f))
+				snprintf(online, sizeof(online), "0");
+			online[strcspn(online, "\n")] = '\0';
+			fclose(f);
+		}
+	}
+	err = dl_cpulist__parse_usable(cores ? cores : online, cpus, n);
+	if (err)
+		fprintf(stderr, "dropledger report: bad --cores '%s' (online CPUs this process may use, e.g. 0-1)\n",
+			cores ? cores : online);
+	return err;
+}
 
 static int parse(int argc, char **argv, struct report_opts *o)
 {
@@ -87,13 +119,15 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "skb-mode", no_argument, NULL, 'S' },
 		{ "no-flows", no_argument, NULL, 'F' },
 		{ "skew-threshold", required_argument, NULL, 'K' },
+		{ "mirror", required_argument, NULL, 'M' },
+		{ "cores", required_argument, NULL, 'C' },
 		{ "ready-file", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	int c, verbose = 0, json = -1, flows = -1, skb = -1, how = -1;
-	const char *config = NULL;
+	const char *config = NULL, *cores = NULL;
 
 	o->duration = -1;
 	o->interval = -1;
@@ -139,6 +173,24 @@ static int parse(int argc, char **argv, struct report_opts *o)
 			break;
 		case 'S':
 			skb = 1;
+			break;
+		case 'M': {
+			char *end;
+			unsigned long n;
+
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || n < 1 || n > 1000000 ||
+			    optarg[0] == '-') {
+				fprintf(stderr, "dropledger report: --mirror takes N in 1..1000000 (1 in N frames), not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			o->ing.sample_every = (unsigned int)n;
+			break;
+		}
+		case 'C':
+			cores = optarg;
 			break;
 		case 'K':
 			if (cli_parse_seconds(optarg, &o->skew_threshold) ||
@@ -206,6 +258,12 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		fprintf(stderr, "dropledger report: unexpected argument '%s'\n", argv[optind]);
 		return -EINVAL;
 	}
+	if (cores && !o->ing.sample_every) {
+		fprintf(stderr, "dropledger report: --cores is for the --mirror workers; add --mirror N\n");
+		return -EINVAL;
+	}
+	if (o->ing.sample_every && parse_cores(cores, &o->cpus, &o->ncpus))
+		return -EINVAL;
 	if (!o->ifname) {
 		fprintf(stderr, "dropledger report: which interface? (-i IFACE)\n");
 		return -EINVAL;
@@ -233,13 +291,44 @@ static int collect_now(struct dl_ledger *l, const struct report_opts *o, int ifi
 	return err;
 }
 
-/* A reader that went away (EPIPE) ends the run cleanly, detached. */
-static int print_ledger(const struct dl_ledger *l, bool json)
+/* Tap mode: workers on the mirror rings of @ing, on --cores. */
+static struct dl_tap_session *start_tap(struct dl_ingress *ing,
+					const struct report_opts *o)
 {
-	if (json)
+	struct dl_tap_session_opts to = { .idle_us = 50 };
+	struct dl_tap_session *tap;
+
+	to.cpus = o->cpus;
+	to.ncpus = o->ncpus;
+	tap = dl_tap_session__start(ing, &to);
+	if (!tap)
+		fprintf(stderr, "dropledger: cannot start the tap workers: %s\n",
+			strerror(errno));
+	return tap;
+}
+
+/*
+ * A reader that went away (EPIPE) ends the run cleanly, detached. @tap:
+ * the mirror's accounting goes with the whole-run ledger ("tap" in JSON).
+ */
+static int print_ledger(const struct dl_ledger *l, bool json,
+			const struct dl_tap_session *tap)
+{
+	if (json && tap) {
+		json_t *root = dl_ledger__to_json(l);
+
+		if (root) {
+			json_object_set_new(root, "tap", dl_tap_session__json(tap));
+			dl_ledger__dump_json(root, stdout);
+			json_decref(root);
+		}
+	} else if (json) {
 		dl_ledger__print_json(l, stdout);
-	else
+	} else {
 		dl_ledger__print_text(l, stdout);
+		if (tap)
+			dl_tap_session__print_text(tap, stdout);
+	}
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_stop = SIGPIPE;
 		return -EPIPE;
@@ -272,7 +361,7 @@ static int print_interval(struct dl_ledger *prev, struct dl_kstate *ks_prev,
 		iv.duration_s = secs;
 		err = dl_ledger__add_kstate(&iv, ks_prev, &ks_now);
 		if (!err)
-			err = print_ledger(&iv, o->json);
+			err = print_ledger(&iv, o->json, NULL);
 		dl_ledger__free(&iv);
 	}
 	dl_ledger__free(prev);
@@ -289,6 +378,7 @@ int do_report(int argc, char **argv)
 	struct dl_drop_trace *dt = NULL;
 	struct dl_ingress *ing = NULL;
 	struct dl_kstate ks_start = {}, ks_end = {};
+	struct dl_tap_session *tap = NULL;
 	struct dl_nic_map *nic_map = NULL;
 	struct report_opts o = {};
 	struct dl_ledger l = {}, base = {}, cum = {};
@@ -338,6 +428,11 @@ int do_report(int argc, char **argv)
 	}
 	if (note[0])
 		fprintf(stderr, "dropledger: %s", note);
+	if (o.ing.sample_every) {
+		tap = start_tap(ing, &o);
+		if (!tap)
+			goto out;
+	}
 
 	names.ksyms = dl_ksyms__load("/proc/kallsyms");
 	if (!names.ksyms)
@@ -404,6 +499,11 @@ int do_report(int argc, char **argv)
 	} else {
 		cli_wait_until(o.ifname, ifindex, t0 + o.duration);
 	}
+	/* The workers drain what the rings hold, then stop. */
+	if (tap && dl_tap_session__stop(tap)) {
+		fprintf(stderr, "dropledger: cannot read the tap mirror counts\n");
+		goto out;
+	}
 	dl_kstate__take(&ks_end, o.ifname, nic_map);
 	err = collect_now(&cum, &o, ifindex, ing, dt, &names);
 	if (!err)
@@ -418,7 +518,7 @@ int do_report(int argc, char **argv)
 		goto fail_read;
 	l.duration_s = cli_now() - t0;
 	l.cumulative = o.interval > 0;
-	if (print_ledger(&l, o.json) && cli_stop == SIGPIPE)
+	if (print_ledger(&l, o.json, tap) && cli_stop == SIGPIPE)
 		pr_debug("output closed: whole-run ledger not printed\n");
 	rc = DL_EXIT_OK;
 	goto out;
@@ -431,8 +531,10 @@ out:
 	dl_ledger__free(&l);
 	dl_ledger__free(&base);
 	dl_ledger__free(&cum);
+	dl_tap_session__free(tap);
 	dl_drop_trace__destroy(dt);
 	dl_ingress__destroy(ing);
+	free(o.cpus);
 	dl_ksyms__free((struct dl_ksyms *)names.ksyms);
 	dl_reasons__free((struct dl_reasons *)names.reasons);
 	dl_causes__free((struct dl_causes *)names.causes);

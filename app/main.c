@@ -21,6 +21,9 @@ static const struct command commands[] = {
 	{ "steering", do_steering, "check steering rules and RSS spread: queues, flows, CPUs" },
 	{ "explain", do_explain, "what a drop reason or kernel function means, and the fix" },
 	{ "detach", do_detach, "remove dropledger programs a killed run left on an interface" },
+	{ "capture", do_capture, "AF_XDP capture mode: per-queue arrivals, ring loss, sequence check" },
+	{ "dpdk", do_dpdk, "DPDK mode: poll a DPDK port per queue, ledger vs rte_eth_stats" },
+	{ "gen", do_gen, "send stamped UDP frames over AF_XDP TX (lab and benchmarks)" },
 	{ "lab", do_lab, "built-in lab: two namespaces, a 4-queue veth, traffic" },
 	{ "demo", do_demo, "lab up, inject faults, report, lab down" },
 };

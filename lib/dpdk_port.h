@@ -59,6 +59,15 @@ int dl_dpdk_port__launch(struct dl_dpdk_port *p);
 int dl_dpdk_port__collect(struct dl_dpdk_port *p, struct dl_agg *out);
 /* Stop the pollers after they drained the queues. */
 int dl_dpdk_port__stop(struct dl_dpdk_port *p);
+/*
+ * Lab traffic for loopback vdevs (net_ring: TX queue q feeds RX queue q):
+ * send @per_flow stamped UDP frames for each of @flows flows, flow f on
+ * TX queue f % nqueues, sequence 0..per_flow-1 in order. A full TX ring is
+ * waited on, bounded. @sent_q (nqueues slots) gets frames sent per queue.
+ * 0, -ENOMEM (no mbuf) or -ETIMEDOUT (a TX ring stayed full).
+ */
+int dl_dpdk_port__send_stamped(struct dl_dpdk_port *p, unsigned int flows,
+			       __u64 per_flow, __u64 *sent_q);
 /* Counters since open. 0 or -errno. */
 int dl_dpdk_port__stats(const struct dl_dpdk_port *p, struct dl_dpdk_stats *st);
 void dl_dpdk_port__close(struct dl_dpdk_port *p);

@@ -24,6 +24,7 @@
 #include "ingress.h"
 #include "ingress.skel.h"
 #include "log.h"
+#include "mirror.h"
 
 #define BPFFS "/sys/fs/bpf"
 
@@ -31,6 +32,8 @@ struct dl_ingress {
 	struct dl_ingress_bpf *skel;
 	struct xdp_program *xprog;	/* libxdp handle, LIBXDP mode */
 	struct bpf_link *link;		/* LINK mode */
+	struct dl_mirror *mirror;	/* tap rings, when sample_every > 0 */
+	unsigned int sample_every;
 	int ifindex;
 	enum xdp_attach_mode xmode;
 	bool dispatcher;		/* joined a libxdp dispatcher */
@@ -348,6 +351,45 @@ static int attach_libxdp(struct dl_ingress *ing, const struct dl_ingress_opts *o
 	return 0;
 }
 
+/* Before load: flow table size and tap mirroring (rodata, outer map). */
+static int set_sizes(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
+		     char *why, size_t len)
+{
+	int err = 0;
+
+	ing->skel->rodata->sample_every = opts->sample_every;
+	ing->sample_every = opts->sample_every;
+	if (opts->flow_entries)
+		err = bpf_map__set_max_entries(ing->skel->maps.flow_tbl,
+					       opts->flow_entries);
+	if (!err && opts->sample_every)
+		err = dl_mirror__prepare(ing->skel->maps.mirror_rings);
+	if (err)
+		snprintf(why, len, "cannot size the XDP program's maps: %s",
+			 strerror(-err));
+	return err;
+}
+
+/* After load, before attach: every CPU has its ring from the first frame. */
+static int make_mirror(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
+		       char *why, size_t len)
+{
+	struct dl_mirror_opts mo = { .ring_bytes = opts->mirror_ring_bytes };
+
+	if (!opts->sample_every)
+		return 0;
+	ing->mirror = dl_mirror__new(ing->skel->maps.mirror_rings,
+				     ing->skel->maps.mirror_stats, &mo);
+	if (!ing->mirror) {
+		int err = -errno;
+
+		snprintf(why, len, "cannot create the tap mirror rings: %s",
+			 strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 				      char *why, size_t why_len,
 				      char *note, size_t note_len)
@@ -395,6 +437,9 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 		goto fail;
 	}
 	ing->skel->rodata->track_flows = opts->track_flows;
+	err = set_sizes(ing, opts, why, why_len);
+	if (err)
+		goto fail;
 	if (opts->flow_map_fd > 0) {
 		err = bpf_map__reuse_fd(ing->skel->maps.flow_tbl, opts->flow_map_fd);
 		if (err) {
@@ -409,6 +454,9 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 			 err == -EPERM ? " (needs root: CAP_BPF, CAP_NET_ADMIN)" : "");
 		goto fail;
 	}
+	err = make_mirror(ing, opts, why, why_len);
+	if (err)
+		goto fail;
 	err = write_owner(ing);
 	if (err) {
 		snprintf(why, why_len, "cannot tag XDP program owner: %s", strerror(-err));
@@ -448,6 +496,7 @@ void dl_ingress__destroy(struct dl_ingress *ing)
 	}
 	/* libxdp does not own the bpf_object we passed in: close it after. */
 	xdp_program__close(ing->xprog);
+	dl_mirror__free(ing->mirror);
 	dl_ingress_bpf__destroy(ing->skel);
 	free(ing);
 }
@@ -502,4 +551,14 @@ int dl_ingress__flow_map_fd(const struct dl_ingress *ing)
 int dl_ingress__flow_q_map_fd(const struct dl_ingress *ing)
 {
 	return bpf_map__fd(ing->skel->maps.flow_q_cnt);
+}
+
+struct dl_mirror *dl_ingress__mirror(const struct dl_ingress *ing)
+{
+	return ing ? ing->mirror : NULL;
+}
+
+unsigned int dl_ingress__sample_every(const struct dl_ingress *ing)
+{
+	return ing ? ing->sample_every : 0;
 }

@@ -26,9 +26,18 @@ struct dl_ingress_opts {
 	bool skb_mode;		/* force generic XDP */
 	int flow_map_fd;	/* > 0: reuse this flow table (the tracer's) */
 	bool track_flow_queues;	/* per-(flow, queue) counts (RSS, steering) */
+	/*
+	 * Tap mirroring: one record per @sample_every frames per CPU into the
+	 * per-CPU rings (0: off). The rings exist before the program is
+	 * attached, so no frame finds its CPU without one.
+	 */
+	unsigned int sample_every;
+	size_t mirror_ring_bytes;	/* per CPU, power of two; 0: 4 MiB */
+	unsigned int flow_entries;	/* LRU flow table size; 0: DL_FLOW_ENTRIES */
 };
 
 struct dl_ingress;
+struct dl_mirror;
 
 /*
  * Load dl_ingress and attach it to the interface. On failure returns NULL
@@ -54,6 +63,14 @@ int dl_ingress__flow_map_fd(const struct dl_ingress *ing);
 
 /* fd of the per-(flow, queue) LRU (flow_q_cnt); empty unless tracked. */
 int dl_ingress__flow_q_map_fd(const struct dl_ingress *ing);
+
+/*
+ * The mirror rings and their self-accounting (mirror.h), owned by @ing and
+ * freed by dl_ingress__destroy(); NULL when sample_every was 0. Stop the
+ * workers that read them before destroying @ing.
+ */
+struct dl_mirror *dl_ingress__mirror(const struct dl_ingress *ing);
+unsigned int dl_ingress__sample_every(const struct dl_ingress *ing);
 
 /*
  * Remove dl_ingress programs on @ifindex left by runs that are gone (their

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "dropledger_shared.h"
 
 #define DL_TOP_FLOWS 5
@@ -176,6 +178,10 @@ void dl_ledger__free(struct dl_ledger *l);
 int dl_ledger__diff(const struct dl_ledger *prev, const struct dl_ledger *cur,
 		    struct dl_ledger *out);
 
+/* The ledger as a new JSON object (caller owns it), for adding sections. */
+json_t *dl_ledger__to_json(const struct dl_ledger *l);
+/* Compact, one line, newline-terminated, as every report prints it. */
+int dl_ledger__dump_json(json_t *root, FILE *out);
 /* One JSON object, newline-terminated. */
 int dl_ledger__print_json(const struct dl_ledger *l, FILE *out);
 /* Aligned text tables for people. */

@@ -150,12 +150,11 @@ static json_t *cpus_json(const struct dl_ledger *l)
 	return a;
 }
 
-int dl_ledger__print_json(const struct dl_ledger *l, FILE *out)
+json_t *dl_ledger__to_json(const struct dl_ledger *l)
 {
 	json_t *root = json_object(), *tot = json_object(), *qs = json_array(),
 	       *cs = json_array();
 	unsigned int q;
-	int err;
 
 	json_object_set_new(root, "tool", json_string("dropledger"));
 	json_object_set_new(root, "version", json_string(DL_VERSION));
@@ -211,11 +210,28 @@ int dl_ledger__print_json(const struct dl_ledger *l, FILE *out)
 	json_object_set_new(root, "nic", nic_json(l));
 	json_object_set_new(root, "cpus", cpus_json(l));
 	json_object_set_new(root, "rss", l->rss ? dl_rss_report__json(l->rss) : json_null());
+	return root;
+}
 
-	err = json_dumpf(root, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+int dl_ledger__dump_json(json_t *root, FILE *out)
+{
+	int err = json_dumpf(root, out, JSON_COMPACT | JSON_PRESERVE_ORDER |
+			     JSON_REAL_PRECISION(6));
+
 	fputc('\n', out);
-	json_decref(root);
 	return err ? -EIO : 0;
+}
+
+int dl_ledger__print_json(const struct dl_ledger *l, FILE *out)
+{
+	json_t *root = dl_ledger__to_json(l);
+	int err;
+
+	if (!root)
+		return -ENOMEM;
+	err = dl_ledger__dump_json(root, out);
+	json_decref(root);
+	return err;
 }
 
 static void opt_str(struct dl_opt o, char *buf, size_t len)

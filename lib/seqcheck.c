@@ -80,11 +80,23 @@ int dl_seqcheck__finish(struct dl_seqcheck *s, __u64 sent)
 
 void dl_seqcheck__sum(struct dl_seqcheck *dst, const struct dl_seqcheck *src)
 {
-	if (src->next > dst->next)
-		dst->next = src->next;
-	dst->received += src->received;
-	dst->lost += src->lost;
+	__u64 next = src->next > dst->next ? src->next : dst->next;
+	__u64 received = dst->received + src->received;
+
+	/*
+	 * A flow whose frames reach two workers (queue moved to another CPU,
+	 * unpinned sender) leaves each with gaps the other filled: summing
+	 * their lost would count those twice. Below the highest number seen,
+	 * what is not received is lost; more received than that proves copies.
+	 */
 	dst->reordered += src->reordered;
 	dst->duplicated += src->duplicated;
 	dst->stale += src->stale;
+	if (received > next) {
+		dst->duplicated += received - next;
+		received = next;
+	}
+	dst->received = received;
+	dst->lost = next - received;
+	dst->next = next;
 }

@@ -35,7 +35,13 @@ void dl_seqcheck__add(struct dl_seqcheck *s, __u64 seq);
  * sequence number >= @sent was seen (then nothing changes).
  */
 int dl_seqcheck__finish(struct dl_seqcheck *s, __u64 sent);
-/* Add @src's counters into @dst (the window is not merged). */
+/*
+ * Merge @src (another worker's view of the same flow) into @dst: received
+ * adds up, lost becomes what is missing below the highest number either
+ * saw, and received beyond that counts as duplicated. Reordering and
+ * copies that straddle the two views are not visible (the windows are not
+ * merged); a flow read by one worker is exact.
+ */
 void dl_seqcheck__sum(struct dl_seqcheck *dst, const struct dl_seqcheck *src);
 
 #endif

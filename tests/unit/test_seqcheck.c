@@ -118,20 +118,54 @@ static void test_finish_range(void **state)
 
 static void test_sum(void **state)
 {
-	struct dl_seqcheck a, b;
+	struct dl_seqcheck a, b, c;
 
 	(void)state;
+	/* One worker saw 0 1 3, another 2 4: nothing is lost. */
 	dl_seqcheck__init(&a);
 	dl_seqcheck__init(&b);
 	dl_seqcheck__add(&a, 0);
-	dl_seqcheck__add(&a, 2);
-	dl_seqcheck__add(&b, 0);
-	dl_seqcheck__add(&b, 0);
+	dl_seqcheck__add(&a, 1);
+	dl_seqcheck__add(&a, 3);
+	dl_seqcheck__add(&b, 2);
+	dl_seqcheck__add(&b, 4);
+	assert_int_equal(a.lost + b.lost, 4);	/* each sees the other's as gaps */
 	dl_seqcheck__sum(&a, &b);
-	assert_int_equal(a.received, 3);
-	assert_int_equal(a.lost, 1);
-	assert_int_equal(a.duplicated, 1);
-	assert_int_equal(a.next, 3);
+	assert_int_equal(a.received, 5);
+	assert_int_equal(a.lost, 0);
+	assert_int_equal(a.next, 5);
+	assert_int_equal(a.duplicated, 0);
+
+	/* Split with a real gap (5) and the tail owed by the sender. */
+	dl_seqcheck__init(&a);
+	dl_seqcheck__init(&b);
+	dl_seqcheck__add(&a, 0);
+	dl_seqcheck__add(&a, 6);
+	dl_seqcheck__add(&b, 1);
+	dl_seqcheck__add(&b, 2);
+	dl_seqcheck__add(&b, 3);
+	dl_seqcheck__add(&b, 4);
+	dl_seqcheck__init(&c);
+	dl_seqcheck__sum(&c, &a);
+	dl_seqcheck__sum(&c, &b);
+	assert_int_equal(c.received, 6);
+	assert_int_equal(c.lost, 1);
+	assert_int_equal(dl_seqcheck__finish(&c, 9), 0);
+	assert_int_equal(c.lost, 3);
+	assert_int_equal(c.received + c.lost, 9);
+
+	/* Both saw 0 and 1: more received than numbers issued = copies. */
+	dl_seqcheck__init(&a);
+	dl_seqcheck__init(&b);
+	dl_seqcheck__add(&a, 0);
+	dl_seqcheck__add(&a, 1);
+	dl_seqcheck__add(&b, 0);
+	dl_seqcheck__add(&b, 1);
+	dl_seqcheck__add(&b, 1);
+	dl_seqcheck__sum(&a, &b);
+	assert_int_equal(a.received, 2);
+	assert_int_equal(a.duplicated, 3);
+	assert_int_equal(a.lost, 0);
 }
 
 int main(void)
