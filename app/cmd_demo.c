@@ -4,9 +4,11 @@
  * receiving veth, injects known faults from the other namespace, prints
  * the ledger and removes the lab, also on Ctrl-C or failure.
  *
- * Faults: UDP to a closed port (NO_SOCKET), a slow reader with a tiny
- * receive buffer (SOCKET_RCVBUFF), LLDP frames nobody handles
- * (UNHANDLED_PROTO).
+ * Faults, each a real incident class: UDP to a closed port (NO_SOCKET), a
+ * slow reader with a tiny receive buffer (SOCKET_RCVBUFF), LLDP frames
+ * nobody handles (UNHANDLED_PROTO, seed 003), a multicast group joined with
+ * INADDR_ANY on the wrong interface (seed 000), and a source that strict
+ * reverse-path filtering rejects (IP_RPFILTER, seed 002).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +22,9 @@
 #include "cli.h"
 #include "lab.h"
 #include "proc_spawn.h"
+
+#define NS_ARGV(ns, ...) { "ip", "netns", "exec", (char *)(ns), __VA_ARGS__, NULL }
+#define DL_ARGV(ns, ...) NS_ARGV(ns, (char *)self, __VA_ARGS__)
 
 static volatile sig_atomic_t interrupted;
 
@@ -45,7 +50,43 @@ static int wait_file(const char *path, pid_t pid, double timeout)
 	return 0;
 }
 
-#define NS_ARGV(ns, ...) { "ip", "netns", "exec", (char *)(ns), (char *)self, __VA_ARGS__, NULL }
+/* Run each argv in turn; the first failure is named. */
+static int run_all(char **const *cmds, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (dl_spawn__run(cmds[i], 1)) {
+			fprintf(stderr, "dropledger demo: '%s %s %s %s %s ...' failed\n",
+				cmds[i][0], cmds[i][1], cmds[i][2], cmds[i][3], cmds[i][4]);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+static void stop(pid_t *pid, int sig)
+{
+	if (*pid <= 0)
+		return;
+	kill(*pid, sig);
+	dl_spawn__wait(*pid);
+	*pid = -1;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: dropledger demo [--json] [--prefix NAME]\n"
+		"Creates the lab (dropledger lab up), watches v0b with 'report' and injects\n"
+		"five faults from the other namespace:\n"
+		"  200 UDP datagrams to a closed port            -> NO_SOCKET\n"
+		"  300 to a slow reader with a tiny buffer       -> SOCKET_RCVBUFF\n"
+		"  20 LLDP frames                                -> UNHANDLED_PROTO (harmless)\n"
+		"  50 multicast datagrams, group joined on v1b   -> dropped in the route lookup\n"
+		"  40 datagrams whose source routes back via v1b -> IP_RPFILTER\n"
+		"then prints the ledger and removes the lab (also on Ctrl-C).\n");
+}
 
 int do_demo(int argc, char **argv)
 {
@@ -57,9 +98,9 @@ int do_demo(int argc, char **argv)
 	};
 	struct sigaction sa = { .sa_handler = on_sig };
 	const char *self = cli_self(), *prefix = NULL;
-	char dir[] = "/tmp/dropledger-demo.XXXXXX", sink_ready[64], rep_ready[64];
-	pid_t sink = -1, rep = -1;
-	int c, rc = DL_EXIT_FAIL, json = 0;
+	char dir[] = "/tmp/dropledger-demo.XXXXXX", ready[3][64];
+	pid_t sink = -1, mcast = -1, rep = -1;
+	int c, i, rc = DL_EXIT_FAIL, json = 0;
 	struct dl_lab lab;
 	char why[256];
 
@@ -70,11 +111,7 @@ int do_demo(int argc, char **argv)
 		} else if (c == 'p') {
 			prefix = optarg;
 		} else {
-			fprintf(c == 'h' ? stdout : stderr,
-				"Usage: dropledger demo [--json] [--prefix NAME]\n"
-				"Creates the lab (dropledger lab up), watches v0b with 'report', sends\n"
-				"200 UDP datagrams to a closed port, 300 to a slow reader with a tiny\n"
-				"receive buffer and 20 LLDP frames, prints the ledger, removes the lab.\n");
+			usage(c == 'h' ? stdout : stderr);
 			return c == 'h' ? DL_EXIT_OK : DL_EXIT_USAGE;
 		}
 	}
@@ -88,8 +125,8 @@ int do_demo(int argc, char **argv)
 		perror("dropledger demo: mkdtemp");
 		return DL_EXIT_FAIL;
 	}
-	snprintf(sink_ready, sizeof(sink_ready), "%s/sink", dir);
-	snprintf(rep_ready, sizeof(rep_ready), "%s/report", dir);
+	for (i = 0; i < 3; i++)
+		snprintf(ready[i], sizeof(ready[i]), "%s/ready%d", dir, i);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
@@ -99,58 +136,80 @@ int do_demo(int argc, char **argv)
 		goto out_dir;
 	}
 	{
-		char *argv_sink[] = NS_ARGV(lab.ns_b, "lab", "sink", "9001", "--rcvbuf", "1",
-					    "--ready-file", sink_ready);
-		char *argv_rep[] = NS_ARGV(lab.ns_b, "report", "-i", "v0b", "-d", "60",
-					   "--ready-file", rep_ready, json ? "--json" : NULL);
+		/*
+		 * B's default route leaves via v1b: an INADDR_ANY join lands
+		 * there, and so does the route back to 198.19.5.0/24, which
+		 * strict rp_filter then holds against frames arriving on v0b.
+		 */
+		char *b1[] = { "ip", "-n", lab.ns_b, "route", "add", "default", "via",
+			       "198.18.1.1", "dev", "v1b", NULL };
+		char *b2[] = { "ip", "-n", lab.ns_b, "route", "add", "198.19.5.0/24", "via",
+			       "198.18.1.1", "dev", "v1b", NULL };
+		char *b3[] = NS_ARGV(lab.ns_b, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=1",
+				     "net.ipv4.conf.v0b.rp_filter=1");
+		char *a1[] = { "ip", "-n", lab.ns_a, "addr", "add", "198.19.5.1/32", "dev",
+			       "v0a", NULL };
+		char *a2[] = { "ip", "-n", lab.ns_a, "route", "add", "239.0.0.0/8", "dev",
+			       "v0a", NULL };
+		char **const setup[] = { b1, b2, b3, a1, a2 };
+
+		if (run_all(setup, 5))
+			goto out_lab;
+	}
+	{
+		char *argv_sink[] = DL_ARGV(lab.ns_b, "lab", "sink", "9001", "--rcvbuf", "1",
+					    "--ready-file", ready[0]);
+		char *argv_mcast[] = DL_ARGV(lab.ns_b, "lab", "sink", "7002", "--join",
+					     "239.1.2.3", "--read", "--ready-file", ready[1]);
+		char *argv_rep[] = DL_ARGV(lab.ns_b, "report", "-i", "v0b", "-d", "60",
+					   "--ready-file", ready[2], json ? "--json" : NULL);
 
 		sink = dl_spawn__start(argv_sink, 0);
+		mcast = dl_spawn__start(argv_mcast, 1);
 		rep = dl_spawn__start(argv_rep, 0);
 	}
-	if (sink < 0 || rep < 0 || wait_file(sink_ready, sink, 10) ||
-	    wait_file(rep_ready, rep, 20)) {
-		fprintf(stderr, "dropledger demo: sink or report did not start\n");
+	if (sink < 0 || mcast < 0 || rep < 0 || wait_file(ready[0], sink, 10) ||
+	    wait_file(ready[1], mcast, 10) || wait_file(ready[2], rep, 20)) {
+		fprintf(stderr, "dropledger demo: a sink or the report did not start\n");
 		goto out_lab;
 	}
-	fprintf(stderr, "== injecting faults from %s: 200 udp -> closed port 9000, 300 udp -> slow reader on 9001, 20 LLDP\n",
+	fprintf(stderr, "== injecting faults from %s: 200 udp -> closed port 9000, 300 -> slow reader on 9001, 20 LLDP,\n"
+		"   50 -> multicast 239.1.2.3:7002 (joined on v1b), 40 from 198.19.5.1 (routed back via v1b)\n",
 		lab.ns_a);
 	{
-		char *s1[] = NS_ARGV(lab.ns_a, "lab", "send", "udp", "198.18.0.2", "9000", "200",
+		char *s1[] = DL_ARGV(lab.ns_a, "lab", "send", "udp", "198.18.0.2", "9000", "200",
 				     "--sport", "40000");
-		char *s2[] = NS_ARGV(lab.ns_a, "lab", "send", "udp", "198.18.0.2", "9001", "300",
+		char *s2[] = DL_ARGV(lab.ns_a, "lab", "send", "udp", "198.18.0.2", "9001", "300",
 				     "--sport", "40001", "--size", "1000");
-		char *s3[] = NS_ARGV(lab.ns_a, "lab", "send", "lldp", "v0a", "20");
+		char *s3[] = DL_ARGV(lab.ns_a, "lab", "send", "lldp", "v0a", "20");
+		char *s4[] = DL_ARGV(lab.ns_a, "lab", "send", "udp", "239.1.2.3", "7002", "50",
+				     "--sport", "40002");
+		char *s5[] = DL_ARGV(lab.ns_a, "lab", "send", "udp", "198.18.0.2", "9003", "40",
+				     "--sport", "40003", "--src", "198.19.5.1");
+		char **const traffic[] = { s1, s2, s3, s4, s5 };
 
-		if (dl_spawn__run(s1, 0) || dl_spawn__run(s2, 0) || dl_spawn__run(s3, 0)) {
-			fprintf(stderr, "dropledger demo: sending traffic failed\n");
+		if (run_all(traffic, 5))
 			goto out_lab;
-		}
 	}
 	/*
 	 * The slow reader quits: what it never read is freed when its socket
 	 * is destroyed, an RCU grace period after close. Then end the report.
 	 */
-	kill(sink, SIGTERM);
-	dl_spawn__wait(sink);
-	sink = -1;
+	stop(&sink, SIGTERM);
 	usleep(500000);
+	/* The group member stays until the report has read the memberships. */
 	kill(rep, SIGINT);
 	rc = dl_spawn__wait(rep) ? DL_EXIT_FAIL : DL_EXIT_OK;
 	rep = -1;
 out_lab:
-	if (sink > 0) {
-		kill(sink, SIGTERM);
-		dl_spawn__wait(sink);
-	}
-	if (rep > 0) {
-		kill(rep, SIGINT);
-		dl_spawn__wait(rep);
-	}
+	stop(&sink, SIGTERM);
+	stop(&mcast, SIGTERM);
+	stop(&rep, SIGINT);
 	dl_lab__down(&lab);
 	fprintf(stderr, "== lab down\n");
 out_dir:
-	unlink(sink_ready);
-	unlink(rep_ready);
+	for (i = 0; i < 3; i++)
+		unlink(ready[i]);
 	rmdir(dir);
 	return interrupted ? DL_EXIT_FAIL : rc;
 }

@@ -22,15 +22,18 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: dropledger lab up|down|status [--prefix NAME] [--queues N]\n"
-		"       dropledger lab send udp DST PORT COUNT [--sport P] [--size BYTES]\n"
+		"       dropledger lab send udp DST PORT COUNT [--sport P] [--src ADDR] [--size BYTES]\n"
 		"       dropledger lab send lldp IFACE COUNT\n"
-		"       dropledger lab sink PORT [--rcvbuf BYTES] [--duration S] [--bind ADDR] [--read]\n\n"
+		"       dropledger lab sink PORT [--rcvbuf BYTES] [--duration S] [--bind ADDR] [--read]\n"
+		"                               [--join GROUP]\n\n"
 		"up creates namespaces NAME-a and NAME-b (default prefix %s) joined by\n"
 		"v0a/v0b (198.18.0.1 <-> 198.18.0.2, N queues, default 4) and v1a/v1b\n"
 		"(198.18.1.1 <-> 198.18.1.2), static neighbours, IPv6 off. down removes all\n"
 		"of it. send/sink produce bounded traffic in the current namespace; sink\n"
 		"binds a UDP port and never reads (slow reader; --rcvbuf makes it tiny), or\n"
-		"with --read drains it and prints how many datagrams it received.\n\n"
+		"with --read drains it and prints how many datagrams it received; --join\n"
+		"joins a multicast group with imr_interface INADDR_ANY (the kernel picks\n"
+		"the interface, seed 000's mistake).\n\n"
 		"Examples:\n"
 		"  dropledger lab up\n"
 		"  ip netns exec dlab-a dropledger lab send udp 198.18.0.2 9000 100\n"
@@ -68,13 +71,14 @@ static int do_sink(int argc, char **argv)
 		{ "bind", required_argument, NULL, 'b' },
 		{ "ready-file", required_argument, NULL, 'R' },
 		{ "read", no_argument, NULL, 'D' },
+		{ "join", required_argument, NULL, 'J' },
 		{}
 	};
 	struct sigaction sa = { .sa_handler = on_sig };
 	bool do_read = false;
 	unsigned long got = 0;
 	unsigned int port, rcvbuf = 0;
-	const char *bind_addr = NULL, *ready = NULL;
+	const char *bind_addr = NULL, *ready = NULL, *group = NULL;
 	double duration = 3600, waited = 0;
 	int c, fd;
 
@@ -96,6 +100,10 @@ static int do_sink(int argc, char **argv)
 			do_read = true;
 			continue;
 		}
+		if (c == 'J') {
+			group = optarg;
+			continue;
+		}
 		usage(stderr);
 		return DL_EXIT_USAGE;
 	}
@@ -103,10 +111,10 @@ static int do_sink(int argc, char **argv)
 		fprintf(stderr, "dropledger lab sink: PORT (1-65535) expected\n");
 		return DL_EXIT_USAGE;
 	}
-	fd = dl_traffic__sink(bind_addr, port, (int)rcvbuf);
+	fd = dl_traffic__sink(bind_addr, port, (int)rcvbuf, group);
 	if (fd < 0) {
-		fprintf(stderr, "dropledger lab sink: cannot bind udp port %u: %s\n", port,
-			strerror(-fd));
+		fprintf(stderr, "dropledger lab sink: cannot bind udp port %u%s%s: %s\n", port,
+			group ? " and join " : "", group ? group : "", strerror(-fd));
 		return DL_EXIT_FAIL;
 	}
 	sigaction(SIGINT, &sa, NULL);
@@ -132,9 +140,11 @@ static int do_send(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "sport", required_argument, NULL, 's' },
 		{ "size", required_argument, NULL, 'z' },
+		{ "src", required_argument, NULL, 'a' },
 		{}
 	};
 	unsigned int sport = 0, size = 64, port, count;
+	const char *src = NULL;
 	int c, err;
 
 	optind = 1;
@@ -143,6 +153,10 @@ static int do_send(int argc, char **argv)
 			continue;
 		if (c == 'z' && !parse_uint(optarg, 1472, &size))
 			continue;
+		if (c == 'a') {
+			src = optarg;
+			continue;
+		}
 		usage(stderr);
 		return DL_EXIT_USAGE;
 	}
@@ -150,7 +164,7 @@ static int do_send(int argc, char **argv)
 	argv += optind;
 	if (argc == 4 && !strcmp(argv[0], "udp") && !parse_uint(argv[2], 65535, &port) &&
 	    !parse_uint(argv[3], 10000000, &count)) {
-		err = dl_traffic__udp(argv[1], port, sport, count, size);
+		err = dl_traffic__udp(src, argv[1], port, sport, count, size);
 	} else if (argc == 3 && !strcmp(argv[0], "lldp") &&
 		   !parse_uint(argv[2], 10000000, &count)) {
 		err = dl_traffic__lldp(argv[1], count);

@@ -12,8 +12,8 @@
 
 #include "lab_traffic.h"
 
-int dl_traffic__udp(const char *dst, unsigned int dport, unsigned int sport,
-		    unsigned int count, unsigned int size)
+int dl_traffic__udp(const char *src, const char *dst, unsigned int dport,
+		    unsigned int sport, unsigned int count, unsigned int size)
 {
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(dport) };
 	char buf[1472] = "dropledger lab";
@@ -27,9 +27,13 @@ int dl_traffic__udp(const char *dst, unsigned int dport, unsigned int sport,
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (sport) {
+	if (sport || src) {
 		struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(sport) };
 
+		if (src && inet_pton(AF_INET, src, &me.sin_addr) != 1) {
+			err = -EINVAL;
+			goto out;
+		}
 		if (bind(fd, (struct sockaddr *)&me, sizeof(me))) {
 			err = -errno;
 			goto out;
@@ -82,12 +86,17 @@ int dl_traffic__lldp(const char *ifname, unsigned int count)
 	return err;
 }
 
-int dl_traffic__sink(const char *bind_addr, unsigned int port, int rcvbuf)
+int dl_traffic__sink(const char *bind_addr, unsigned int port, int rcvbuf,
+		     const char *group)
 {
 	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct ip_mreq mr = { .imr_interface.s_addr = htonl(INADDR_ANY) };
 	int fd, err;
 
 	if (bind_addr && inet_pton(AF_INET, bind_addr, &me.sin_addr) != 1)
+		return -EINVAL;
+	if (group && (inet_pton(AF_INET, group, &mr.imr_multiaddr) != 1 ||
+		      !IN_MULTICAST(ntohl(mr.imr_multiaddr.s_addr))))
 		return -EINVAL;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -95,6 +104,8 @@ int dl_traffic__sink(const char *bind_addr, unsigned int port, int rcvbuf)
 	if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)))
 		goto fail;
 	if (bind(fd, (struct sockaddr *)&me, sizeof(me)))
+		goto fail;
+	if (group && setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)))
 		goto fail;
 	return fd;
 fail:

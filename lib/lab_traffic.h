@@ -9,17 +9,23 @@
 
 #include <stddef.h>
 
-/* Send @count datagrams of @size bytes to @dst:@dport from @sport (0: any). */
-int dl_traffic__udp(const char *dst, unsigned int dport, unsigned int sport,
-		    unsigned int count, unsigned int size);
+/*
+ * Send @count datagrams of @size bytes to @dst:@dport (unicast or
+ * multicast) from @src (NULL: any):@sport (0: any).
+ */
+int dl_traffic__udp(const char *src, const char *dst, unsigned int dport,
+		    unsigned int sport, unsigned int count, unsigned int size);
 
 /* Send @count LLDP frames (EtherType 0x88cc) out of @ifname. */
 int dl_traffic__lldp(const char *ifname, unsigned int count);
 
 /*
- * Bind a UDP socket to @port with SO_RCVBUF @rcvbuf and never read it.
- * Returns the fd (close it to drop what is queued) or -errno.
+ * Bind a UDP socket to @port with SO_RCVBUF @rcvbuf (0: default) and, when
+ * @group is set, join that multicast group with imr_interface INADDR_ANY
+ * (the kernel picks the interface of the route to the group: the mistake
+ * of seed 000). Returns the fd (close it to drop what is queued) or -errno.
  */
-int dl_traffic__sink(const char *bind_addr, unsigned int port, int rcvbuf);
+int dl_traffic__sink(const char *bind_addr, unsigned int port, int rcvbuf,
+		     const char *group);
 
 #endif
