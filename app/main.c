@@ -44,9 +44,12 @@ static void usage(FILE *out)
 		"  dropledger demo                       # the built-in lab with injected faults\n"
 		"  dropledger report -i eth1 -d 10       # 10 s ledger of eth1\n"
 		"  dropledger report -i eth1 -d 5 --json # the same as one JSON object\n"
+		"  dropledger report -i eth1 -d 0 -I 60 --json  # a ledger a minute until stopped\n"
+		"  dropledger steering -i eth1 --rules my.rules -d 30\n"
 		"  dropledger explain SOCKET_RCVBUFF\n"
 		"\n'dropledger COMMAND --help' for a command's options.\n"
-		"Exit codes: 0 ok, 1 runtime failure (privileges, attach), 2 usage.\n");
+		"Exit codes: 0 ok, 1 runtime failure (privileges, attach), 2 usage or a bad\n"
+		"input file (file:line), 3 steering rules violated.\n");
 }
 
 int main(int argc, char **argv)
