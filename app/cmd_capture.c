@@ -21,13 +21,6 @@
 #include "cpulist.h"
 #include "log.h"
 
-static volatile sig_atomic_t stop_sig;
-
-static void on_signal(int sig)
-{
-	stop_sig = sig;
-}
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -155,36 +148,9 @@ static int parse(int argc, char **argv, struct capture_opts *o)
 	return 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Until the duration ends, a signal arrives or the interface goes. */
-static double wait_interval(const struct capture_opts *o, int ifindex)
-{
-	double start = now_s(), left;
-
-	while (!stop_sig && (left = o->duration - (now_s() - start)) > 0) {
-		struct timespec ts = { 0, (long)((left < 0.1 ? left : 0.1) * 1e9) };
-
-		nanosleep(&ts, NULL);
-		if ((int)if_nametoindex(o->ifname) != ifindex) {
-			pr_warn("%s vanished during the capture: reporting what was counted until then\n",
-				o->ifname);
-			break;
-		}
-	}
-	return now_s() - start;
-}
-
 int do_capture(int argc, char **argv)
 {
 	struct dl_capture_session_opts so = {};
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct dl_capture_session *s = NULL;
 	struct capture_opts o = {};
 	int rc = DL_EXIT_FAIL, ifindex;
@@ -203,8 +169,7 @@ int do_capture(int argc, char **argv)
 			o.ifname);
 		goto out;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cli_stop_signals();
 
 	so.ifname = o.ifname;
 	so.queues = o.queues;
@@ -222,7 +187,9 @@ int do_capture(int argc, char **argv)
 		fprintf(stderr, "dropledger: capturing on %s for %.1f s (Ctrl-C to stop early)\n",
 			o.ifname, o.duration);
 	cli_ready(o.ready_file);
-	secs = wait_interval(&o, ifindex);
+	secs = cli_now();
+	cli_wait_until(o.ifname, ifindex, secs + o.duration);
+	secs = cli_now() - secs;
 	if (dl_capture_session__stop(s)) {
 		fprintf(stderr, "dropledger: cannot read the capture counters\n");
 		goto out;

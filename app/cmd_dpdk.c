@@ -41,13 +41,6 @@ int do_dpdk(int argc, char **argv)
 #include "dpdk_report.h"
 #include "log.h"
 
-static volatile sig_atomic_t stop_sig;
-
-static void on_signal(int sig)
-{
-	stop_sig = sig;
-}
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -172,24 +165,17 @@ static int parse(int argc, char **argv, struct dpdk_opts *o)
 	return 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
+/* Sleep @duration seconds or until a stop signal; returns the time slept. */
 static double wait_interval(double duration)
 {
-	double start = now_s(), left;
+	double start = cli_now(), left;
 
-	while (!stop_sig && (left = duration - (now_s() - start)) > 0) {
+	while (!cli_stop && (left = duration - (cli_now() - start)) > 0) {
 		struct timespec ts = { 0, (long)((left < 0.1 ? left : 0.1) * 1e9) };
 
 		nanosleep(&ts, NULL);
 	}
-	return now_s() - start;
+	return cli_now() - start;
 }
 
 static int print_report(const struct dl_dpdk_report_in *in, bool json)
@@ -212,7 +198,6 @@ static int run(struct dpdk_opts *o)
 {
 	struct dl_dpdk_port_opts po = { .ring_size = o->ring };
 	struct dl_dpdk_report_in in = {};
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct dl_dpdk_xstats *xbase = NULL, *xnow = NULL;
 	struct dl_dpdk_port *p = NULL;
 	struct rte_eth_dev_info info;
@@ -261,13 +246,12 @@ static int run(struct dpdk_opts *o)
 			strerror(-err));
 		goto out;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cli_stop_signals();
 	cli_ready(o->ready_file);
 	if (!o->json)
 		fprintf(stderr, "dropledger: polling DPDK port %d (%s, %d queues) for %.1f s\n",
 			o->port, info.driver_name, po.nqueues, o->duration);
-	in.seconds = now_s();
+	in.seconds = cli_now();
 	if (o->lab_send) {
 		err = dl_dpdk_port__send_stamped(p, 2u * (unsigned int)po.nqueues,
 						 o->lab_send, sent_q);
@@ -279,7 +263,7 @@ static int run(struct dpdk_opts *o)
 		for (q = 0; q < po.nqueues; q++)
 			in.lab_sent += sent_q[q];
 	}
-	in.seconds = now_s() - in.seconds;
+	in.seconds = cli_now() - in.seconds;
 	if (in.seconds < o->duration)
 		in.seconds += wait_interval(o->duration - in.seconds);
 	dl_dpdk_port__stop(p);
