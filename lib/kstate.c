@@ -29,6 +29,10 @@ int dl_kstate__take(struct dl_kstate *ks, const char *ifname,
 		pr_debug("softnet_stat unreadable: %s\n", strerror(-err));
 		ks->softnet = NULL;
 	}
+	if (dl_arp_cache__read(NULL, &ks->arp))
+		ks->arp.available = false;
+	if (dl_conntrack_stat__read(NULL, &ks->ct))
+		ks->ct.available = false;
 	return 0;
 }
 

@@ -8,6 +8,9 @@
 #ifndef DL_KSTATE_H
 #define DL_KSTATE_H
 
+#include "arp_cache.h"
+#include "conntrack_stat.h"
+
 struct dl_nic_map;
 struct dl_nic_snapshot;
 struct dl_snmp;
@@ -17,6 +20,12 @@ struct dl_kstate {
 	struct dl_nic_snapshot *nic;	/* NULL: unreadable */
 	struct dl_snmp *snmp;		/* NULL: unreadable */
 	struct dl_softnet *softnet;	/* NULL: unreadable */
+	/*
+	 * Neighbour and conntrack tables: arp_cache exists only in the
+	 * initial namespace, nf_conntrack only when loaded (.available).
+	 */
+	struct dl_neigh_stats arp;
+	struct dl_ct_stats ct;
 };
 
 /* Take a snapshot; returns 0 even when parts are missing (they stay NULL). */

@@ -124,6 +124,13 @@ struct dl_ledger {
 	struct dl_ledger_cpu *cpus;
 	unsigned int ncpus;
 
+	/*
+	 * Neighbour table (arp_cache) and conntrack deltas over the interval:
+	 * have = false when the table is not readable here.
+	 */
+	struct dl_opt arp_table_fulls, arp_unresolved_discards, arp_res_failed;
+	struct dl_opt ct_insert_failed, ct_drop, ct_early_drop, ct_entries;
+
 	/* RSS skew and elephant flows (dl_ledger__add_rss); NULL: none. */
 	struct dl_rss_report *rss;
 };

@@ -60,6 +60,8 @@ int dl_ledger__diff(const struct dl_ledger *prev, const struct dl_ledger *cur,
 	out->cpus = NULL;
 	out->ncpus = 0;
 	out->rss = NULL;
+	out->arp_table_fulls = out->arp_unresolved_discards = out->arp_res_failed = (struct dl_opt){};
+	out->ct_insert_failed = out->ct_drop = out->ct_early_drop = out->ct_entries = (struct dl_opt){};
 	out->causes = calloc(cur->ncauses ? cur->ncauses : 1, sizeof(*out->causes));
 	if (!out->causes)
 		return -ENOMEM;

@@ -6,6 +6,7 @@
  * or a counter that covers more than the watched interface.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ static const struct xcheck_rule {
 	const char *label;
 	const char *reason;
 	const char *function;	/* prefix, or NULL */
+	bool tx;		/* counts transmit-side drops (neighbour) */
 } xcheck_rules[] = {
 	{ "Udp", "RcvbufErrors", "Udp RcvbufErrors", "SOCKET_RCVBUFF", "udp_" },
 	{ "Udp", "NoPorts", "Udp NoPorts", "NO_SOCKET", "__udp4_lib_rcv" },
@@ -34,6 +36,9 @@ static const struct xcheck_rule {
 	{ NULL, "InNoRoutes", "IpExt InNoRoutes", "IP_INNOROUTES", NULL },
 	{ "Ip", "InAddrErrors", "Ip InAddrErrors", "IP_INADDRERRORS", NULL },
 	{ "sysfs", "rx_dropped", "rx_dropped", "UNHANDLED_PROTO", NULL },
+	/* Neighbour table: only readable in the initial namespace. */
+	{ "arp", "unresolved_discards", "arp_cache unresolved_discards", "NEIGH_QUEUEFULL", NULL, true },
+	{ "arp", "table_fulls", "arp_cache table_fulls", "NEIGH_CREATEFAIL", NULL, true },
 	/* Not a drop: UDP datagrams delivered to sockets (read by applications). */
 	{ "Udp", "InDatagrams", "Udp InDatagrams", "(delivered udp)", NULL },
 };
@@ -50,7 +55,7 @@ static uint64_t traced(const struct dl_ledger *l, const struct xcheck_rule *r)
 	for (i = 0; i < l->ncauses; i++) {
 		const struct dl_ledger_cause *c = &l->causes[i];
 
-		if (c->tx || strcmp(c->reason_name, r->reason))
+		if (c->tx != r->tx || strcmp(c->reason_name, r->reason))
 			continue;
 		if (r->function && strncmp(c->function, r->function, strlen(r->function)))
 			continue;
@@ -59,11 +64,18 @@ static uint64_t traced(const struct dl_ledger *l, const struct xcheck_rule *r)
 	return n;
 }
 
-static int kernel_delta(const struct dl_kstate *a, const struct dl_kstate *b,
-			const struct xcheck_rule *r, uint64_t *d)
+static int kernel_delta(const struct dl_ledger *l, const struct dl_kstate *a,
+			const struct dl_kstate *b, const struct xcheck_rule *r, uint64_t *d)
 {
 	uint64_t x, y;
 
+	if (r->group && !strcmp(r->group, "arp")) {
+		struct dl_opt o = !strcmp(r->name, "table_fulls") ? l->arp_table_fulls :
+				  l->arp_unresolved_discards;
+
+		*d = o.v;
+		return o.have ? 0 : -ENOENT;
+	}
 	if (r->group && !strcmp(r->group, "sysfs")) {
 		if (!a->nic || !b->nic ||
 		    dl_sysfs_stats__get(&a->nic->sysfs, DL_SYSFS_RX_DROPPED, &x) ||
@@ -92,7 +104,7 @@ static int add_xchecks(struct dl_ledger *l, const struct dl_kstate *a,
 		int err;
 
 		x->traced = traced(l, r);
-		err = kernel_delta(a, b, r, &d);
+		err = kernel_delta(l, a, b, r, &d);
 		x->kernel = (struct dl_opt){ .v = d, .have = !err };
 		/* Nothing on either side: nothing to say. */
 		if (!x->traced && (!x->kernel.have || !x->kernel.v))
@@ -102,10 +114,14 @@ static int add_xchecks(struct dl_ledger *l, const struct dl_kstate *a,
 		x->match = x->kernel.have && x->kernel.v == x->traced;
 		if (err == -ERANGE)
 			x->note = "the kernel counter went backwards (reset) during the interval";
+		else if (!x->kernel.have && r->group && !strcmp(r->group, "arp"))
+			x->note = "/proc/net/stat/arp_cache exists only in the initial network namespace";
 		else if (!x->kernel.have)
 			x->note = "the kernel counter is not available here";
 		else if (x->kernel.v > x->traced && !strcmp(r->reason, DELIVERED_UDP))
 			x->note = "datagrams read by applications are freed without a tracepoint (skb_attempt_defer_free, Linux 6.13+): delivered, not lost; other interfaces of the namespace add too";
+		else if (x->kernel.v > x->traced && r->tx)
+			x->note = "the neighbour table is host-wide: other interfaces and namespaces add to it";
 		else if (x->kernel.v > x->traced)
 			x->note = r->group && !strcmp(r->group, "sysfs") ?
 				  "the device counted drops the tracer did not attribute to this reason (driver drops, backlog, other paths)" :
@@ -158,6 +174,39 @@ static void add_softnet(struct dl_ledger *l, const struct dl_softnet *a,
 	}
 }
 
+static struct dl_opt stat_delta(bool avail_a, bool avail_b, uint32_t have_a,
+				 uint32_t have_b, const uint64_t *va, const uint64_t *vb,
+				 int i)
+{
+	uint64_t d;
+
+	if (!avail_a || !avail_b || !(have_a & have_b & (1u << i)) ||
+	    dl_counter__delta(va[i], vb[i], 64, &d))
+		return (struct dl_opt){};
+	return (struct dl_opt){ .v = d, .have = true };
+}
+
+/* Neighbour and conntrack tables: table full, unresolved, early drops. */
+static void add_tables(struct dl_ledger *l, const struct dl_kstate *a,
+		       const struct dl_kstate *b)
+{
+#define ARP(i) stat_delta(a->arp.available, b->arp.available, a->arp.have, \
+			  b->arp.have, a->arp.v, b->arp.v, i)
+#define CT(i) stat_delta(a->ct.available, b->ct.available, a->ct.have, \
+			 b->ct.have, a->ct.v, b->ct.v, i)
+	l->arp_table_fulls = ARP(DL_NEIGH_TABLE_FULLS);
+	l->arp_unresolved_discards = ARP(DL_NEIGH_UNRESOLVED_DISCARDS);
+	l->arp_res_failed = ARP(DL_NEIGH_RES_FAILED);
+	l->ct_insert_failed = CT(DL_CT_INSERT_FAILED);
+	l->ct_drop = CT(DL_CT_DROP);
+	l->ct_early_drop = CT(DL_CT_EARLY_DROP);
+#undef ARP
+#undef CT
+	/* Entries is a gauge: the value at the end, not a delta. */
+	if (b->ct.available && (b->ct.have & (1u << DL_CT_ENTRIES)))
+		l->ct_entries = (struct dl_opt){ .v = b->ct.v[DL_CT_ENTRIES], .have = true };
+}
+
 int dl_ledger__add_kstate(struct dl_ledger *l, const struct dl_kstate *a,
 			  const struct dl_kstate *b)
 {
@@ -173,6 +222,7 @@ int dl_ledger__add_kstate(struct dl_ledger *l, const struct dl_kstate *a,
 			if (!dl_nic_vals__dropped(&l->nic->queue[q], &v))
 				l->q[q].nic_dropped = (struct dl_opt){ .v = v, .have = true };
 	}
+	add_tables(l, a, b);
 	err = add_xchecks(l, a, b);
 	add_softnet(l, a->softnet, b->softnet);
 	return err;

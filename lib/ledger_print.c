@@ -209,6 +209,19 @@ json_t *dl_ledger__to_json(const struct dl_ledger *l)
 	json_object_set_new(root, "crosschecks", xchecks_json(l));
 	json_object_set_new(root, "nic", nic_json(l));
 	json_object_set_new(root, "cpus", cpus_json(l));
+	{
+		json_t *arp = json_object(), *ct = json_object();
+
+		json_object_set_new(arp, "table_fulls", opt_json(l->arp_table_fulls));
+		json_object_set_new(arp, "unresolved_discards", opt_json(l->arp_unresolved_discards));
+		json_object_set_new(arp, "res_failed", opt_json(l->arp_res_failed));
+		json_object_set_new(ct, "insert_failed", opt_json(l->ct_insert_failed));
+		json_object_set_new(ct, "drop", opt_json(l->ct_drop));
+		json_object_set_new(ct, "early_drop", opt_json(l->ct_early_drop));
+		json_object_set_new(ct, "entries", opt_json(l->ct_entries));
+		json_object_set_new(root, "arp_cache", arp);
+		json_object_set_new(root, "conntrack", ct);
+	}
 	json_object_set_new(root, "rss", l->rss ? dl_rss_report__json(l->rss) : json_null());
 	return root;
 }
@@ -323,6 +336,17 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 				fprintf(out, " %s %" PRIu64, dl_nic_col__name(col), x);
 		}
 		fputc('\n', out);
+	}
+	{
+		char f[24], u[24], ci[24], cd[24], ce[24];
+
+		opt_str(l->arp_table_fulls, f, sizeof(f));
+		opt_str(l->arp_unresolved_discards, u, sizeof(u));
+		opt_str(l->ct_insert_failed, ci, sizeof(ci));
+		opt_str(l->ct_drop, cd, sizeof(cd));
+		opt_str(l->ct_early_drop, ce, sizeof(ce));
+		fprintf(out, "\nTABLES  arp_cache table_fulls %s unresolved_discards %s;"
+			" conntrack insert_failed %s drop %s early_drop %s\n", f, u, ci, cd, ce);
 	}
 	if (l->nxchecks) {
 		fprintf(out, "\nCROSS-CHECKS (kernel counter vs traced drops)\n");

@@ -172,12 +172,55 @@ static void test_nothing_readable(void **state)
 	dl_ledger__free(&l);
 }
 
+/* Neighbour and conntrack tables: deltas, absent when unreadable, checks. */
+static void test_tables(void **state)
+{
+	struct dl_kstate a = {}, b = {};
+	struct dl_ledger_cause c;
+	struct dl_ledger l;
+	unsigned int i, seen = 0;
+
+	(void)state;
+	ledger_with_cause(&l, &c, "NEIGH_QUEUEFULL", "__neigh_event_send", 6);
+	c.tx = true;
+	a.arp.available = b.arp.available = true;
+	a.arp.have = b.arp.have = 1u << DL_NEIGH_UNRESOLVED_DISCARDS | 1u << DL_NEIGH_TABLE_FULLS;
+	a.arp.v[DL_NEIGH_UNRESOLVED_DISCARDS] = 100;
+	b.arp.v[DL_NEIGH_UNRESOLVED_DISCARDS] = 106;
+	a.arp.v[DL_NEIGH_TABLE_FULLS] = b.arp.v[DL_NEIGH_TABLE_FULLS] = 9;
+	a.ct.available = b.ct.available = true;
+	a.ct.have = b.ct.have = 1u << DL_CT_DROP | 1u << DL_CT_ENTRIES;
+	a.ct.v[DL_CT_DROP] = 5;
+	b.ct.v[DL_CT_DROP] = 12;
+	b.ct.v[DL_CT_ENTRIES] = 65536;
+	assert_int_equal(dl_ledger__add_kstate(&l, &a, &b), 0);
+	assert_true(l.arp_unresolved_discards.have);
+	assert_int_equal(l.arp_unresolved_discards.v, 6);
+	assert_true(l.arp_table_fulls.have);
+	assert_int_equal(l.arp_table_fulls.v, 0);
+	assert_int_equal(l.ct_drop.v, 7);
+	assert_false(l.ct_early_drop.have);	/* column absent: n/a, not 0 */
+	assert_int_equal(l.ct_entries.v, 65536);
+	for (i = 0; i < l.nxchecks; i++) {
+		if (strcmp(l.xchecks[i].counter, "arp_cache unresolved_discards"))
+			continue;
+		assert_int_equal(l.xchecks[i].traced, 6);
+		assert_true(l.xchecks[i].match);
+		seen++;
+	}
+	assert_int_equal(seen, 1);
+	l.causes = NULL;
+	l.ncauses = 0;
+	dl_ledger__free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_interval),
 		cmocka_unit_test(test_reset_marks_interval),
 		cmocka_unit_test(test_nothing_readable),
+		cmocka_unit_test(test_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
