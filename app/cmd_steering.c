@@ -396,7 +396,7 @@ int do_steering(int argc, char **argv)
 	if (o.rules_path) {
 		err = dl_steer_rules__parse_file(o.rules_path, &rules, msg, sizeof(msg));
 		if (err) {
-			fprintf(stderr, "%s\n", msg);
+			fprintf(stderr, "dropledger steering: %s\n", msg);
 			return DL_EXIT_USAGE;
 		}
 	}

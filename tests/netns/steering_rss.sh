@@ -153,7 +153,7 @@ ip netns exec "$P-b" "$DL" steering -i v0b -d 1 --rules "$TMP/broken.rules" \
     >"$TMP/broken.out" 2>"$TMP/broken.err" || rc=$?
 cat "$TMP/broken.err"
 [ "$rc" = 2 ] || fail "malformed rules: exit $rc, want 2"
-grep -q "^$TMP/broken.rules:3: " "$TMP/broken.err" || fail "malformed rules: no file:line"
+grep -q "^dropledger steering: $TMP/broken.rules:3: " "$TMP/broken.err" || fail "malformed rules: no file:line"
 [ -s "$TMP/broken.out" ] && fail "malformed rules: printed a report"
 [ -z "$(xdp_prog_id "$P-b" v0b)" ] || fail "malformed rules: something stayed attached"
 ok "malformed rules: exit 2 with file:line"
