@@ -319,6 +319,12 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 			char fs[128], ar[24];
 
 			dl_flow__str(&c->flows[k].flow, fs, sizeof(fs));
+			/* rss causes count arrivals: "of" would be about drops. */
+			if (!strcmp(c->category, "rss")) {
+				fprintf(out, "  %10s  flow: %-52s %8" PRIu64 " packets\n", "", fs,
+					c->flows[k].count);
+				continue;
+			}
 			opt_str(c->flows[k].arrived, ar, sizeof(ar));
 			fprintf(out, "  %10s  flow: %-52s %8" PRIu64 " of %s\n", "", fs,
 				c->flows[k].count, ar);
