@@ -272,6 +272,9 @@ static int run(struct dpdk_opts *o)
 		fprintf(stderr, "dropledger: no DPDK port %d (%u port%s; add a NIC with -a or a vdev with --vdev)\n",
 			o->port, rte_eth_dev_count_avail(),
 			rte_eth_dev_count_avail() == 1 ? "" : "s");
+		if (o->nafxdp)
+			fprintf(stderr, "dropledger: net_af_xdp refused the vdev: iface= must exist in this\n"
+				"namespace, queue_count= is at most its combined channels (1 on veth)\n");
 		return DL_EXIT_FAIL;
 	}
 	po.port_id = (uint16_t)o->port;

@@ -379,7 +379,7 @@ int dl_dpdk_port__send_stamped(struct dl_dpdk_port *p, unsigned int flows,
 int dl_dpdk_port__stats(const struct dl_dpdk_port *p, struct dl_dpdk_stats *st)
 {
 	struct rte_eth_stats s;
-	int q, err;
+	int q, w, err;
 
 	if (!p || !st)
 		return -EINVAL;
@@ -398,12 +398,11 @@ int dl_dpdk_port__stats(const struct dl_dpdk_port *p, struct dl_dpdk_stats *st)
 		st->q_ipackets[q] = s.q_ipackets[q] - p->base.q_ipackets[q];
 		st->q_errors[q] = s.q_errors[q] - p->base.q_errors[q];
 	}
-	for (q = 0; p->pl && q < p->npl; q++) {
-		const struct poller *pl = &p->pl[q];
-		int i;
+	for (w = 0; p->pl && w < p->npl; w++) {
+		const struct poller *pl = &p->pl[w];
 
-		for (i = 0; i < pl->nq; i++)
-			st->meta_records[pl->queues[i]] = pl->meta[pl->queues[i]];
+		for (q = 0; q < pl->nq; q++)
+			st->meta_records[pl->queues[q]] = pl->meta[pl->queues[q]];
 	}
 	return 0;
 }
