@@ -25,11 +25,13 @@ int do_dpdk(int argc, char **argv)
 #else
 
 #include <getopt.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <rte_eal.h>
@@ -37,6 +39,7 @@ int do_dpdk(int argc, char **argv)
 #include <rte_ethdev.h>
 
 #include "agg.h"
+#include "dpdk_afxdp.h"
 #include "dpdk_port.h"
 #include "dpdk_report.h"
 #include "log.h"
@@ -49,6 +52,12 @@ static void usage(FILE *out)
 		"while, then print per queue the frames read against rte_eth_stats\n"
 		"(q_ipackets, q_errors, imissed, ierrors, rx_nombuf) and the PMD's xstats,\n"
 		"with the sequence check of stamped flows. No kernel stack: no stack columns.\n\n"
+		"net_af_xdp: a --vdev net_af_xdp without xdp_prog= gets ours (built into\n"
+		"dropledger), which counts every frame per rx queue at XDP and puts its record\n"
+		"in the metadata area before the frame; the report then sets the frames seen\n"
+		"at XDP against q_ipackets and imissed. The PMD needs the interface free of\n"
+		"other XDP programs; queue_count is at most the interface's combined channels\n"
+		"(1 on veth: poll another queue with start_queue=).\n\n"
 		"EAL arguments: as for any DPDK application (-l, --vdev, --no-huge, -a ...);\n"
 		"at least two lcores (the main one waits, the others poll).\n\n"
 		"Options (after --):\n"
@@ -59,11 +68,14 @@ static void usage(FILE *out)
 		"      --ring N           rx descriptors per queue (default 1024)\n"
 		"      --lab-send N       loopback vdevs (net_ring): send N stamped frames per\n"
 		"                         flow, two flows per queue, over the port's own TX queues\n"
+		"      --pmd-prog         net_af_xdp: keep the PMD's own XDP program instead of\n"
+		"                         ours (no xdp_seen column)\n"
 		"  -j, --json             one JSON object instead of tables\n"
 		"  -h, --help             this text\n\n"
 		"Examples:\n"
 		"  dropledger dpdk -l 0-1 --no-huge --vdev net_ring0 -- -q 4 -d 2 --lab-send 1000\n"
 		"  dropledger dpdk -l 0-1 --no-huge --vdev net_pcap0,rx_pcap=in.pcap -- -d 2 --json\n"
+		"  dropledger dpdk -l 0-1 --no-huge --vdev net_af_xdp0,iface=v0b,start_queue=2 -- -d 5\n"
 		"  dropledger dpdk -l 0-3 -a 0000:3b:00.0 -- -q 4 -d 10 --json | jq .totals\n\n"
 		"Exit codes: 0 ok, 1 runtime failure (EAL, port), 2 usage.\n",
 		DL_DPDK_MAX_QUEUES, DL_DPDK_MAX_QUEUES);
@@ -76,7 +88,11 @@ struct dpdk_opts {
 	unsigned int ring;
 	__u64 lab_send;
 	bool json;
+	bool pmd_prog;
 	const char *ready_file;
+	/* net_af_xdp vdevs of the EAL arguments (as rewritten) */
+	struct dl_afxdp_vdev afxdp[RTE_MAX_ETHPORTS];
+	int nafxdp;
 };
 
 static int parse_ul(const char *s, unsigned long min, unsigned long max,
@@ -103,6 +119,7 @@ static int parse(int argc, char **argv, struct dpdk_opts *o)
 		{ "lab-send", required_argument, NULL, 'L' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "ready-file", required_argument, NULL, 'R' },
+		{ "pmd-prog", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -144,6 +161,9 @@ static int parse(int argc, char **argv, struct dpdk_opts *o)
 			break;
 		case 'R':
 			o->ready_file = optarg;
+			break;
+		case 'P':
+			o->pmd_prog = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -193,9 +213,51 @@ static int print_report(const struct dl_dpdk_report_in *in, bool json)
 	return 0;
 }
 
+/* The net_af_xdp vdev behind DPDK port @port, or NULL. */
+static const struct dl_afxdp_vdev *port_afxdp(const struct dpdk_opts *o, uint16_t port)
+{
+	char name[RTE_ETH_NAME_MAX_LEN] = "";
+	int i;
+
+	if (rte_eth_dev_get_name_by_port(port, name))
+		return NULL;
+	for (i = 0; i < o->nafxdp; i++)
+		if (!strcmp(o->afxdp[i].name, name))
+			return &o->afxdp[i];
+	return NULL;
+}
+
+/* The interface of a net_af_xdp port: DPDK's if_index, else by name. */
+static int afxdp_ifindex(const struct rte_eth_dev_info *info, const struct dl_afxdp_vdev *v)
+{
+	if (info->if_index)
+		return (int)info->if_index;
+	return (int)if_nametoindex(v->iface);
+}
+
+/*
+ * With xdp_prog= the PMD attaches only to an interface without an XDP
+ * program, and says little when it cannot: name the one in the way.
+ */
+static bool afxdp_busy(const struct rte_eth_dev_info *info, const struct dl_afxdp_vdev *v)
+{
+	struct dl_afxdp_xdp cur;
+	int ifindex = afxdp_ifindex(info, v);
+
+	if (ifindex <= 0 || dl_afxdp_xdp__read(ifindex, &cur) || !cur.prog_id)
+		return false;
+	fprintf(stderr, "dropledger: %s already has XDP program %s (id %u); net_af_xdp attaches\n"
+		"its program only to a free interface (remove it first: ip link set dev %s xdp off)\n",
+		v->iface, cur.prog_name, cur.prog_id, v->iface);
+	return true;
+}
+
 /* Everything after EAL started; EAL is cleaned up by the caller. */
 static int run(struct dpdk_opts *o)
 {
+	const struct dl_afxdp_vdev *av;
+	struct dl_afxdp_xdp *xbase_xdp = NULL, *xdp = NULL;
+	int ifindex = 0;
 	struct dl_dpdk_port_opts po = { .ring_size = o->ring };
 	struct dl_dpdk_report_in in = {};
 	struct dl_dpdk_xstats *xbase = NULL, *xnow = NULL;
@@ -210,6 +272,9 @@ static int run(struct dpdk_opts *o)
 		fprintf(stderr, "dropledger: no DPDK port %d (%u port%s; add a NIC with -a or a vdev with --vdev)\n",
 			o->port, rte_eth_dev_count_avail(),
 			rte_eth_dev_count_avail() == 1 ? "" : "s");
+		if (o->nafxdp)
+			fprintf(stderr, "dropledger: net_af_xdp refused the vdev: iface= must exist in this\n"
+				"namespace, queue_count= is at most its combined channels (1 on veth)\n");
 		return DL_EXIT_FAIL;
 	}
 	po.port_id = (uint16_t)o->port;
@@ -229,6 +294,10 @@ static int run(struct dpdk_opts *o)
 			po.nqueues, o->port, info.max_tx_queues);
 		return DL_EXIT_FAIL;
 	}
+	av = port_afxdp(o, po.port_id);
+	po.xdp_meta = av != NULL;
+	if (av && av->has_prog && afxdp_busy(&info, av))
+		return DL_EXIT_FAIL;
 	p = dl_dpdk_port__open(&po);
 	if (!p) {
 		fprintf(stderr, "dropledger: cannot start DPDK port %d (%s) with %d queues: %s\n",
@@ -239,6 +308,17 @@ static int run(struct dpdk_opts *o)
 	xbase = dl_dpdk_xstats__read(po.port_id);
 	if (!agg)
 		goto out;
+	/* The PMD attached the program while setting up the queues (in open). */
+	if (av) {
+		ifindex = afxdp_ifindex(&info, av);
+		xbase_xdp = calloc(1, sizeof(*xbase_xdp));
+		xdp = calloc(1, sizeof(*xdp));
+		if (!xbase_xdp || !xdp)
+			goto out;
+		if (ifindex <= 0 || dl_afxdp_xdp__read(ifindex, xbase_xdp))
+			fprintf(stderr, "dropledger: cannot read the XDP program of %s: no xdp_seen\n",
+				av->iface);
+	}
 	err = dl_dpdk_port__launch(p);
 	if (err) {
 		fprintf(stderr, "dropledger: cannot start the pollers: %s\n",
@@ -272,6 +352,15 @@ static int run(struct dpdk_opts *o)
 		goto out;
 	}
 	xnow = dl_dpdk_xstats__read(po.port_id);
+	if (av) {
+		/* Before close: the PMD detaches the program when the port closes. */
+		if (ifindex > 0 && !dl_afxdp_xdp__read(ifindex, xdp)) {
+			dl_afxdp_xdp__sub(xdp, xbase_xdp);
+			in.xdp = xdp;
+		}
+		in.xdp_iface = av->iface;
+		in.xdp_start_queue = av->start_queue;
+	}
 	in.port = po.port_id;
 	in.stats = &st;
 	in.agg = agg;
@@ -285,6 +374,8 @@ static int run(struct dpdk_opts *o)
 	fflush(stdout);
 	rc = DL_EXIT_OK;
 out:
+	free(xbase_xdp);
+	free(xdp);
 	dl_dpdk_xstats__free(xbase);
 	dl_dpdk_xstats__free(xnow);
 	dl_agg__free(agg);
@@ -292,11 +383,61 @@ out:
 	return rc;
 }
 
+/*
+ * net_af_xdp vdevs: remember them for the report and, unless the user
+ * named a program or asked for the PMD's, hand ours over as xdp_prog=.
+ * One per interface: the PMD attaches with "no replace", so a second
+ * instance on the same interface must share the first one's program.
+ * eal[i] may be replaced by a string added to @owned. 0 or -errno.
+ */
+static int prepare_afxdp(struct dpdk_opts *o, char **eal, int n, char **owned,
+			 int *nowned, int *memfd)
+{
+	char path[64];
+	int i, j, err;
+
+	for (i = 1; i < n; i++) {
+		char *arg = eal[i], *val, *nv;
+		struct dl_afxdp_vdev *v = &o->afxdp[o->nafxdp];
+		bool done = false, joined = false;
+
+		if (!strncmp(arg, "--vdev=", 7))
+			val = arg + 7, joined = true;
+		else if (!strcmp(arg, "--vdev") && i + 1 < n)
+			val = eal[++i];
+		else
+			continue;
+		if (o->nafxdp >= RTE_MAX_ETHPORTS || dl_afxdp_vdev__parse(val, v))
+			continue;	/* other vdevs; bad ones are the PMD's to refuse */
+		o->nafxdp++;
+		for (j = 0; j < o->nafxdp - 1; j++)
+			done |= !strcmp(o->afxdp[j].iface, v->iface) && o->afxdp[j].has_prog;
+		if (v->has_prog || o->pmd_prog || done)
+			continue;
+		if (*memfd < 0) {
+			*memfd = dl_afxdp_prog__memfd();
+			if (*memfd < 0)
+				return *memfd;
+		}
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", *memfd);
+		nv = dl_afxdp_vdev__with_prog(val, path);
+		if (!nv)
+			return -errno;
+		err = asprintf(&owned[*nowned], "%s%s", joined ? "--vdev=" : "", nv);
+		free(nv);
+		if (err < 0)
+			return -ENOMEM;
+		eal[i] = owned[(*nowned)++];
+		v->has_prog = true;
+	}
+	return 0;
+}
+
 int do_dpdk(int argc, char **argv)
 {
 	struct dpdk_opts o = {};
-	char *eal[256];
-	int i, sep = -1, n, rc;
+	char *eal[256], *owned[256];
+	int i, sep = -1, n, rc, nowned = 0, memfd = -1;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
@@ -324,22 +465,37 @@ int do_dpdk(int argc, char **argv)
 	for (i = 1; i < n; i++)
 		eal[i] = argv[i];
 	eal[n] = NULL;
+	rc = prepare_afxdp(&o, eal, n, owned, &nowned, &memfd);
+	if (rc) {
+		fprintf(stderr, "dropledger: cannot prepare the XDP program for net_af_xdp: %s\n",
+			strerror(-rc));
+		rc = DL_EXIT_FAIL;
+		goto out;
+	}
 	rc = dl_dpdk__eal_init(n, eal);
 	if (rc < 0) {
 		fprintf(stderr, "dropledger: DPDK EAL did not start: %s (check the EAL arguments before --,\n"
 			"e.g. -l 0-1 --no-huge --vdev net_ring0; hugepages or root may be missing)\n",
 			rte_strerror(-rc));
-		return DL_EXIT_FAIL;
+		rc = DL_EXIT_FAIL;
+		goto out;
 	}
 	/* EAL returns how many arguments it parsed after argv[0]. */
 	if (rc != n - 1) {
 		fprintf(stderr, "dropledger dpdk: EAL left '%s' unparsed; put dropledger options after --\n",
 			eal[rc + 1]);
 		rte_eal_cleanup();
-		return DL_EXIT_USAGE;
+		rc = DL_EXIT_USAGE;
+		goto out;
 	}
 	rc = run(&o);
+	/* Closes the ports: net_af_xdp detaches its program here. */
 	rte_eal_cleanup();
+out:
+	if (memfd >= 0)
+		close(memfd);
+	while (nowned)
+		free(owned[--nowned]);
 	return rc;
 }
 

@@ -11,8 +11,7 @@
 #include <bpf/bpf_endian.h>
 
 #include "dropledger_shared.h"
-#include "parse.bpf.h"
-#include "stamp.bpf.h"
+#include "xsk_meta.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
@@ -31,51 +30,7 @@ struct {
 SEC("xdp")
 int dl_capture(struct xdp_md *ctx)
 {
-	__u32 rxq = ctx->rx_queue_index;
-	__u32 slot = rxq < DL_MAX_QUEUES ? rxq : DL_MAX_QUEUES;
-	struct dl_pkt_rec rec = {};
-	struct dl_capture_cnt *st;
-	struct dl_pkt pkt;
-	void *meta, *data;
-	int vlans = 0;
-
-	st = bpf_map_lookup_elem(&capture_cnt, &slot);
-	if (!st)
-		return XDP_PASS;
-	st->frames++;
-	if (!bpf_map_lookup_elem(&xsks, &rxq)) {
-		st->no_socket++;
-		return XDP_PASS;
-	}
-
-	/* Parse before adjust_meta: the helper invalidates packet pointers. */
-	pkt.data = (void *)(long)ctx->data;
-	pkt.end = (void *)(long)ctx->data_end;
-	rec.ts_ns = bpf_ktime_get_ns();
-	rec.len = pkt.end - pkt.data;
-	rec.rxq = rxq;
-	rec.cpu = bpf_get_smp_processor_id();
-	rec.meta_magic = DL_META_MAGIC;
-	if (dl_parse_eth(&pkt, &rec.flow, &vlans) != DL_PARSE_OK)
-		rec.flags |= DL_REC_MALFORMED;
-	else
-		dl_read_stamp(&pkt, &rec.flow, vlans, &rec);
-	if (vlans)
-		rec.flags |= DL_REC_VLAN;
-	rec.hash = dl_flow_hash(&rec.flow);
-
-	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(rec))) {
-		st->meta_failed++;
-	} else {
-		meta = (void *)(long)ctx->data_meta;
-		data = (void *)(long)ctx->data;
-		if (meta + sizeof(rec) <= data)
-			__builtin_memcpy(meta, &rec, sizeof(rec));
-		else
-			st->meta_failed++;
-	}
-	st->redirected++;
-	return bpf_redirect_map(&xsks, rxq, XDP_PASS);
+	return dl_xsk_meta_redirect(ctx, &xsks, &capture_cnt);
 }
 
 char LICENSE[] SEC("license") = "GPL";

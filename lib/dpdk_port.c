@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,6 +38,7 @@ struct poller {
 	int nq;
 	struct dl_agg *live;
 	struct dl_agg *handoff;
+	__u64 meta[DL_DPDK_MAX_QUEUES];	/* records read from XDP metadata */
 	_Atomic unsigned int req __attribute__((aligned(64)));
 	_Atomic unsigned int done __attribute__((aligned(64)));
 };
@@ -73,6 +75,28 @@ static __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
+/*
+ * The dl_pkt_rec that dl_dpdk_xdp put in the XDP metadata area, right
+ * before the frame in the mbuf headroom. Its magic is wiped once read:
+ * the PMD recycles the buffer, and a frame redirected without metadata
+ * must not be taken for the one that used the buffer before it.
+ */
+static bool meta_rec(struct rte_mbuf *m, int q, struct dl_pkt_rec *rec)
+{
+	__u8 *meta = rte_pktmbuf_mtod(m, __u8 *) - sizeof(*rec);
+
+	if (rte_pktmbuf_headroom(m) < sizeof(*rec))
+		return false;
+	memcpy(rec, meta, sizeof(*rec));
+	if (rec->meta_magic != DL_META_MAGIC)
+		return false;
+	memset(meta + offsetof(struct dl_pkt_rec, meta_magic), 0,
+	       sizeof(rec->meta_magic));
+	/* The kernel's queue is start_queue + q; the report counts DPDK queues. */
+	rec->rxq = (__u16)q;
+	return true;
+}
+
 static unsigned int poll_queue(struct poller *pl, int q, unsigned int burst)
 {
 	struct rte_mbuf *m[MAX_BURST];
@@ -85,6 +109,11 @@ static unsigned int poll_queue(struct poller *pl, int q, unsigned int burst)
 		return 0;
 	ts = now_ns();		/* one stamp per burst: a burst is one poll */
 	for (i = 0; i < n; i++) {
+		if (pl->p->o.xdp_meta && meta_rec(m[i], q, &rec)) {
+			pl->meta[q]++;
+			dl_agg__add(pl->live, &rec, 1);
+			continue;
+		}
 		dl_frame__to_rec(rte_pktmbuf_mtod(m[i], const void *),
 				 rte_pktmbuf_data_len(m[i]), ts, (__u16)q,
 				 (__u16)pl->lcore, &rec);
@@ -350,7 +379,7 @@ int dl_dpdk_port__send_stamped(struct dl_dpdk_port *p, unsigned int flows,
 int dl_dpdk_port__stats(const struct dl_dpdk_port *p, struct dl_dpdk_stats *st)
 {
 	struct rte_eth_stats s;
-	int q, err;
+	int q, w, err;
 
 	if (!p || !st)
 		return -EINVAL;
@@ -368,6 +397,12 @@ int dl_dpdk_port__stats(const struct dl_dpdk_port *p, struct dl_dpdk_stats *st)
 	for (q = 0; q < p->o.nqueues && q < RTE_ETHDEV_QUEUE_STAT_CNTRS; q++) {
 		st->q_ipackets[q] = s.q_ipackets[q] - p->base.q_ipackets[q];
 		st->q_errors[q] = s.q_errors[q] - p->base.q_errors[q];
+	}
+	for (w = 0; p->pl && w < p->npl; w++) {
+		const struct poller *pl = &p->pl[w];
+
+		for (q = 0; q < pl->nq; q++)
+			st->meta_records[pl->queues[q]] = pl->meta[pl->queues[q]];
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 #ifndef DL_DPDK_PORT_H
 #define DL_DPDK_PORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <linux/types.h>
 
@@ -25,6 +26,12 @@ struct dl_dpdk_port_opts {
 	int nqueues;		/* rx and tx queues to set up and poll */
 	unsigned int ring_size;	/* descriptors per queue; 0: 1024 */
 	unsigned int burst;	/* frames per rx burst; 0: 32 */
+	/*
+	 * net_af_xdp with dl_dpdk_xdp: each frame may carry the XDP program's
+	 * struct dl_pkt_rec right before it (the metadata area lands in the
+	 * mbuf headroom); use it instead of parsing the frame again.
+	 */
+	bool xdp_meta;
 	struct dl_agg_opts agg;
 };
 
@@ -39,6 +46,8 @@ struct dl_dpdk_stats {
 	__u64 oerrors;
 	__u64 q_ipackets[DL_DPDK_MAX_QUEUES];
 	__u64 q_errors[DL_DPDK_MAX_QUEUES];
+	/* records taken from the XDP metadata (xdp_meta), per queue */
+	__u64 meta_records[DL_DPDK_MAX_QUEUES];
 };
 
 /*
@@ -68,7 +77,7 @@ int dl_dpdk_port__stop(struct dl_dpdk_port *p);
  */
 int dl_dpdk_port__send_stamped(struct dl_dpdk_port *p, unsigned int flows,
 			       __u64 per_flow, __u64 *sent_q);
-/* Counters since open. 0 or -errno. */
+/* Counters since open (meta_records: exact once stopped). 0 or -errno. */
 int dl_dpdk_port__stats(const struct dl_dpdk_port *p, struct dl_dpdk_stats *st);
 void dl_dpdk_port__close(struct dl_dpdk_port *p);
 

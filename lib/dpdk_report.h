@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+struct dl_afxdp_xdp;
 struct dl_agg;
 struct dl_dpdk_stats;
 struct dl_dpdk_xstats;
@@ -32,12 +33,21 @@ struct dl_dpdk_report_in {
 	const struct dl_dpdk_xstats *xnow;	/* at the end; NULL: no xstats */
 	unsigned int top_flows;			/* 0: 10 */
 	__u64 lab_sent;				/* frames sent by --lab-send, 0: none */
+	/*
+	 * net_af_xdp: the XDP program on the interface, counters since start
+	 * (dl_afxdp_xdp__read/__sub); NULL: the port is not net_af_xdp.
+	 */
+	const struct dl_afxdp_xdp *xdp;
+	const char *xdp_iface;
+	int xdp_start_queue;			/* kernel rx queue of DPDK queue 0 */
 };
 
 /*
  * One object: "mode": "dpdk", port name and driver, "totals" (arrived,
  * nic_dropped, ipackets, records, residual...), "queues", "rss",
- * "sequence", "top_flows", "xstats" (non-zero deltas). NULL + errno.
+ * "sequence", "top_flows", "xstats" (non-zero deltas), "xdp" (net_af_xdp:
+ * frames seen by the XDP program against what DPDK read, else null).
+ * NULL + errno.
  */
 json_t *dl_dpdk_report__json(const struct dl_dpdk_report_in *in);
 int dl_dpdk_report__print_text(const struct dl_dpdk_report_in *in, FILE *out);

@@ -34,6 +34,8 @@ expect '[.queues[] | .arrived == 6000 and .records == 6000 and .residual == 0] |
 expect '.sequence.flows == 8 and .sequence.received == 24000 and .sequence.lost == 0' "$O" "8 stamped flows, no gap"
 expect '.rss.jain_index > 0.99 and (.xstats | type) == "object"' "$O" "rss and xstats present"
 expect '.totals | has("stack_dropped") | not' "$O" "no stack columns"
+expect '.xdp == null and .totals.xdp_seen == null and ([.queues[] | .xdp_seen == null and .meta_records == null] | all)' \
+    "$O" "not net_af_xdp: no XDP side (null, not 0)"
 
 "$mkpcap" "$TMP/q0.pcap" 0 2 500 1 123 || fail "mkpcap"
 "$mkpcap" "$TMP/q1.pcap" 2 2 700 || fail "mkpcap"
