@@ -4,6 +4,7 @@
  * program is proven by its dl_owner map (pid + process start time), never
  * by its name alone, so we only ever remove programs our own runs loaded.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_link.h>
@@ -189,6 +190,56 @@ static int remove_stale_in_dispatcher(int ifindex, char *msg, size_t len,
 	return removed;
 }
 
+/*
+ * Does any process hold program @id open? A program attached without a
+ * link and held by nobody was left by a process that is gone.
+ */
+static bool prog_held(__u32 id)
+{
+	char want[32], path[600], line[128];
+	struct dirent *p, *f;
+	bool held = false;
+	DIR *proc, *fds;
+
+	snprintf(want, sizeof(want), "prog_id:\t%u\n", id);
+	proc = opendir("/proc");
+	if (!proc)
+		return true;	/* cannot tell: assume someone does */
+	while (!held && (p = readdir(proc))) {
+		if (p->d_name[0] < '0' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fdinfo", p->d_name);
+		fds = opendir(path);
+		if (!fds)
+			continue;
+		while (!held && (f = readdir(fds))) {
+			FILE *fi;
+
+			if (f->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s", p->d_name, f->d_name);
+			fi = fopen(path, "re");
+			if (!fi)
+				continue;
+			while (fgets(line, sizeof(line), fi))
+				if (!strcmp(line, want)) {
+					held = true;
+					break;
+				}
+			fclose(fi);
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	return held;
+}
+
+/* Our programs that others attach for us (the DPDK PMD): no owner tag. */
+static bool ours_untagged(const char *name)
+{
+	return !strcmp(name, "dl_dpdk_xdp") || !strcmp(name, "dl_capture");
+}
+
 int dl_ingress__remove_stale(int ifindex, char *msg, size_t msg_len)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
@@ -212,10 +263,12 @@ int dl_ingress__remove_stale(int ifindex, char *msg, size_t msg_len)
 		if (prog_owner(id, &o, name, sizeof(name))) {
 			if (!strcmp(name, "xdp_dispatcher"))
 				removed += remove_stale_in_dispatcher(ifindex, msg, msg_len, &used);
+			if (!ours_untagged(name) || prog_held(id))
+				continue;
+			o.pid = 0;	/* unknown: the attaching process is gone */
+		} else if (owner_alive(&o)) {
 			continue;
 		}
-		if (owner_alive(&o))
-			continue;
 		err = detach_single(ifindex, id, modes[i]);
 		if (err) {
 			pr_warn("cannot remove stale dropledger program id %u: %s\n",
@@ -223,9 +276,14 @@ int dl_ingress__remove_stale(int ifindex, char *msg, size_t msg_len)
 			continue;
 		}
 		removed++;
-		used += snprintf(msg + used, used < msg_len ? msg_len - used : 0,
-				 "removed stale dropledger program id %u (left by pid %u, no longer running)\n",
-				 id, o.pid);
+		if (o.pid)
+			used += snprintf(msg + used, used < msg_len ? msg_len - used : 0,
+					 "removed stale dropledger program id %u (left by pid %u, no longer running)\n",
+					 id, o.pid);
+		else
+			used += snprintf(msg + used, used < msg_len ? msg_len - used : 0,
+					 "removed stale dropledger program %s id %u (no process holds it)\n",
+					 name, id);
 	}
 	return removed;
 }

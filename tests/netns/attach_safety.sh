@@ -114,3 +114,18 @@ printf '[report]\ninterface = v0b\nintervall = 5\n' >"$TMP/bad.conf"
 rc=0; "$DL" report -c "$TMP/bad.conf" 2>"$TMP/err" || rc=$?
 [ "$rc" = 2 ] && grep -q "bad.conf:3: unknown key 'intervall'" "$TMP/err" || { cat "$TMP/err"; fail "bad config: exit $rc"; }
 ok "bad config key: file:line, exit 2"
+
+# 10. Our XDP program attached by someone else for us (the DPDK net_af_xdp
+#     PMD attaches dl_dpdk_xdp without a link) and held by no process after
+#     a kill -9: detach removes it; a foreign program it leaves alone.
+ip -n "$B" link set dev v0b xdpdrv obj "${DL_DPDK_XDP_OBJ:?}" sec xdp || fail "attach dl_dpdk_xdp"
+left=$(xdp_prog_id "$B" v0b)
+ip netns exec "$B" "$DL" detach -i v0b >"$TMP/out" || fail "detach"
+grep -q "removed stale dropledger program dl_dpdk_xdp id $left (no process holds it)" "$TMP/out" \
+    || { cat "$TMP/out"; fail "dl_dpdk_xdp not removed"; }
+[ -z "$(xdp_prog_id "$B" v0b)" ] || fail "dl_dpdk_xdp still attached"
+ip -n "$B" link set dev v0b xdpdrv obj "$EMPTY_OBJ" sec xdp || fail "attach foreign"
+ip netns exec "$B" "$DL" detach -i v0b >"$TMP/out" || fail "detach"
+[ -n "$(xdp_prog_id "$B" v0b)" ] || fail "detach removed a foreign program"
+ip -n "$B" link set dev v0b xdpdrv off
+ok "detach: removes our PMD-attached program nobody holds, never a foreign one"
