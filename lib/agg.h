@@ -4,8 +4,10 @@
  * rings, the AF_XDP metadata area, or an array in memory) into per-queue
  * counts, per-flow counts and per-stamped-flow sequence accounting. One per
  * worker, no locks; workers hand their counts over at interval boundaries
- * and dl_agg__merge() sums them. Needs no BPF: tests and benchmarks feed it
- * arrays.
+ * (dl_agg__take_counts() moves a whole flow table in O(1) when it can) and
+ * dl_agg__merge() sums them. Flow tables are sized to the flows asked for
+ * and cost memory only for the flows they hold. Needs no BPF: tests and
+ * benchmarks feed it arrays.
  */
 #ifndef DL_AGG_H
 #define DL_AGG_H
@@ -14,13 +16,17 @@
 #include <linux/types.h>
 
 #include "seqcheck.h"
+#include "shared_user.h"
 
 struct dl_agg;
 struct dl_pkt_rec;
-struct dl_flow;
 
 struct dl_agg_opts {
-	unsigned int flow_slots;	/* flow table size, power of two; 0: 4096 */
+	/*
+	 * Distinct flows counted one by one, up to 1 << 24; records of flows
+	 * beyond count in flow_overflow. 0: 4096.
+	 */
+	unsigned int max_flows;
 	unsigned int stamp_flows;	/* stamped flow ids tracked; 0: 1024 */
 };
 
@@ -29,7 +35,7 @@ struct dl_agg_totals {
 	__u64 bytes;		/* frame bytes they describe */
 	__u64 stamped;		/* records with a generator stamp */
 	__u64 malformed;	/* records of frames with unreadable headers */
-	__u64 flow_overflow;	/* records whose flow found the table full */
+	__u64 flow_overflow;	/* records of flows beyond max_flows */
 	__u64 stamp_overflow;	/* stamped records with flow id >= stamp_flows */
 	__u64 bad_queue;	/* rxq >= DL_MAX_QUEUES: counted in the last row */
 };
@@ -40,13 +46,16 @@ struct dl_agg_queue {
 	__u64 stamped;
 };
 
-/* Per-flow counts; flows are keyed by their 32-bit hash. */
+/*
+ * Per-flow counts. A flow is its tuple (with the hash XDP computed from
+ * it): two tuples that share a 32-bit hash are two flows.
+ */
 struct dl_agg_flow {
 	__u32 hash;
 	__u32 rxq;		/* queue of the last record */
 	__u64 records;
 	__u64 bytes;
-	const struct dl_flow *flow;	/* tuple of the first record */
+	struct dl_flow flow;
 };
 
 /* Allocates NUMA-local to the calling thread. NULL + errno on failure. */
@@ -59,7 +68,17 @@ int dl_agg__add(struct dl_agg *a, const struct dl_pkt_rec *recs, size_t n);
  * same stamp_flows. Returns 0 or -EINVAL.
  */
 int dl_agg__merge(struct dl_agg *dst, const struct dl_agg *src);
-/* Zero the interval counts, keep the sequence state (an interval ended). */
+/*
+ * dl_agg__merge(@dst, @src) then dl_agg__clear_counts(@src), but when @dst
+ * holds no counts and both were made with the same options the two flow
+ * tables trade places instead: O(1), and no second copy of a full table.
+ * @src keeps its sequence state. Returns 0 or -EINVAL.
+ */
+int dl_agg__take_counts(struct dl_agg *dst, struct dl_agg *src);
+/*
+ * Zero the interval counts, keep the sequence state (an interval ended).
+ * Costs what the table holds, not its size.
+ */
 void dl_agg__clear_counts(struct dl_agg *a);
 /* Zero everything. */
 void dl_agg__clear(struct dl_agg *a);
@@ -68,6 +87,8 @@ void dl_agg__totals(const struct dl_agg *a, struct dl_agg_totals *t);
 /* Row @q (0..DL_MAX_QUEUES; the last collects queues beyond). 0 or -ERANGE. */
 int dl_agg__queue(const struct dl_agg *a, unsigned int q, struct dl_agg_queue *out);
 unsigned int dl_agg__stamp_flows(const struct dl_agg *a);
+/* Flows in the table now (at most max_flows). */
+unsigned int dl_agg__nr_flows(const struct dl_agg *a);
 /* Sequence state of stamped flow @id; NULL when never seen or out of range. */
 const struct dl_seqcheck *dl_agg__seq(const struct dl_agg *a, unsigned int id);
 /* Close flow @id: the sender sent @sent frames. 0, -ENOENT or -ERANGE. */

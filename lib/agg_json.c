@@ -177,14 +177,14 @@ json_t *dl_agg_json__top_flows(const struct dl_agg *a, unsigned int n)
 		char proto[16], s[64], d[64];
 		json_t *o;
 
-		dl_flow__addr_str(f->flow, true, s, sizeof(s));
-		dl_flow__addr_str(f->flow, false, d, sizeof(d));
+		dl_flow__addr_str(&f->flow, true, s, sizeof(s));
+		dl_flow__addr_str(&f->flow, false, d, sizeof(d));
 		o = json_pack("{s:s, s:o, s:i, s:o, s:i, s:i, s:o, s:o, s:I}",
-			      "proto", dl_flow__proto_name(f->flow, proto, sizeof(proto)),
+			      "proto", dl_flow__proto_name(&f->flow, proto, sizeof(proto)),
 			      "src", s[0] ? json_string(s) : json_null(),
-			      "sport", (int)dl_flow__sport(f->flow),
+			      "sport", (int)dl_flow__sport(&f->flow),
 			      "dst", d[0] ? json_string(d) : json_null(),
-			      "dport", (int)dl_flow__dport(f->flow),
+			      "dport", (int)dl_flow__dport(&f->flow),
 			      "queue", (int)f->rxq,
 			      "records", u64(f->records), "bytes", u64(f->bytes),
 			      "hash", (json_int_t)f->hash);
@@ -263,7 +263,7 @@ void dl_agg_json__print_text(const struct dl_agg *a, bool sampled,
 	for (i = 0; i < tp.n; i++) {
 		char fs[160];
 
-		dl_flow__str(tp.v[i].flow, fs, sizeof(fs));
+		dl_flow__str(&tp.v[i].flow, fs, sizeof(fs));
 		fprintf(out, "    %-56s queue %-3u %12" PRIu64 " records\n", fs,
 			tp.v[i].rxq, (uint64_t)tp.v[i].records);
 	}

@@ -93,9 +93,8 @@ static unsigned int rx_batch(struct qcap *q)
 
 static void hand_over(struct qcap *q)
 {
-	dl_agg__clear(q->handoff);
-	dl_agg__merge(q->handoff, q->live);
-	dl_agg__clear_counts(q->live);
+	/* @handoff is empty (the collector left it so): a table swap. */
+	dl_agg__take_counts(q->handoff, q->live);
 }
 
 static void *capture_main(void *arg)
@@ -267,7 +266,8 @@ int dl_capture__collect(struct dl_capture *c, struct dl_agg *out)
 			while (atomic_load_explicit(&q->done, memory_order_acquire) != req)
 				sched_yield();
 		}
-		err = dl_agg__merge(out, q->handoff);
+		err = dl_agg__take_counts(out, q->handoff);
+		dl_agg__clear(q->handoff);
 		if (err)
 			return err;
 	}

@@ -125,9 +125,8 @@ static unsigned int poll_queue(struct poller *pl, int q, unsigned int burst)
 
 static void hand_over(struct poller *pl)
 {
-	dl_agg__clear(pl->handoff);
-	dl_agg__merge(pl->handoff, pl->live);
-	dl_agg__clear_counts(pl->live);
+	/* @handoff is empty (the collector left it so): a table swap. */
+	dl_agg__take_counts(pl->handoff, pl->live);
 }
 
 static int poller_main(void *arg)
@@ -303,7 +302,8 @@ int dl_dpdk_port__collect(struct dl_dpdk_port *p, struct dl_agg *out)
 			while (atomic_load_explicit(&pl->done, memory_order_acquire) != req)
 				rte_pause();
 		}
-		err = dl_agg__merge(out, pl->handoff);
+		err = dl_agg__take_counts(out, pl->handoff);
+		dl_agg__clear(pl->handoff);
 		if (err)
 			return err;
 	}

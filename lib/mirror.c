@@ -2,12 +2,15 @@
 /*
  * Per-CPU mirror rings, see mirror.h. The inner maps are created here, not
  * by libbpf, so their size is a run-time choice: the kernel's map-in-map
- * check compares type and flags of a ringbuf, not its size.
+ * check compares type and flags of a ringbuf, not its size. The kernel
+ * fills a ring's page tables when it is mapped, so every mapping costs the
+ * ring's size in RSS at once: one mapping per ring, shared by all readers.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -16,6 +19,7 @@
 #include "shared_user.h"
 #include "log.h"
 #include "mirror.h"
+#include "mirror_ring.h"
 
 #define DEFAULT_RING_BYTES (4u << 20)
 
@@ -25,8 +29,9 @@ _Static_assert(sizeof(struct dl_mirror_stats) == 64, "dl_mirror_stats layout");
 struct dl_mirror {
 	int nr;			/* rings, one per possible CPU */
 	int *fds;
+	struct dl_mirror_ring *rings;	/* mappings of fds[] */
+	size_t ring_bytes;
 	int stats_fd;
-	struct ring_buffer *drain_rb;
 	__u64 received;
 };
 
@@ -46,12 +51,43 @@ int dl_mirror__prepare(struct bpf_map *rings)
 	return bpf_map__set_max_entries(rings, (__u32)ncpu);
 }
 
-static int count_rec(void *ctx, void *data, size_t size)
+static int ring_map(struct dl_mirror_ring *r, int fd, size_t bytes)
 {
-	(void)data;
-	(void)size;
-	(*(__u64 *)ctx)++;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	void *cons, *prod;
+
+	cons = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (cons == MAP_FAILED)
+		return -errno;
+	prod = mmap(NULL, page + bytes, PROT_READ, MAP_SHARED, fd, (off_t)page);
+	if (prod == MAP_FAILED) {
+		int err = -errno;
+
+		munmap(cons, page);
+		return err;
+	}
+	r->cons_pos = cons;
+	r->prod_pos = prod;
+	r->data = (const __u8 *)prod + page;
+	r->mask = bytes - 1;
 	return 0;
+}
+
+static void ring_unmap(struct dl_mirror_ring *r, size_t bytes)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (r->cons_pos)
+		munmap((void *)r->cons_pos, page);
+	if (r->prod_pos)
+		munmap((void *)r->prod_pos, page + bytes);
+	memset(r, 0, sizeof(*r));
+}
+
+static void count_rec(void *ctx, const struct dl_pkt_rec *rec)
+{
+	(void)rec;
+	(*(__u64 *)ctx)++;
 }
 
 struct dl_mirror *dl_mirror__new(struct bpf_map *rings, struct bpf_map *stats,
@@ -72,8 +108,10 @@ struct dl_mirror *dl_mirror__new(struct bpf_map *rings, struct bpf_map *stats,
 		return NULL;
 	m->stats_fd = bpf_map__fd(stats);
 	m->nr = (int)bpf_map__max_entries(rings);
+	m->ring_bytes = bytes;
 	m->fds = calloc((size_t)m->nr, sizeof(int));
-	if (!m->fds) {
+	m->rings = calloc((size_t)m->nr, sizeof(*m->rings));
+	if (!m->fds || !m->rings) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -100,14 +138,8 @@ struct dl_mirror *dl_mirror__new(struct bpf_map *rings, struct bpf_map *stats,
 				name, bpf_map__name(rings), strerror(-err));
 			goto fail;
 		}
-		if (!m->drain_rb)
-			m->drain_rb = ring_buffer__new(m->fds[i], count_rec,
-						       &m->received, NULL);
-		else
-			err = ring_buffer__add(m->drain_rb, m->fds[i], count_rec,
-					       &m->received);
-		if (!m->drain_rb || err) {
-			err = m->drain_rb ? err : -errno;
+		err = ring_map(&m->rings[i], m->fds[i], bytes);
+		if (err) {
 			pr_warn("mirror: cannot map ring %s: %s\n", name,
 				strerror(-err));
 			goto fail;
@@ -126,10 +158,12 @@ void dl_mirror__free(struct dl_mirror *m)
 
 	if (!m)
 		return;
-	ring_buffer__free(m->drain_rb);
+	for (i = 0; m->rings && i < m->nr; i++)
+		ring_unmap(&m->rings[i], m->ring_bytes);
 	for (i = 0; m->fds && i < m->nr; i++)
 		if (m->fds[i] >= 0)
 			close(m->fds[i]);
+	free(m->rings);
 	free(m->fds);
 	free(m);
 }
@@ -146,17 +180,27 @@ int dl_mirror__ring_fd(const struct dl_mirror *m, int cpu)
 	return m->fds[cpu];
 }
 
+const struct dl_mirror_ring *dl_mirror__ring(const struct dl_mirror *m, int cpu)
+{
+	if (!m || cpu < 0 || cpu >= m->nr || !m->rings[cpu].data)
+		return NULL;
+	return &m->rings[cpu];
+}
+
 long dl_mirror__drain(struct dl_mirror *m)
 {
-	__u64 before;
-	int err;
+	__u64 before, got = 0, bad = 0;
+	int i;
 
 	if (!m)
 		return 0;
 	before = m->received;
-	err = ring_buffer__consume(m->drain_rb);
-	if (err < 0)
-		return err;
+	for (i = 0; i < m->nr; i++)
+		if (m->rings[i].data)
+			dl_mirror_ring__consume(&m->rings[i], ~0u, count_rec,
+						&got, &bad);
+	/* Every record counts as read, whatever its size. */
+	m->received += got + bad;
 	return (long)(m->received - before);
 }
 

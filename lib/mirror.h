@@ -2,7 +2,8 @@
 /*
  * Tap-mode mirroring rings: one BPF ring buffer per CPU, placed in the
  * dl_ingress program's ARRAY_OF_MAPS `mirror_rings`, plus the program's
- * per-CPU self-accounting (`mirror_stats`). Workers (workers.h) drain them.
+ * per-CPU self-accounting (`mirror_stats`). Each ring is mapped once, here,
+ * and read through that mapping by the workers (workers.h) or drain().
  */
 #ifndef DL_MIRROR_H
 #define DL_MIRROR_H
@@ -12,6 +13,7 @@
 
 struct bpf_map;
 struct dl_mirror;
+struct dl_mirror_ring;
 
 struct dl_mirror_opts {
 	size_t ring_bytes;	/* per CPU, power of two; 0: 4 MiB */
@@ -33,19 +35,23 @@ struct dl_mirror_totals {
  */
 int dl_mirror__prepare(struct bpf_map *rings);
 /*
- * After load: create one ring per possible CPU and put it in @rings.
- * NULL + errno on failure.
+ * After load: create one ring per possible CPU, put it in @rings and map
+ * it (consumer page, producer page and data once: ring_bytes + 2 pages of
+ * RSS per ring). NULL + errno on failure.
  */
 struct dl_mirror *dl_mirror__new(struct bpf_map *rings, struct bpf_map *stats,
 				 const struct dl_mirror_opts *opts);
 void dl_mirror__free(struct dl_mirror *m);
 /* Number of rings (possible CPUs); ring i is written by XDP on CPU i. */
 int dl_mirror__nr_rings(const struct dl_mirror *m);
-/* Map fd of ring @cpu, for ring_buffer__new(); -ENOENT if none. */
+/* Map fd of ring @cpu; -ENOENT if none. */
 int dl_mirror__ring_fd(const struct dl_mirror *m, int cpu);
+/* The mapping of ring @cpu (mirror_ring.h), NULL if none. */
+const struct dl_mirror_ring *dl_mirror__ring(const struct dl_mirror *m, int cpu);
 /*
  * Read and discard every record now in the rings (counted into
- * totals.received). Returns the number of records read or -errno.
+ * totals.received). Not while workers read them. Returns the number of
+ * records read or -errno.
  */
 long dl_mirror__drain(struct dl_mirror *m);
 /* Read the BPF-side counters; received is drain()'s count. */

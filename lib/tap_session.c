@@ -19,7 +19,7 @@
 #include "tap_session.h"
 #include "workers.h"
 
-#define DEFAULT_FLOW_SLOTS (1u << 16)	/* as many as the XDP flow table */
+#define DEFAULT_MAX_FLOWS (1u << 16)	/* as many as the XDP flow table */
 #define DEFAULT_TOP_FLOWS 10
 
 struct dl_tap_session {
@@ -57,8 +57,8 @@ struct dl_tap_session *dl_tap_session__start(struct dl_ingress *ing,
 	if (!s)
 		return NULL;
 	s->opts = *opts;
-	if (!s->opts.flow_slots)
-		s->opts.flow_slots = DEFAULT_FLOW_SLOTS;
+	if (!s->opts.max_flows)
+		s->opts.max_flows = DEFAULT_MAX_FLOWS;
 	if (!s->opts.top_flows)
 		s->opts.top_flows = DEFAULT_TOP_FLOWS;
 	s->cpus = malloc((size_t)opts->ncpus * sizeof(int));
@@ -76,13 +76,13 @@ struct dl_tap_session *dl_tap_session__start(struct dl_ingress *ing,
 	wo.mirror = s->mirror;
 	wo.batch = opts->batch;
 	wo.idle_us = opts->idle_us;
-	wo.agg.flow_slots = s->opts.flow_slots;
+	wo.agg.max_flows = s->opts.max_flows;
 	wo.agg.stamp_flows = opts->stamp_flows;
 	s->out = dl_agg__new(&wo.agg);
 	if (!s->out) {
 		err = -errno;
-		pr_warn("tap: cannot allocate the session's flow table (%u slots): %s\n",
-			s->opts.flow_slots, strerror(-err));
+		pr_warn("tap: cannot allocate the session's flow table (%u flows): %s\n",
+			s->opts.max_flows, strerror(-err));
 		goto fail;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &s->start);
@@ -250,8 +250,8 @@ int dl_tap_session__print_text(const struct dl_tap_session *s, FILE *out)
 			" had no ring); use more --cores or a larger --mirror N\n",
 			(uint64_t)t->records_lost_no_ring);
 	if (t->flow_overflow)
-		fprintf(out, "  %" PRIu64 " records found the flow table full\n",
-			(uint64_t)t->flow_overflow);
+		fprintf(out, "  %" PRIu64 " records of flows beyond the %u the table holds\n",
+			(uint64_t)t->flow_overflow, s->opts.max_flows);
 	dl_agg_json__print_text(s->out, t->sample_every > 1, s->opts.top_flows, out);
 	return 0;
 }

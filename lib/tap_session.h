@@ -25,7 +25,11 @@ struct dl_tap_session_opts {
 	int ncpus;
 	unsigned int idle_us;	/* sleep after an empty poll round; 0: busy poll */
 	unsigned int batch;	/* records per ring per poll; 0: 256 */
-	unsigned int flow_slots;	/* per-worker flow table, power of two; 0: 65536 */
+	/*
+	 * Distinct flows counted one by one, per worker and in the result
+	 * (beyond: flow_overflow); memory follows the flows seen. 0: 65536.
+	 */
+	unsigned int max_flows;
 	unsigned int stamp_flows;	/* stamped flow ids tracked; 0: 1024 */
 	unsigned int top_flows;	/* flows listed in the report; 0: 10 */
 };
@@ -42,7 +46,7 @@ struct dl_tap_totals {
 	__u64 bad_records;	/* of received: unexpected size, skipped */
 	__u64 stamped;		/* received records carrying a generator stamp */
 	__u64 malformed;	/* received records of unparsable frames */
-	__u64 flow_overflow;	/* records whose flow found the table full */
+	__u64 flow_overflow;	/* records of flows beyond max_flows */
 	double seconds;		/* start to stop */
 };
 

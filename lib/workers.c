@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Poll-mode workers, see workers.h. Rings are read through their mmap'd
- * consumer and producer pages (as libbpf does), but the consumer position
- * is published once per batch instead of once per record. The hand-over
- * protocol is two counters per worker: the collector bumps `req`, the
- * worker moves its counts to `handoff` and sets `done = req`.
+ * Poll-mode workers, see workers.h. Rings are read through dl_mirror's
+ * one mapping of each (mirror_ring.h). The hand-over protocol is two
+ * counters per worker: the collector bumps `req`, the worker trades its
+ * table for the empty `handoff` one (O(1), dl_agg__take_counts) and sets
+ * `done = req`; the collector then owns `handoff` until its next request,
+ * empties it into the result and leaves it empty. A worker never copies
+ * or clears a table, and the handed-over table is not copied either when
+ * it is the first one the result gets.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -12,39 +15,24 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <bpf/bpf.h>
 
 #include "localmem.h"
 #include "log.h"
 #include "mirror.h"
+#include "mirror_ring.h"
 #include "shared_user.h"
 #include "workers.h"
 
 #define DEFAULT_BATCH 256
-#define RB_BUSY (1u << 31)	/* BPF_RINGBUF_BUSY_BIT */
-#define RB_DISCARD (1u << 30)	/* BPF_RINGBUF_DISCARD_BIT */
-#define RB_HDR 8		/* BPF_RINGBUF_HDR_SZ */
-
-struct raw_ring {
-	unsigned long *cons_pos;
-	unsigned long *prod_pos;
-	__u8 *data;
-	unsigned long mask;
-	void *cons_map;
-	void *prod_map;
-	size_t prod_len;
-};
 
 struct worker {
 	struct dl_workers *ws;
 	pthread_t th;
 	int started;
 	int idx;
-	struct raw_ring *rings;
+	const struct dl_mirror_ring **rings;
 	int nrings;
 	struct dl_agg *live;
 	struct dl_agg *handoff;
@@ -61,79 +49,12 @@ struct dl_workers {
 	int n;
 	int stopped;
 	_Atomic int stop;
-	int *ring_fds;
 	int nrings;
 };
 
-static int ring_map(struct raw_ring *r, int fd)
+static void add_rec(void *ctx, const struct dl_pkt_rec *rec)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-	long page = sysconf(_SC_PAGESIZE);
-
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return -errno;
-	r->mask = info.max_entries - 1;
-	r->cons_map = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
-			   MAP_SHARED, fd, 0);
-	if (r->cons_map == MAP_FAILED)
-		return -errno;
-	/* Data is mapped twice in a row: a record never wraps for us. */
-	r->prod_len = (size_t)page + 2 * (size_t)info.max_entries;
-	r->prod_map = mmap(NULL, r->prod_len, PROT_READ, MAP_SHARED, fd, page);
-	if (r->prod_map == MAP_FAILED) {
-		munmap(r->cons_map, (size_t)page);
-		r->cons_map = NULL;
-		return -errno;
-	}
-	r->cons_pos = r->cons_map;
-	r->prod_pos = r->prod_map;
-	r->data = (__u8 *)r->prod_map + page;
-	return 0;
-}
-
-static void ring_unmap(struct raw_ring *r)
-{
-	if (r->cons_map)
-		munmap(r->cons_map, (size_t)sysconf(_SC_PAGESIZE));
-	if (r->prod_map)
-		munmap(r->prod_map, r->prod_len);
-	r->cons_map = r->prod_map = NULL;
-}
-
-/* Consume up to @max records of @r into @w's live table. */
-static unsigned int ring_consume(struct worker *w, struct raw_ring *r,
-				 unsigned int max)
-{
-	unsigned long cons, prod;
-	unsigned int n = 0;
-
-	cons = atomic_load_explicit((_Atomic unsigned long *)r->cons_pos,
-				    memory_order_acquire);
-	prod = atomic_load_explicit((_Atomic unsigned long *)r->prod_pos,
-				    memory_order_acquire);
-	while (cons < prod && n < max) {
-		__u32 *hdr = (__u32 *)(r->data + (cons & r->mask));
-		__u32 len = atomic_load_explicit((_Atomic __u32 *)hdr,
-						 memory_order_acquire);
-		__u32 sz;
-
-		if (len & RB_BUSY)
-			break;	/* producer has not committed it yet */
-		sz = len & ~RB_DISCARD;
-		if (!(len & RB_DISCARD)) {
-			if (sz == sizeof(struct dl_pkt_rec))
-				dl_agg__add(w->live, (const void *)((__u8 *)hdr + RB_HDR), 1);
-			else
-				w->st.bad_records++;
-			n++;
-		}
-		cons += (sz + RB_HDR + 7) & ~7ul;
-	}
-	if (n || cons != *r->cons_pos)
-		atomic_store_explicit((_Atomic unsigned long *)r->cons_pos, cons,
-				      memory_order_release);
-	return n;
+	dl_agg__add(ctx, rec, 1);
 }
 
 static unsigned int poll_round(struct worker *w, unsigned int batch)
@@ -142,7 +63,8 @@ static unsigned int poll_round(struct worker *w, unsigned int batch)
 	int i;
 
 	for (i = 0; i < w->nrings; i++)
-		got += ring_consume(w, &w->rings[i], batch);
+		got += dl_mirror_ring__consume(w->rings[i], batch, add_rec,
+					       w->live, &w->st.bad_records);
 	w->st.polls++;
 	w->st.records += got;
 	if (!got)
@@ -150,11 +72,19 @@ static unsigned int poll_round(struct worker *w, unsigned int batch)
 	return got;
 }
 
+/* Worker side: @handoff is empty (the collector left it so). */
 static void hand_over(struct worker *w)
 {
+	dl_agg__take_counts(w->handoff, w->live);
+}
+
+/* Collector side: move the handed-over counts into @out, leave it empty. */
+static int take_handoff(struct worker *w, struct dl_agg *out)
+{
+	int err = dl_agg__take_counts(out, w->handoff);
+
 	dl_agg__clear(w->handoff);
-	dl_agg__merge(w->handoff, w->live);
-	dl_agg__clear_counts(w->live);
+	return err;
 }
 
 static void *worker_main(void *arg)
@@ -164,7 +94,10 @@ static void *worker_main(void *arg)
 	unsigned int batch = ws->opts.batch ? ws->opts.batch : DEFAULT_BATCH;
 	int i, k, err = 0;
 
-	/* Allocate after pinning so first touch lands on our node. */
+	/*
+	 * Allocate after pinning so the tables' policy is our node; their
+	 * pages arrive as we write them, so an idle `handoff` costs nothing.
+	 */
 	w->live = dl_agg__new(&ws->opts.agg);
 	w->handoff = w->live ? dl_agg__new(&ws->opts.agg) : NULL;
 	w->rings = calloc((size_t)ws->nrings, sizeof(*w->rings));
@@ -182,10 +115,11 @@ static void *worker_main(void *arg)
 			owner = i % ws->n;
 		if (owner != w->idx)
 			continue;
-		err = ring_map(&w->rings[k], ws->ring_fds[i]);
-		if (err) {
-			pr_warn("worker on CPU %d: cannot map mirror ring %d: %s\n",
-				w->st.cpu, i, strerror(-err));
+		w->rings[k] = dl_mirror__ring(ws->opts.mirror, i);
+		if (!w->rings[k]) {
+			err = -ENOENT;
+			pr_warn("worker on CPU %d: mirror ring %d is not mapped\n",
+				w->st.cpu, i);
 			goto fail;
 		}
 		k++;
@@ -217,10 +151,6 @@ fail:
 
 static void free_worker_mem(struct worker *w)
 {
-	int i;
-
-	for (i = 0; w->rings && i < w->nrings; i++)
-		ring_unmap(&w->rings[i]);
 	free(w->rings);
 	dl_agg__free(w->handoff);
 	dl_agg__free(w->live);
@@ -243,14 +173,11 @@ struct dl_workers *dl_workers__start(const struct dl_workers_opts *opts)
 	ws->opts = *opts;
 	ws->n = opts->ncpus;
 	ws->nrings = dl_mirror__nr_rings(opts->mirror);
-	ws->ring_fds = calloc((size_t)ws->nrings, sizeof(int));
 	ws->w = calloc((size_t)ws->n, sizeof(*ws->w));
-	if (!ws->ring_fds || !ws->w) {
+	if (!ws->w) {
 		err = -ENOMEM;
 		goto fail;
 	}
-	for (i = 0; i < ws->nrings; i++)
-		ws->ring_fds[i] = dl_mirror__ring_fd(opts->mirror, i);
 	if (!dl_localmem__numa())
 		pr_info("libnuma unavailable: worker tables use ordinary "
 			"(not NUMA-local) memory\n");
@@ -304,15 +231,16 @@ int dl_workers__collect(struct dl_workers *ws, struct dl_agg *out)
 		struct worker *w = &ws->w[i];
 
 		if (ws->stopped) {
-			hand_over(w);
+			/* Joined: its table is ours to take, no hand-over. */
+			err = dl_agg__take_counts(out, w->live);
 		} else {
 			unsigned int req = atomic_load(&w->req) + 1;
 
 			atomic_store_explicit(&w->req, req, memory_order_release);
 			while (atomic_load_explicit(&w->done, memory_order_acquire) != req)
 				sched_yield();
+			err = take_handoff(w, out);
 		}
-		err = dl_agg__merge(out, w->handoff);
 		if (err)
 			return err;
 	}
@@ -345,7 +273,6 @@ void dl_workers__free(struct dl_workers *ws)
 	for (i = 0; ws->w && i < ws->n; i++)
 		free_worker_mem(&ws->w[i]);
 	free(ws->w);
-	free(ws->ring_fds);
 	free(ws);
 }
 

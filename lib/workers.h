@@ -3,9 +3,9 @@
  * Poll-mode workers for tap mirroring: one thread per chosen core, pinned,
  * with NUMA-local tables, busy-polling the per-CPU mirror rings it owns
  * (ring c goes to the worker on core c, the rest round-robin) through the
- * rings' consumer pages, in batches. Workers share no locks: at an
- * interval boundary each hands its counts over on request and the caller
- * merges them (dl_workers__collect).
+ * mirror's one mapping of each ring, in batches. Workers share no locks:
+ * at an interval boundary each hands its table over on request (a pointer
+ * swap, no copy) and the caller merges them (dl_workers__collect).
  */
 #ifndef DL_WORKERS_H
 #define DL_WORKERS_H

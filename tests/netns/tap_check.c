@@ -73,11 +73,11 @@ static __u64 settle(struct dl_ingress_bpf *skel, __u64 want)
 static int flow_queue_ok(const struct dl_agg_flow *f, void *ctx)
 {
 	json_t *flows = ctx;
-	__u16 sport = (__u16)((f->flow->sport >> 8) | (f->flow->sport << 8));
+	__u16 sport = (__u16)((f->flow.sport >> 8) | (f->flow.sport << 8));
 	json_t *fl;
 	int id;
 
-	if (f->flow->l4proto != 17 || sport < 40000)
+	if (f->flow.l4proto != 17 || sport < 40000)
 		return 0;
 	id = sport - 40000;
 	fl = json_array_get(flows, (size_t)id);
