@@ -74,6 +74,7 @@ static void usage(FILE *out)
 
 struct report_opts {
 	const char *ifname;
+	char conf_ifname[32];	/* the interface named in --config */
 	double duration;
 	double interval;	/* 0: one ledger for the whole run */
 	double skew_threshold;	/* hot queue: above this x mean; 0: default */
@@ -227,8 +228,10 @@ static int parse(int argc, char **argv, struct report_opts *o)
 			return -EINVAL;
 		}
 		/* The command line wins over the file. */
-		if (!o->ifname && rc.interface[0])
-			o->ifname = strdup(rc.interface);
+		if (!o->ifname && rc.interface[0]) {
+			snprintf(o->conf_ifname, sizeof(o->conf_ifname), "%s", rc.interface);
+			o->ifname = o->conf_ifname;
+		}
 		if (o->duration < 0)
 			o->duration = rc.duration;
 		if (o->interval < 0)
