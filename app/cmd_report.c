@@ -56,6 +56,8 @@ static void usage(FILE *out)
 		"                         poll-mode workers: per-queue records, records lost,\n"
 		"                         sequence check of stamped (dropledger gen) flows\n"
 		"      --cores LIST       cores for the --mirror workers (default: all online)\n"
+		"      --max-flows N      flows each --mirror worker counts exactly (default\n"
+		"                         65536; memory grows only with flows seen, ~40 B each)\n"
 		"      --skew-threshold F a queue above F x the mean share is hot (default 1.5);\n"
 		"                         the rss section names it and the flows behind it\n"
 		"      --no-flows         causes only: no flow table at XDP, no flows in drop\n"
@@ -80,6 +82,7 @@ struct report_opts {
 	double skew_threshold;	/* hot queue: above this x mean; 0: default */
 	int *cpus;		/* --mirror workers */
 	int ncpus;
+	unsigned int max_flows;	/* --mirror: flows each worker tracks; 0: default */
 	bool json;
 	const char *ready_file;
 	struct dl_ingress_opts ing;
@@ -122,6 +125,7 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "skew-threshold", required_argument, NULL, 'K' },
 		{ "mirror", required_argument, NULL, 'M' },
 		{ "cores", required_argument, NULL, 'C' },
+		{ "max-flows", required_argument, NULL, 'X' },
 		{ "ready-file", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -193,6 +197,21 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		case 'C':
 			cores = optarg;
 			break;
+		case 'X': {
+			char *end;
+			unsigned long n;
+
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || n < 1 || n > 16000000 ||
+			    optarg[0] == '-') {
+				fprintf(stderr, "dropledger report: --max-flows takes 1..16000000, not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			o->max_flows = (unsigned int)n;
+			break;
+		}
 		case 'K':
 			if (cli_parse_seconds(optarg, &o->skew_threshold) ||
 			    o->skew_threshold <= 1.0) {
@@ -261,6 +280,10 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		fprintf(stderr, "dropledger report: unexpected argument '%s'\n", argv[optind]);
 		return -EINVAL;
 	}
+	if (o->max_flows && !o->ing.sample_every) {
+		fprintf(stderr, "dropledger report: --max-flows sizes the --mirror workers' tables; add --mirror N\n");
+		return -EINVAL;
+	}
 	if (cores && !o->ing.sample_every) {
 		fprintf(stderr, "dropledger report: --cores is for the --mirror workers; add --mirror N\n");
 		return -EINVAL;
@@ -303,6 +326,7 @@ static struct dl_tap_session *start_tap(struct dl_ingress *ing,
 
 	to.cpus = o->cpus;
 	to.ncpus = o->ncpus;
+	to.max_flows = o->max_flows;
 	tap = dl_tap_session__start(ing, &to);
 	if (!tap)
 		fprintf(stderr, "dropledger: cannot start the tap workers: %s\n",
