@@ -20,6 +20,7 @@
 #include <xdp/xsk.h>
 
 #include "capture.h"
+#include "percpu.h"
 #include "log.h"
 #include "shared_user.h"
 
@@ -334,29 +335,7 @@ int dl_capture__stats(const struct dl_capture *c, int i,
 int dl_capture__read_cnt(int map_fd, unsigned int queue,
 			 struct dl_capture_cnt *out)
 {
-	int ncpu = libbpf_num_possible_cpus(), i, err = 0;
-	struct dl_capture_cnt *v;
-	__u32 key = queue;
-
 	if (!out || queue > DL_MAX_QUEUES)
 		return -EINVAL;
-	if (ncpu < 0)
-		return ncpu;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(map_fd, &key, v)) {
-		err = -errno;
-		goto out;
-	}
-	memset(out, 0, sizeof(*out));
-	for (i = 0; i < ncpu; i++) {
-		out->frames += v[i].frames;
-		out->redirected += v[i].redirected;
-		out->no_socket += v[i].no_socket;
-		out->meta_failed += v[i].meta_failed;
-	}
-out:
-	free(v);
-	return err;
+	return dl_percpu__sum(map_fd, queue, sizeof(*out), out);
 }

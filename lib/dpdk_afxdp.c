@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "dpdk_afxdp.h"
+#include "percpu.h"
 #include "dpdk_xdp.skel.h"
 #include "log.h"
 
@@ -151,32 +152,21 @@ int dl_afxdp_prog__memfd(void)
 /* Sum the per-CPU slots of our counter map into x->q. */
 static int read_counters(int mfd, struct dl_afxdp_xdp *x)
 {
-	int ncpu = libbpf_num_possible_cpus(), c;
-	struct dl_capture_cnt *v;
+	struct dl_capture_cnt v;
 	__u32 k;
+	int err;
 
-	if (ncpu < 1)
-		return ncpu < 0 ? ncpu : -EINVAL;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
 	for (k = 0; k <= DL_MAX_QUEUES; k++) {
 		struct dl_afxdp_qcnt *q = &x->q[k];
 
-		if (bpf_map_lookup_elem(mfd, &k, v)) {
-			int err = -errno;
-
-			free(v);
+		err = dl_percpu__sum(mfd, k, sizeof(v), &v);
+		if (err)
 			return err;
-		}
-		for (c = 0; c < ncpu; c++) {
-			q->frames += v[c].frames;
-			q->redirected += v[c].redirected;
-			q->no_socket += v[c].no_socket;
-			q->meta_failed += v[c].meta_failed;
-		}
+		q->frames += v.frames;
+		q->redirected += v.redirected;
+		q->no_socket += v.no_socket;
+		q->meta_failed += v.meta_failed;
 	}
-	free(v);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "drop_trace.h"
 #include "drops.skel.h"
 #include "log.h"
+#include "percpu.h"
 
 enum flavour {
 	FL_BTF_SK,	/* tp_btf, 4 args: skb, location, reason, rx_sk */
@@ -180,51 +181,26 @@ int dl_drop_trace__for_each_drop(const struct dl_drop_trace *dt, dl_drop_cb cb,
 	return err;
 }
 
-static int read_array(int fd, __u32 n, int ncpu, uint64_t *out)
-{
-	uint64_t *vals = calloc(ncpu, sizeof(uint64_t));
-	__u32 i;
-	int c;
-
-	if (!vals)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		if (bpf_map_lookup_elem(fd, &i, vals)) {
-			int err = -errno;
-
-			free(vals);
-			return err;
-		}
-		for (out[i] = 0, c = 0; c < ncpu; c++)
-			out[i] += vals[c];
-	}
-	free(vals);
-	return 0;
-}
-
 int dl_drop_trace__stats(const struct dl_drop_trace *dt, uint64_t out[DL_DS_MAX])
 {
-	struct dl_drop_stats *v = calloc(dt->ncpu, sizeof(*v));
-	__u32 zero = 0;
-	int c, i;
+	struct dl_drop_stats st;
+	int err;
 
-	if (!v)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(bpf_map__fd(dt->skel->maps.drop_stats), &zero, v)) {
-		int err = -errno;
-
-		free(v);
-		return err;
-	}
-	for (i = 0; i < DL_DS_MAX; i++)
-		for (out[i] = 0, c = 0; c < dt->ncpu; c++)
-			out[i] += v[c].v[i];
-	free(v);
-	return 0;
+	err = dl_percpu__sum(bpf_map__fd(dt->skel->maps.drop_stats), 0, sizeof(st), &st);
+	if (!err)
+		memcpy(out, st.v, sizeof(st.v));
+	return err;
 }
 
 int dl_drop_trace__consumed(const struct dl_drop_trace *dt, uint64_t *out)
 {
-	return read_array(bpf_map__fd(dt->skel->maps.consumed_cnt),
-			  DL_MAX_QUEUES + 2, dt->ncpu, out);
+	int fd = bpf_map__fd(dt->skel->maps.consumed_cnt), err;
+	__u32 q;
+
+	for (q = 0; q < DL_MAX_QUEUES + 2; q++) {
+		err = dl_percpu__sum(fd, q, sizeof(out[q]), &out[q]);
+		if (err)
+			return err;
+	}
+	return 0;
 }

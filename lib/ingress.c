@@ -25,6 +25,7 @@
 #include "ingress.h"
 #include "ingress.skel.h"
 #include "log.h"
+#include "percpu.h"
 #include "mirror.h"
 
 #define BPFFS "/sys/fs/bpf"
@@ -568,36 +569,14 @@ const char *dl_ingress__mode(const struct dl_ingress *ing)
 
 int dl_ingress__read_rxq(const struct dl_ingress *ing, struct dl_rxq_stats *out)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd;
-	struct dl_rxq_stats *v;
+	int fd = bpf_map__fd(ing->skel->maps.rxq_cnt), err;
 	__u32 q;
 
-	if (ncpu < 0)
-		return ncpu;
-	v = calloc(ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	fd = bpf_map__fd(ing->skel->maps.rxq_cnt);
 	for (q = 0; q <= DL_MAX_QUEUES; q++) {
-		int c;
-
-		memset(&out[q], 0, sizeof(out[q]));
-		if (bpf_map_lookup_elem(fd, &q, v)) {
-			int err = -errno;
-
-			free(v);
+		err = dl_percpu__sum(fd, q, sizeof(out[q]), &out[q]);
+		if (err)
 			return err;
-		}
-		for (c = 0; c < ncpu; c++) {
-			__u64 *dst = (__u64 *)&out[q];
-			const __u64 *src = (const __u64 *)&v[c];
-			size_t i;
-
-			for (i = 0; i < sizeof(out[q]) / sizeof(__u64); i++)
-				dst[i] += src[i];
-		}
 	}
-	free(v);
 	return 0;
 }
 

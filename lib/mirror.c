@@ -19,6 +19,7 @@
 #include "shared_user.h"
 #include "log.h"
 #include "mirror.h"
+#include "percpu.h"
 #include "mirror_ring.h"
 
 #define DEFAULT_RING_BYTES (4u << 20)
@@ -206,32 +207,21 @@ long dl_mirror__drain(struct dl_mirror *m)
 
 int dl_mirror__read_stats(int stats_fd, struct dl_mirror_totals *t)
 {
-	int ncpu = libbpf_num_possible_cpus(), i, err = 0;
-	struct dl_mirror_stats *v;
-	__u32 zero = 0;
+	struct dl_mirror_stats v;
+	int err;
 
 	if (!t || stats_fd < 0)
 		return -EINVAL;
-	if (ncpu < 0)
-		return ncpu;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(stats_fd, &zero, v)) {
-		err = -errno;
-		goto out;
-	}
+	err = dl_percpu__sum(stats_fd, 0, sizeof(v), &v);
+	if (err)
+		return err;
 	memset(t, 0, sizeof(*t));
-	for (i = 0; i < ncpu; i++) {
-		t->frames += v[i].frames;
-		t->submitted += v[i].submitted;
-		t->lost += v[i].lost;
-		t->sampled_out += v[i].sampled_out;
-		t->no_ring += v[i].no_ring;
-	}
-out:
-	free(v);
-	return err;
+	t->frames = v.frames;
+	t->submitted = v.submitted;
+	t->lost = v.lost;
+	t->sampled_out = v.sampled_out;
+	t->no_ring = v.no_ring;
+	return 0;
 }
 
 int dl_mirror__totals(const struct dl_mirror *m, struct dl_mirror_totals *t)
