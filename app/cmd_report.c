@@ -480,9 +480,11 @@ int do_report(int argc, char **argv)
 		pr_warn("driver counter map %s unusable (%s): NIC columns from qstats and sysfs only\n",
 			why, strerror(-err));
 
-	if (!o.json)
+	if (!o.json && o.duration)
 		fprintf(stderr, "dropledger: counting on %s for %.1f s (Ctrl-C to stop early)\n",
 			o.ifname, o.duration);
+	else if (!o.json)
+		fprintf(stderr, "dropledger: counting on %s until stopped (Ctrl-C)\n", o.ifname);
 	/*
 	 * The run covers [ready, end]: a baseline taken now removes what
 	 * attaching itself caused (veth re-creating its queues for XDP).
