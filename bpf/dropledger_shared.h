@@ -91,9 +91,9 @@ struct dl_flow_info {
 	struct dl_flow flow;
 	__u64 packets;
 	__u64 bytes;
-	__u64 first_ns;
-	__u64 last_ns;
-	__u32 rxq;
+	__u64 first_ns;		/* when XDP first saw the flow */
+	__u64 pad;		/* no per-packet timestamp: a helper call per frame */
+	__u32 rxq;		/* queue and CPU of the latest frame */
 	__u32 cpu;
 };
 

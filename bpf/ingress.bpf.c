@@ -81,28 +81,29 @@ struct {
 	__uint(XDP_PASS, 1);
 } XDP_RUN_CONFIG(dl_ingress);
 
-static __always_inline void track_flow(struct dl_flow *f, __u32 rxq, __u64 len)
+static __always_inline void track_flow(struct dl_flow *f, __u32 h, __u32 rxq,
+				       __u64 len)
 {
-	__u32 h = dl_flow_hash(f);
 	struct dl_flow_info *fi, nfi = {};
-	__u64 now = bpf_ktime_get_ns();
+	__u32 cpu = bpf_get_smp_processor_id();
 
 	fi = bpf_map_lookup_elem(&flow_tbl, &h);
 	if (fi) {
 		__sync_fetch_and_add(&fi->packets, 1);
 		__sync_fetch_and_add(&fi->bytes, len);
-		fi->last_ns = now;
-		fi->rxq = rxq;
-		fi->cpu = bpf_get_smp_processor_id();
+		/* Write only on change: a flow's line stays clean across CPUs. */
+		if (fi->rxq != rxq)
+			fi->rxq = rxq;
+		if (fi->cpu != cpu)
+			fi->cpu = cpu;
 		return;
 	}
 	nfi.flow = *f;
 	nfi.packets = 1;
 	nfi.bytes = len;
-	nfi.first_ns = now;
-	nfi.last_ns = now;
+	nfi.first_ns = bpf_ktime_get_ns();
 	nfi.rxq = rxq;
-	nfi.cpu = bpf_get_smp_processor_id();
+	nfi.cpu = cpu;
 	/* A racing insert on another CPU loses one count, never the entry. */
 	bpf_map_update_elem(&flow_tbl, &h, &nfi, BPF_NOEXIST);
 }
@@ -122,9 +123,10 @@ static __always_inline void flow_q_add(struct dl_flow_q_val *v, __u64 len,
  * elephant verdict quote these counts, so a lost insert race is retried
  * as an add to the entry the other CPU created.
  */
-static __always_inline void track_flow_queue(struct dl_flow *f, __u32 rxq, __u64 len)
+static __always_inline void track_flow_queue(struct dl_flow *f, __u32 h, __u32 rxq,
+					     __u64 len)
 {
-	struct dl_flow_q_key k = { .hash = dl_flow_hash(f), .rxq = rxq };
+	struct dl_flow_q_key k = { .hash = h, .rxq = rxq };
 	__u32 cpu = bpf_get_smp_processor_id();
 	__u64 cpu_bit = cpu < 64 ? 1ull << cpu : 0;
 	struct dl_flow_q_val *v, nv = {};
@@ -151,7 +153,7 @@ static __always_inline void track_flow_queue(struct dl_flow *f, __u32 rxq, __u64
  * frames = received + lost + sampled_out.
  */
 static __always_inline void mirror_frame(struct dl_pkt *pkt, struct dl_flow *f,
-					 __u32 rxq, __u64 len, int vlans,
+					 __u32 h, __u32 rxq, __u64 len, int vlans,
 					 bool malformed)
 {
 	struct dl_mirror_stats *ms;
@@ -185,7 +187,8 @@ static __always_inline void mirror_frame(struct dl_pkt *pkt, struct dl_flow *f,
 	rec->ts_ns = bpf_ktime_get_ns();
 	rec->seq = 0;
 	rec->flow = *f;
-	rec->hash = dl_flow_hash(f);
+	/* 0: not computed yet (no flow table on this frame). */
+	rec->hash = h ?: dl_flow_hash(f);
 	rec->stamp_flow = 0;
 	rec->len = len;
 	rec->rxq = rxq;
@@ -211,6 +214,7 @@ int dl_ingress(struct xdp_md *ctx)
 	struct dl_rxq_stats *st;
 	struct dl_flow f = {};
 	__u64 len = pkt.end - pkt.data;
+	__u32 h = 0;
 	int vlans;
 
 	/*
@@ -229,7 +233,7 @@ int dl_ingress(struct xdp_md *ctx)
 	if (dl_parse_eth(&pkt, &f, &vlans) != DL_PARSE_OK) {
 		st->malformed++;
 		if (sample_every)
-			mirror_frame(&pkt, &f, rxq, len, vlans, true);
+			mirror_frame(&pkt, &f, 0, rxq, len, vlans, true);
 		return XDP_PASS;
 	}
 	if (vlans)
@@ -247,12 +251,15 @@ int dl_ingress(struct xdp_md *ctx)
 	else if (f.l4proto == 1 || f.l4proto == 58)
 		st->icmp++;
 
-	if (track_flows)
-		track_flow(&f, rxq, len);
-	if (track_flow_queues)
-		track_flow_queue(&f, rxq, len);
+	if (track_flows || track_flow_queues) {
+		h = dl_flow_hash(&f);	/* once for both tables and the record */
+		if (track_flows)
+			track_flow(&f, h, rxq, len);
+		if (track_flow_queues)
+			track_flow_queue(&f, h, rxq, len);
+	}
 	if (sample_every)
-		mirror_frame(&pkt, &f, rxq, len, vlans, false);
+		mirror_frame(&pkt, &f, h, rxq, len, vlans, false);
 	return XDP_PASS;
 }
 

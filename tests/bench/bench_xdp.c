@@ -73,7 +73,7 @@ static int run_once(int prog_fd, void *frame, size_t len, __u32 repeat,
 }
 
 static struct dl_ingress_bpf *load_ingress(__u32 track_flows, __u32 sample_every,
-				       struct dl_mirror **mirror)
+				       struct dl_mirror **mirror, __u32 flow_queues)
 {
 	struct dl_ingress_bpf *skel;
 	int err;
@@ -82,6 +82,7 @@ static struct dl_ingress_bpf *load_ingress(__u32 track_flows, __u32 sample_every
 	if (!skel)
 		return NULL;
 	skel->rodata->track_flows = track_flows;
+	skel->rodata->track_flow_queues = flow_queues;
 	skel->rodata->sample_every = sample_every;
 	err = dl_mirror__prepare(skel->maps.mirror_rings);
 	if (!err)
@@ -121,11 +122,11 @@ int main(int argc, char **argv)
 		.flow_id = 1,
 		.len = 64,
 	};
-	struct dl_ingress_bpf *counters = NULL, *flows = NULL, *mirror = NULL,
+	struct dl_ingress_bpf *counters = NULL, *flows = NULL, *report = NULL, *mirror = NULL,
 			  *sampled = NULL, *monly = NULL;
 	struct dl_mirror *mr = NULL, *mr_sampled = NULL, *mr_only = NULL;
 	__u32 repeat = DEFAULT_REPEAT;
-	struct variant v[6] = {};
+	struct variant v[7] = {};
 	struct dl_empty_bpf *empty = NULL;
 	__u8 frame[128];
 	size_t len;
@@ -149,12 +150,13 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 77;
 	}
-	counters = load_ingress(0, 0, NULL);
-	flows = load_ingress(1, 0, NULL);
-	mirror = load_ingress(1, 1, &mr);
-	sampled = load_ingress(1, 64, &mr_sampled);
-	monly = load_ingress(0, 1, &mr_only);
-	if (!counters || !flows || !mirror || !sampled || !monly)
+	counters = load_ingress(0, 0, NULL, 0);
+	flows = load_ingress(1, 0, NULL, 0);
+	report = load_ingress(1, 0, NULL, 1);
+	mirror = load_ingress(1, 1, &mr, 0);
+	sampled = load_ingress(1, 64, &mr_sampled, 0);
+	monly = load_ingress(0, 1, &mr_only, 0);
+	if (!counters || !flows || !report || !mirror || !sampled || !monly)
 		goto out;
 
 	v[n++] = (struct variant){ "empty", "dl_empty (baseline)",
@@ -163,6 +165,8 @@ int main(int argc, char **argv)
 		bpf_program__fd(counters->progs.dl_ingress) };
 	v[n++] = (struct variant){ "flows", "dl_ingress track_flows=1",
 		bpf_program__fd(flows->progs.dl_ingress) };
+	v[n++] = (struct variant){ "report", "flows + flow queues (default)",
+		bpf_program__fd(report->progs.dl_ingress) };
 	v[n++] = (struct variant){ "mirror-only", "counters + mirror every frame",
 		bpf_program__fd(monly->progs.dl_ingress) };
 	v[n++] = (struct variant){ "mirror", "flows + mirror every frame",
@@ -226,6 +230,7 @@ out:
 	dl_ingress_bpf__destroy(sampled);
 	dl_ingress_bpf__destroy(mirror);
 	dl_ingress_bpf__destroy(flows);
+	dl_ingress_bpf__destroy(report);
 	dl_ingress_bpf__destroy(counters);
 	dl_empty_bpf__destroy(empty);
 	return rc;
