@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Shared bits of the dropledger commands; see cli.h. */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,19 @@ void cli_ready(const char *path)
 	}
 	fputs("ready\n", f);
 	fclose(f);
+}
+
+int cli_args_done(const char *cmd, int argc, char **argv, const char *ifname)
+{
+	if (optind < argc) {
+		fprintf(stderr, "dropledger %s: unexpected argument '%s'\n", cmd, argv[optind]);
+		return -EINVAL;
+	}
+	if (!ifname) {
+		fprintf(stderr, "dropledger %s: which interface? (-i IFACE)\n", cmd);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 void cli_verbosity(int v)

@@ -29,6 +29,11 @@ int cli_check_caps(const char *what);
 int cli_parse_seconds(const char *s, double *out);
 /* Write "ready\n" to @path (hidden --ready-file, so tests never sleep). */
 void cli_ready(const char *path);
+/*
+ * After getopt: no stray argument left and an interface named, else one
+ * line "dropledger CMD: ..." and -EINVAL.
+ */
+int cli_args_done(const char *cmd, int argc, char **argv, const char *ifname);
 /* -v / -vv */
 void cli_verbosity(int v);
 /* Signal that asked the run to stop (SIGINT, SIGTERM, SIGHUP), or SIGPIPE. */

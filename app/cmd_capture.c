@@ -137,15 +137,7 @@ static int parse(int argc, char **argv, struct capture_opts *o)
 		}
 	}
 	cli_verbosity(verbose);
-	if (optind < argc) {
-		fprintf(stderr, "dropledger capture: unexpected argument '%s'\n", argv[optind]);
-		return -EINVAL;
-	}
-	if (!o->ifname) {
-		fprintf(stderr, "dropledger capture: which interface? (-i IFACE)\n");
-		return -EINVAL;
-	}
-	return 0;
+	return cli_args_done("capture", argc, argv, o->ifname);
 }
 
 int do_capture(int argc, char **argv)

@@ -276,10 +276,8 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		fprintf(stderr, "dropledger report: -d 0 runs until stopped and needs --interval to print anything before that\n");
 		return -EINVAL;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "dropledger report: unexpected argument '%s'\n", argv[optind]);
+	if (cli_args_done("report", argc, argv, o->ifname))
 		return -EINVAL;
-	}
 	if (o->max_flows && !o->ing.sample_every) {
 		fprintf(stderr, "dropledger report: --max-flows sizes the --mirror workers' tables; add --mirror N\n");
 		return -EINVAL;
@@ -290,10 +288,6 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	}
 	if (o->ing.sample_every && parse_cores(cores, &o->cpus, &o->ncpus))
 		return -EINVAL;
-	if (!o->ifname) {
-		fprintf(stderr, "dropledger report: which interface? (-i IFACE)\n");
-		return -EINVAL;
-	}
 	return 0;
 }
 

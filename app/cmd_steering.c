@@ -175,15 +175,7 @@ static int parse(int argc, char **argv, struct steering_opts *o)
 		}
 	}
 	cli_verbosity(verbose);
-	if (optind < argc) {
-		fprintf(stderr, "dropledger steering: unexpected argument '%s'\n", argv[optind]);
-		return -EINVAL;
-	}
-	if (!o->ifname) {
-		fprintf(stderr, "dropledger steering: which interface? (-i IFACE)\n");
-		return -EINVAL;
-	}
-	return 0;
+	return cli_args_done("steering", argc, argv, o->ifname);
 }
 
 /* What the NIC says it does, for prediction; notes what it cannot say. */
