@@ -18,22 +18,7 @@ lab_up "$P"
 ip -n "$P-b" route add default via 198.18.1.1 dev v1b || fail "default via v1b"
 ip -n "$P-a" route add 239.0.0.0/8 dev v0a || fail "multicast route in A"
 
-# snmp FAMILY FIELD: a counter of /proc/net/snmp or /proc/net/netstat in B.
-snmp() {
-    ip netns exec "$P-b" awk -v fam="$1:" -v f="$2" '$1 == fam {
-        if (!seen[$1]++) { split($0, h); next }
-        for (i = 2; i <= NF; i++) if (h[i] == f) print $i }' \
-        /proc/net/snmp /proc/net/netstat
-}
-# wait_at_least CMD WANT: until CMD prints a number >= WANT (10 s at most).
-wait_at_least() {
-    local i
-    for i in $(seq 1 200); do
-        [ "$($1)" -ge "$2" ] && return 0
-        sleep 0.05
-    done
-    fail "$1 stayed at $($1), expected >= $2"
-}
+snmp() { snmp_get "$P-b" "$1" "$2"; }
 # report_start NAME: dropledger on v0b in B until report_stop.
 report_start() {
     ip netns exec "$P-b" "$DL" report -i v0b -d 60 --json \

@@ -41,14 +41,6 @@ rule_packets() {
             awk '/dport 7777/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
     fi
 }
-wait_value() {
-    local i
-    for i in $(seq 1 200); do
-        [ "$($1)" = "$2" ] && return 0
-        sleep 0.05
-    done
-    fail "$1 stayed at $($1), expected $2"
-}
 
 ip netns exec "$P-b" "$DL" report -i v0b -d 60 --json --ready-file "$TMP/ready" \
     >"$TMP/out.json" 2>"$TMP/err" &

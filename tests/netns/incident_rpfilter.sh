@@ -20,24 +20,8 @@ ip netns exec "$P-b" sysctl -qw net.ipv4.conf.all.rp_filter=1 \
     net.ipv4.conf.v0b.rp_filter=1 || fail "rp_filter"
 
 # netstat -s IPReversePathFilter of namespace B (fresh: starts at 0).
-rpf_counter() {
-    ip netns exec "$P-b" awk '/^TcpExt:/ { if (!seen[$1]++) { split($0, h); next }
-        for (i = 2; i <= NF; i++) if (h[i] == "IPReversePathFilter") print $i }' \
-        /proc/net/netstat
-}
-udp_noports() {
-    ip netns exec "$P-b" awk '/^Udp:/ { if (!seen[$1]++) { split($0, h); next }
-        for (i = 2; i <= NF; i++) if (h[i] == "NoPorts") print $i }' /proc/net/snmp
-}
-# wait_value CMD WANT: until CMD prints WANT (10 s at most).
-wait_value() {
-    local i
-    for i in $(seq 1 200); do
-        [ "$($1)" = "$2" ] && return 0
-        sleep 0.05
-    done
-    fail "$1 stayed at $($1), expected $2"
-}
+rpf_counter() { snmp_get "$P-b" TcpExt IPReversePathFilter; }
+udp_noports() { snmp_get "$P-b" Udp NoPorts; }
 
 ip netns exec "$P-b" "$DL" report -i v0b -d 60 --json --ready-file "$TMP/ready" \
     >"$TMP/out.json" 2>"$TMP/err" &

@@ -74,3 +74,31 @@ xdp_total() {
     ip netns exec "$1" ethtool -S v0b |
         awk '/rx_queue_[0-9]+_xdp_packets/ { s += $2 } END { print s + 0 }'
 }
+
+# snmp_get NS GROUP FIELD: a counter of /proc/net/snmp or /proc/net/netstat
+# in namespace NS (e.g. Udp NoPorts, TcpExt IPReversePathFilter).
+snmp_get() {
+    ip netns exec "$1" awk -v fam="$2:" -v f="$3" '$1 == fam {
+        if (!seen[$1]++) { split($0, h); next }
+        for (i = 2; i <= NF; i++) if (h[i] == f) print $i }' \
+        /proc/net/snmp /proc/net/netstat
+}
+
+# wait_value CMD WANT / wait_at_least CMD WANT: until CMD prints WANT
+# (or a number >= WANT), 10 s at most; a counter, never a timer, decides.
+wait_value() {
+    local i
+    for i in $(seq 1 200); do
+        [ "$($1)" = "$2" ] && return 0
+        sleep 0.05
+    done
+    fail "$1 stayed at $($1), expected $2"
+}
+wait_at_least() {
+    local i
+    for i in $(seq 1 200); do
+        [ "$($1)" -ge "$2" ] && return 0
+        sleep 0.05
+    done
+    fail "$1 stayed at $($1), expected >= $2"
+}

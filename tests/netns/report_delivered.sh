@@ -19,12 +19,9 @@ PIDS+=("$rep")
 wait_file "$TMP/sink" "$sink"
 wait_file "$TMP/ready" "$rep"
 ip netns exec "$P-a" "$DL" lab send udp 198.18.0.2 9100 "$N" --sport 42000 || fail send
-# The sink drains every 50 ms; stop it once it is done, then the report.
-for i in $(seq 1 100); do
-    ip netns exec "$P-b" awk '/^Udp:/ && $2 ~ /^[0-9]+$/ { print $2 }' /proc/net/snmp |
-        grep -qx "$N" && break
-    sleep 0.05
-done
+# The sink drains every 50 ms; stop it once the kernel counted N reads.
+in_datagrams() { snmp_get "$P-b" Udp InDatagrams; }
+wait_value in_datagrams "$N"
 kill "$sink"; wait "$sink"
 grep -qx "received $N" "$TMP/sink.out" || fail "sink: $(cat "$TMP/sink.out")"
 kill -INT "$rep"
