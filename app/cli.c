@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "log.h"
+#include "util/log.h"
 
 volatile sig_atomic_t cli_stop;
 

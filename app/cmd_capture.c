@@ -16,10 +16,10 @@
 
 #include <jansson.h>
 
-#include "capture_session.h"
+#include "linerate/capture_session.h"
 #include "cli.h"
-#include "cpulist.h"
-#include "log.h"
+#include "util/cpulist.h"
+#include "util/log.h"
 
 static void usage(FILE *out)
 {

@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "lab.h"
-#include "proc_spawn.h"
+#include "lab/lab.h"
+#include "util/proc_spawn.h"
 
 #define NS_ARGV(ns, ...) { "ip", "netns", "exec", (char *)(ns), __VA_ARGS__, NULL }
 #define DL_ARGV(ns, ...) NS_ARGV(ns, (char *)self, __VA_ARGS__)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ingress.h"
+#include "fastpath/ingress.h"
 
 int do_detach(int argc, char **argv)
 {

@@ -38,11 +38,11 @@ int do_dpdk(int argc, char **argv)
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 
-#include "agg.h"
-#include "dpdk_afxdp.h"
-#include "dpdk_port.h"
-#include "dpdk_report.h"
-#include "log.h"
+#include "linerate/agg.h"
+#include "dpdk/dpdk_afxdp.h"
+#include "dpdk/dpdk_port.h"
+#include "dpdk/dpdk_report.h"
+#include "util/log.h"
 
 static void usage(FILE *out)
 {

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "causes.h"
+#include "verdict/causes.h"
 #include "cli.h"
 #include "dl_config.h"
-#include "drop_reasons.h"
+#include "trace/drop_reasons.h"
 
 int do_explain(int argc, char **argv)
 {

@@ -15,9 +15,9 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "cpulist.h"
-#include "gen.h"
-#include "log.h"
+#include "util/cpulist.h"
+#include "lab/gen.h"
+#include "util/log.h"
 
 static void gen_usage(FILE *f)
 {

@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "lab.h"
-#include "lab_traffic.h"
+#include "lab/lab.h"
+#include "lab/lab_traffic.h"
 
 static void usage(FILE *out)
 {

@@ -15,20 +15,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "causes.h"
+#include "verdict/causes.h"
 #include "cli.h"
-#include "config_path.h"
-#include "cpulist.h"
-#include "drop_reasons.h"
-#include "drop_trace.h"
-#include "ingress.h"
-#include "kstate.h"
-#include "ksyms.h"
-#include "ledger.h"
-#include "log.h"
-#include "nic_map.h"
-#include "report_conf.h"
-#include "tap_session.h"
+#include "util/config_path.h"
+#include "util/cpulist.h"
+#include "trace/drop_reasons.h"
+#include "trace/drop_trace.h"
+#include "fastpath/ingress.h"
+#include "counters/kstate.h"
+#include "trace/ksyms.h"
+#include "ledger/ledger.h"
+#include "util/log.h"
+#include "counters/nic_map.h"
+#include "ledger/report_conf.h"
+#include "linerate/tap_session.h"
 
 static void usage(FILE *out)
 {

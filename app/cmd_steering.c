@@ -15,17 +15,17 @@
 #include <time.h>
 #include <jansson.h>
 
+#include "counters/sysfs_stats.h"
 #include "cli.h"
-#include "flow_queues.h"
-#include "ingress.h"
-#include "ledger.h"
-#include "log.h"
-#include "rss_config.h"
-#include "rss_report.h"
-#include "softnet.h"
-#include "steering_check.h"
-#include "steering_print.h"
-#include "steering_rules.h"
+#include "fastpath/flow_queues.h"
+#include "fastpath/ingress.h"
+#include "util/log.h"
+#include "rss/rss_config.h"
+#include "rss/rss_report.h"
+#include "counters/softnet.h"
+#include "rss/steering_check.h"
+#include "rss/steering_print.h"
+#include "rss/steering_rules.h"
 
 #define EXIT_VIOLATION 3	/* rules or NIC config not honoured */
 #define MAX_TEXT_MISMATCHES 20
@@ -294,7 +294,7 @@ static int build_rss(const struct steering_opts *o, const struct observed *ob,
 	__u64 arrived[DL_MAX_QUEUES], bytes[DL_MAX_QUEUES];
 	struct dl_rss_input in = {
 		.ifname = o->ifname,
-		.nr_queues = dl_ledger__sysfs_queues(o->ifname),
+		.nr_queues = dl_sysfs__rx_queues(o->ifname),
 		.arrived = arrived,
 		.bytes = bytes,
 		.nr_arrived = DL_MAX_QUEUES,

@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "dl_config.h"
-#include "log.h"
+#include "util/log.h"
 
 struct command {
 	const char *name;

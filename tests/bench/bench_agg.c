@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "agg.h"
-#include "shared_user.h"
+#include "linerate/agg.h"
+#include "dropledger_shared.h"
 
 #define FLOWS 64
 #define QUEUES 4

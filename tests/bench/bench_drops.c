@@ -27,8 +27,8 @@
 #include <bpf/libbpf.h>
 
 #include "drops.skel.h"
-#include "log.h"
-#include "shared_user.h"
+#include "util/log.h"
+#include "dropledger_shared.h"
 
 #define MAX_ROUNDS 15
 #define BATCH 64

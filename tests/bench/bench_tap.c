@@ -21,11 +21,11 @@
 
 #include <jansson.h>
 
-#include "cpulist.h"
-#include "ingress.h"
+#include "util/cpulist.h"
+#include "fastpath/ingress.h"
 #include "labutil.h"
-#include "log.h"
-#include "tap_session.h"
+#include "util/log.h"
+#include "linerate/tap_session.h"
 
 #define RX_IF "v0b"
 #define TX_IF "v0a"

@@ -29,13 +29,13 @@
 #include <bpf/libbpf.h>
 #include <jansson.h>
 
-#include "agg.h"
-#include "flow_queues.h"
-#include "frame.h"
-#include "ingress.h"
+#include "linerate/agg.h"
+#include "fastpath/flow_queues.h"
+#include "linerate/frame.h"
+#include "fastpath/ingress.h"
 #include "labutil.h"
-#include "log.h"
-#include "tap_session.h"
+#include "util/log.h"
+#include "linerate/tap_session.h"
 
 #define RX_IF "v0b"
 #define NQ 4

@@ -17,10 +17,10 @@
 #include <bpf/libbpf.h>
 
 #include "empty.skel.h"
-#include "frame.h"
+#include "linerate/frame.h"
 #include "ingress.skel.h"
-#include "log.h"
-#include "mirror.h"
+#include "util/log.h"
+#include "fastpath/mirror.h"
 
 #define ROUNDS 7
 #define DEFAULT_REPEAT 1000000u	/* x 88 bytes fits one 128 MiB ring */

@@ -21,14 +21,14 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "agg.h"
-#include "flow.h"
-#include "frame.h"
+#include "linerate/agg.h"
+#include "fastpath/flow.h"
+#include "linerate/frame.h"
 #include "ingress.skel.h"
-#include "log.h"
-#include "mirror.h"
-#include "shared_user.h"
-#include "workers.h"
+#include "util/log.h"
+#include "fastpath/mirror.h"
+#include "dropledger_shared.h"
+#include "linerate/workers.h"
 
 struct fix {
 	struct dl_ingress_bpf *skel;

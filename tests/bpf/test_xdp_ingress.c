@@ -24,10 +24,10 @@
 #include <bpf/libbpf.h>
 
 #include "../unit/frames.h"
-#include "flow.h"
-#include "flow_queues.h"
+#include "fastpath/flow.h"
+#include "fastpath/flow_queues.h"
 #include "ingress.skel.h"
-#include "proc_spawn.h"
+#include "util/proc_spawn.h"
 
 static int ifindex;
 

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "frame.h"
+#include "linerate/frame.h"
 
 struct pcap_hdr {
 	uint32_t magic, ver, zone, sigfigs, snaplen, linktype;

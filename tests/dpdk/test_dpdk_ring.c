@@ -21,10 +21,10 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "agg.h"
-#include "dpdk_port.h"
-#include "frame.h"
-#include "log.h"
+#include "linerate/agg.h"
+#include "dpdk/dpdk_port.h"
+#include "linerate/frame.h"
+#include "util/log.h"
 
 #define NQ 4
 #define FLOWS 8

@@ -22,13 +22,13 @@
 #include <bpf/libbpf.h>
 #include <jansson.h>
 
-#include "agg.h"
-#include "capture.h"
+#include "linerate/agg.h"
+#include "linerate/capture.h"
 #include "capture_xdp.skel.h"
-#include "cpulist.h"
+#include "util/cpulist.h"
 #include "labutil.h"
-#include "log.h"
-#include "shared_user.h"
+#include "util/log.h"
+#include "dropledger_shared.h"
 
 static __u64 seen_frames(struct dl_capture_xdp_bpf *skel)
 {

@@ -14,11 +14,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "arp_cache.h"
-#include "conntrack_stat.h"
-#include "nic_counters.h"
-#include "snmp.h"
-#include "softnet.h"
+#include "counters/arp_cache.h"
+#include "counters/conntrack_stat.h"
+#include "counters/nic_counters.h"
+#include "counters/snmp.h"
+#include "counters/softnet.h"
 
 static void print_vals(const char *prefix, const struct dl_nic_vals *v)
 {

@@ -5,7 +5,7 @@
  */
 #include <stdio.h>
 
-#include "log.h"
+#include "util/log.h"
 
 int do_gen(int argc, char **argv);
 

@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lab_steer.h"
-#include "netns_exec.h"
-#include "rss_config.h"
-#include "steering_check.h"
-#include "udp_send.h"
+#include "lab/lab_steer.h"
+#include "util/netns_exec.h"
+#include "rss/rss_config.h"
+#include "rss/steering_check.h"
+#include "lab/udp_send.h"
 
 static int usage(void)
 {

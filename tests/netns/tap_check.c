@@ -24,14 +24,14 @@
 #include <bpf/libbpf.h>
 #include <jansson.h>
 
-#include "agg.h"
-#include "cpulist.h"
+#include "linerate/agg.h"
+#include "util/cpulist.h"
 #include "ingress.skel.h"
 #include "labutil.h"
-#include "log.h"
-#include "mirror.h"
-#include "shared_user.h"
-#include "workers.h"
+#include "util/log.h"
+#include "fastpath/mirror.h"
+#include "dropledger_shared.h"
+#include "linerate/workers.h"
 
 static void rxq_frames(struct dl_ingress_bpf *skel, __u64 *per_q)
 {

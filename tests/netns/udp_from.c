@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "udp_send.h"
+#include "lab/udp_send.h"
 
 int main(int argc, char **argv)
 {

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "agg.h"
-#include "shared_user.h"
+#include "linerate/agg.h"
+#include "dropledger_shared.h"
 
 static struct dl_pkt_rec rec(__u32 sport, __u16 rxq, int stamped, __u32 fid,
 			     __u64 seq)

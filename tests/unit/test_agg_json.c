@@ -14,9 +14,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "agg.h"
-#include "agg_json.h"
-#include "shared_user.h"
+#include "linerate/agg.h"
+#include "linerate/agg_json.h"
+#include "dropledger_shared.h"
 
 static struct dl_pkt_rec rec(__u32 sport, __u16 rxq, __u32 fid, __u64 seq)
 {

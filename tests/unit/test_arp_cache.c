@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "arp_cache.h"
-#include "stat_table.h"
+#include "counters/arp_cache.h"
+#include "counters/stat_table.h"
 #include "test_util.h"
 
 static void parse_file(const char *name, struct dl_neigh_stats *st)

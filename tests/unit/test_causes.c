@@ -10,8 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "causes.h"
-#include "drop_reasons.h"
+#include "verdict/causes.h"
+#include "trace/drop_reasons.h"
 
 static char shipped[512];
 

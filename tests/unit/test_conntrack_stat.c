@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "conntrack_stat.h"
+#include "counters/conntrack_stat.h"
 #include "test_util.h"
 
 static void test_sample(void **state)

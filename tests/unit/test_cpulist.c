@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "cpulist.h"
-#include "log.h"
+#include "util/cpulist.h"
+#include "util/log.h"
 
 static void quiet(enum dl_log_level l, const char *fmt, va_list ap)
 {

@@ -17,8 +17,8 @@
 
 #include <bpf/libbpf.h>
 
-#include "dpdk_afxdp.h"
-#include "log.h"
+#include "dpdk/dpdk_afxdp.h"
+#include "util/log.h"
 
 static void quiet(enum dl_log_level l, const char *fmt, va_list ap)
 {

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "ethtool_stats.h"
+#include "counters/ethtool_stats.h"
 #include "test_util.h"
 
 struct sample {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "flow.h"
+#include "fastpath/flow.h"
 #include "frames.h"
 
 static void test_frames_parse(void **state)

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "frame.h"
-#include "shared_user.h"
+#include "linerate/frame.h"
+#include "dropledger_shared.h"
 
 static const struct dl_frame_spec spec = {
 	.src_mac = { 0x02, 0, 0, 0, 0, 1 },

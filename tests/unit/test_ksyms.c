@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "ksyms.h"
+#include "trace/ksyms.h"
 
 static char path[512];
 

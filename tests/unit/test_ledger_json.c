@@ -15,7 +15,7 @@
 
 #include <jansson.h>
 
-#include "ledger.h"
+#include "ledger/ledger.h"
 
 static void fill(struct dl_ledger *l, struct dl_ledger_cause *c)
 {

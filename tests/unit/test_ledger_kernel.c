@@ -15,10 +15,10 @@
 
 #include <jansson.h>
 
-#include "kstate.h"
-#include "ledger.h"
-#include "nic_counters.h"
-#include "snmp.h"
+#include "counters/kstate.h"
+#include "ledger/ledger.h"
+#include "counters/nic_counters.h"
+#include "counters/snmp.h"
 
 static struct dl_nic_snapshot *nic_snap(uint64_t rx_packets, uint64_t rx_dropped,
 					uint64_t missed)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "localmem.h"
+#include "util/localmem.h"
 
 #define BIG (16u << 20)
 

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "nic_counters.h"
+#include "counters/nic_counters.h"
 #include "test_util.h"
 
 #define B(c) (1u << (c))

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "proc_ipv4.h"
+#include "verdict/proc_ipv4.h"
 #include "test_util.h"
 
 static struct in_addr A(const char *s)

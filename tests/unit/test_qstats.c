@@ -15,8 +15,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
-#include "nic_counters.h"
-#include "qstats.h"
+#include "counters/nic_counters.h"
+#include "counters/qstats.h"
 #include "test_util.h"
 
 /* Attribute ids of include/uapi/linux/netdev.h (NETDEV_A_QSTATS_*). */

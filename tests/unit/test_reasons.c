@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "drop_reasons.h"
+#include "trace/drop_reasons.h"
 
 static void test_btf_names(void **state)
 {

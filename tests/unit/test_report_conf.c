@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "report_conf.h"
+#include "ledger/report_conf.h"
 
 static void test_example(void **state)
 {

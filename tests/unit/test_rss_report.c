@@ -16,9 +16,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "flow.h"
-#include "flow_queues.h"
-#include "rss_report.h"
+#include "fastpath/flow.h"
+#include "fastpath/flow_queues.h"
+#include "rss/rss_report.h"
 
 #define assert_close(a, b) assert_true(fabs((double)(a) - (double)(b)) < 1e-3)
 

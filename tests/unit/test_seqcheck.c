@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "seqcheck.h"
+#include "linerate/seqcheck.h"
 
 static void feed(struct dl_seqcheck *s, const __u64 *seq, int n)
 {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "skew.h"
+#include "rss/skew.h"
 
 #define assert_close(a, b) assert_true(fabs((double)(a) - (double)(b)) < 1e-3)
 

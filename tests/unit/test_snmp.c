@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "snmp.h"
+#include "counters/snmp.h"
 #include "test_util.h"
 
 static struct dl_snmp *load(const char *const *names)

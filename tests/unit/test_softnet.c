@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "counter.h"
-#include "softnet.h"
+#include "util/counter.h"
+#include "counters/softnet.h"
 #include "test_util.h"
 
 static struct dl_softnet *parse_file(const char *name)

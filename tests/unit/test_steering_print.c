@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "steering_print.h"
+#include "rss/steering_print.h"
 
 static void flow4(struct dl_flow_obs *o, __u16 sp, __u16 dp)
 {

@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
-#include "steering_rules.h"
+#include "rss/steering_rules.h"
 
 static char err[512];
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "sysfs_stats.h"
+#include "counters/sysfs_stats.h"
 #include "test_util.h"
 
 #define SAMPLE "sysfs-statistics.veth.kernel-6.18"

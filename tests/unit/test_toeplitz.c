@@ -14,7 +14,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "toeplitz.h"
+#include "rss/toeplitz.h"
 
 struct vec {
 	int family;

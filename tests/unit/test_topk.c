@@ -13,7 +13,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "topk.h"
+#include "rss/topk.h"
 
 #define NFLOWS 20000
 

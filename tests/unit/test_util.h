@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "text_parse.h"
+#include "util/log.h"
+#include "util/text_parse.h"
 
 static inline const char *test_dir(const char *env)
 {

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "verdict_context.h"
+#include "verdict/verdict_context.h"
 #include "test_util.h"
 
 static char S[320], V[640];

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One mirror ring as mapped by dl_mirror (mirror.h), and the inline reader
+ * the workers and dl_mirror__drain() share. The data area is mapped once,
+ * not twice in a row as libbpf does: every page of a ring mapping counts in
+ * the process's RSS, so a record that wraps is copied out instead. The
+ * consumer position is published once per batch, not once per record.
+ */
+#ifndef DL_MIRROR_RING_H
+#define DL_MIRROR_RING_H
+
+#include <stdatomic.h>
+#include <string.h>
+#include <linux/bpf.h>
+
+#include "dropledger_shared.h"
+
+struct dl_mirror_ring {
+	_Atomic unsigned long *cons_pos;	/* writable consumer page */
+	const _Atomic unsigned long *prod_pos;	/* producer page */
+	const __u8 *data;			/* ring_bytes, once */
+	unsigned long mask;			/* ring_bytes - 1 */
+};
+
+/*
+ * Read up to @max committed records of @r: @fn(@ctx, rec) for each struct
+ * dl_pkt_rec, *@bad += 1 for records of another size. Returns the records
+ * read (bad ones included). One reader per ring at a time.
+ */
+static inline unsigned int
+dl_mirror_ring__consume(const struct dl_mirror_ring *r, unsigned int max,
+			void (*fn)(void *ctx, const struct dl_pkt_rec *rec),
+			void *ctx, __u64 *bad)
+{
+	unsigned long cons, start, prod;
+	unsigned int n = 0;
+
+	cons = atomic_load_explicit(r->cons_pos, memory_order_acquire);
+	prod = atomic_load_explicit(r->prod_pos, memory_order_acquire);
+	start = cons;
+	while (cons < prod && n < max) {
+		unsigned long off = cons & r->mask;
+		const _Atomic __u32 *hdr = (const _Atomic __u32 *)(r->data + off);
+		__u32 len = atomic_load_explicit(hdr, memory_order_acquire);
+		__u32 sz;
+
+		if (len & BPF_RINGBUF_BUSY_BIT)
+			break;	/* producer has not committed it yet */
+		sz = len & ~(__u32)BPF_RINGBUF_DISCARD_BIT;
+		if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
+			if (sz == sizeof(struct dl_pkt_rec)) {
+				/* Headers are 8-aligned: only the body can wrap. */
+				unsigned long body = (off + BPF_RINGBUF_HDR_SZ) & r->mask;
+				unsigned long room = r->mask + 1 - body;
+
+				if (room >= sz) {
+					fn(ctx, (const struct dl_pkt_rec *)(r->data + body));
+				} else {
+					struct dl_pkt_rec rec;
+
+					memcpy(&rec, r->data + body, room);
+					memcpy((__u8 *)&rec + room, r->data, sz - room);
+					fn(ctx, &rec);
+				}
+			} else {
+				(*bad)++;
+			}
+			n++;
+		}
+		cons += (sz + BPF_RINGBUF_HDR_SZ + 7) & ~7ul;
+	}
+	if (cons != start)
+		atomic_store_explicit(r->cons_pos, cons, memory_order_release);
+	return n;
+}
+
+#endif

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Kernel drop capture; see drop_trace.h. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "trace/drop_trace.h"
+#include "drops.skel.h"
+#include "util/log.h"
+#include "util/percpu.h"
+
+enum flavour {
+	FL_BTF_SK,	/* tp_btf, 4 args: skb, location, reason, rx_sk */
+	FL_BTF,		/* tp_btf, 3 args */
+	FL_TP,		/* classic tracepoint */
+};
+
+static const char *const flavour_name[] = {
+	[FL_BTF_SK] = "tp_btf",
+	[FL_BTF] = "tp_btf (no rx_sk)",
+	[FL_TP] = "tracepoint",
+};
+
+struct dl_drop_trace {
+	struct dl_drops_bpf *skel;
+	enum flavour fl;
+	int ncpu;
+};
+
+/* Arguments of the kfree_skb tracepoint in this kernel, from its BTF. */
+static int kfree_skb_nargs(void)
+{
+	const struct btf_type *t;
+	struct btf *btf;
+	int id, n = -ENOENT;
+
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return -errno;
+	id = btf__find_by_name_kind(btf, "btf_trace_kfree_skb", BTF_KIND_TYPEDEF);
+	if (id < 0)
+		goto out;
+	t = btf__type_by_id(btf, id);
+	t = btf__type_by_id(btf, t->type);		/* pointer */
+	if (!t || !btf_is_ptr(t))
+		goto out;
+	t = btf__type_by_id(btf, t->type);		/* func proto */
+	if (!t || !btf_is_func_proto(t))
+		goto out;
+	n = btf_vlen(t) - 1;	/* first parameter is the tracepoint's void *data */
+out:
+	btf__free(btf);
+	return n;
+}
+
+static int load_flavour(struct dl_drop_trace *dt, enum flavour fl,
+			const struct dl_drop_trace_opts *opts)
+{
+	struct dl_drops_bpf *s;
+	int err;
+
+	s = dl_drops_bpf__open();
+	if (!s)
+		return -errno;
+	s->rodata->target_ifindex = opts->ifindex;
+	s->rodata->target_netns = opts->netns;
+	s->rodata->track_flows = !opts->no_flows;
+	bpf_program__set_autoload(s->progs.dl_kfree_skb_sk, fl == FL_BTF_SK);
+	bpf_program__set_autoload(s->progs.dl_kfree_skb, fl == FL_BTF);
+	bpf_program__set_autoload(s->progs.dl_consume_skb, fl != FL_TP);
+	bpf_program__set_autoload(s->progs.dl_kfree_skb_tp, fl == FL_TP);
+	bpf_program__set_autoload(s->progs.dl_consume_skb_tp, fl == FL_TP);
+	if (opts->flow_map_fd >= 0) {
+		err = bpf_map__reuse_fd(s->maps.flow_tbl, opts->flow_map_fd);
+		if (err)
+			goto fail;
+	} else if (opts->no_flows) {
+		/* No flow join at all: keep the map tiny. */
+		bpf_map__set_max_entries(s->maps.flow_tbl, 1);
+	}
+	err = dl_drops_bpf__load(s);
+	if (err)
+		goto fail;
+	err = dl_drops_bpf__attach(s);
+	if (err)
+		goto fail;
+	dt->skel = s;
+	dt->fl = fl;
+	return 0;
+fail:
+	dl_drops_bpf__destroy(s);
+	return err;
+}
+
+struct dl_drop_trace *dl_drop_trace__start(const struct dl_drop_trace_opts *opts,
+					   char *why, size_t why_len)
+{
+	struct dl_drop_trace *dt;
+	int nargs, err;
+	enum flavour fl;
+
+	dt = calloc(1, sizeof(*dt));
+	if (!dt) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	dt->ncpu = libbpf_num_possible_cpus();
+	nargs = kfree_skb_nargs();
+	fl = nargs >= 4 ? FL_BTF_SK : nargs == 3 ? FL_BTF : FL_TP;
+	err = load_flavour(dt, fl, opts);
+	if (err && fl != FL_TP) {
+		pr_debug("kfree_skb via %s failed (%s), trying the tracepoint\n",
+			 flavour_name[fl], strerror(-err));
+		err = load_flavour(dt, FL_TP, opts);
+	}
+	if (err) {
+		snprintf(why, why_len, "cannot trace skb:kfree_skb: %s%s", strerror(-err),
+			 err == -EPERM ? " (needs root: CAP_BPF, CAP_PERFMON)" : "");
+		free(dt);
+		errno = -err;
+		return NULL;
+	}
+	pr_debug("drop capture via %s\n", flavour_name[dt->fl]);
+	return dt;
+}
+
+void dl_drop_trace__destroy(struct dl_drop_trace *dt)
+{
+	if (!dt)
+		return;
+	dl_drops_bpf__destroy(dt->skel);
+	free(dt);
+}
+
+int dl_drop_trace__flow_map_fd(const struct dl_drop_trace *dt)
+{
+	return bpf_map__fd(dt->skel->maps.flow_tbl);
+}
+
+const char *dl_drop_trace__flavour(const struct dl_drop_trace *dt)
+{
+	return flavour_name[dt->fl];
+}
+
+int dl_drop_trace__for_each_drop(const struct dl_drop_trace *dt, dl_drop_cb cb,
+				 void *ctx)
+{
+	int fd = bpf_map__fd(dt->skel->maps.drop_cnt), err = 0, c;
+	struct dl_drop_key key, next;
+	struct dl_drop_val *vals;
+	bool first = true;
+
+	vals = calloc(dt->ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
+		const struct dl_flow *flow = NULL;
+		uint64_t sum = 0;
+
+		first = false;
+		key = next;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue;
+		/* Each CPU that saw the flow stored it; any of them will do. */
+		for (c = 0; c < dt->ncpu; c++) {
+			sum += vals[c].count;
+			if (vals[c].count && key.flow_hash != DL_FLOW_OTHER)
+				flow = &vals[c].flow;
+		}
+		err = cb(&key, sum, flow, ctx);
+		if (err)
+			break;
+	}
+	free(vals);
+	return err;
+}
+
+int dl_drop_trace__stats(const struct dl_drop_trace *dt, uint64_t out[DL_DS_MAX])
+{
+	struct dl_drop_stats st;
+	int err;
+
+	err = dl_percpu__sum(bpf_map__fd(dt->skel->maps.drop_stats), 0, sizeof(st), &st);
+	if (!err)
+		memcpy(out, st.v, sizeof(st.v));
+	return err;
+}
+
+int dl_drop_trace__consumed(const struct dl_drop_trace *dt, uint64_t *out)
+{
+	int fd = bpf_map__fd(dt->skel->maps.consumed_cnt), err;
+	__u32 q;
+
+	for (q = 0; q < DL_MAX_QUEUES + 2; q++) {
+		err = dl_percpu__sum(fd, q, sizeof(out[q]), &out[q]);
+		if (err)
+			return err;
+	}
+	return 0;
+}

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Parsers of /proc/net/igmp, /proc/net/route and /proc/net/arp; see
+ * proc_ipv4.h. The kernel prints IPv4 addresses in igmp and route as the
+ * in-memory __be32 read as a host integer ("%08X"), so the number parsed
+ * back is already the s_addr of the address, on either byte order.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verdict/proc_ipv4.h"
+#include "util/text_parse.h"
+
+/* Room for one more element in a growing array; NULL on ENOMEM. */
+static void *grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+	void *p;
+
+	if (n < *cap)
+		return (char *)*arr + n * elem;
+	*cap = *cap ? *cap * 2 : 16;
+	p = realloc(*arr, *cap * elem);
+	if (!p)
+		return NULL;
+	*arr = p;
+	return (char *)p + n * elem;
+}
+
+/* A token of up to 8 hex digits as an address (see the file header). */
+static int hex_addr(const char *s, size_t len, struct in_addr *a)
+{
+	uint64_t v;
+
+	if (len > 8 || dl_text__u64(s, len, 16, &v))
+		return -EBADMSG;
+	a->s_addr = (uint32_t)v;
+	return 0;
+}
+
+/* A "0x..." token as a number. */
+static int hex_prefixed(const char *s, size_t len, unsigned int *out)
+{
+	uint64_t v;
+
+	if (len < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X') ||
+	    dl_text__u64(s + 2, len - 2, 16, &v) || v > UINT32_MAX)
+		return -EBADMSG;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int dec_uint(const char *s, size_t len, unsigned int *out)
+{
+	uint64_t v;
+
+	if (dl_text__u64(s, len, 10, &v) || v > UINT32_MAX)
+		return -EBADMSG;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static void copy_name(char *dst, size_t dlen, const char *s, size_t len)
+{
+	if (len >= dlen)
+		len = dlen - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static int starts_with(const char *line, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && !memcmp(line, prefix, n);
+}
+
+/*
+ * "2\tv0b       : 1 V3": index, then the name up to ':' (a name of ten or
+ * more characters touches the colon; names never contain one).
+ */
+static int igmp_device(const char *line, size_t len, int *ifindex, char *name)
+{
+	const char *p = line, *end = line + len, *tok, *n0;
+	unsigned int idx;
+	size_t tl;
+
+	if (!dl_text__token(&p, end, &tok, &tl) || dec_uint(tok, tl, &idx) ||
+	    idx > INT32_MAX)
+		return -EBADMSG;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	n0 = p;
+	while (p < end && *p != ':' && *p != ' ' && *p != '\t')
+		p++;
+	if (p == n0)
+		return -EBADMSG;
+	copy_name(name, IF_NAMESIZE, n0, p - n0);
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end || *p != ':')
+		return -EBADMSG;
+	*ifindex = (int)idx;
+	return 0;
+}
+
+int dl_igmp__parse(const char *text, size_t len, struct dl_igmp_group **groups,
+		   size_t *n, unsigned int *malformed)
+{
+	struct dl_igmp_group *arr = NULL;
+	char dev[IF_NAMESIZE] = "";
+	size_t cap = 0, cnt = 0;
+	unsigned int bad = 0;
+	struct dl_lines it;
+	const char *line;
+	int ifindex = -1;
+	size_t ll;
+
+	if (!text || !groups || !n || !malformed)
+		return -EINVAL;
+	dl_lines__init(&it, text, len);
+	while (dl_lines__next(&it, &line, &ll)) {
+		const char *p = line, *end = line + ll, *tok;
+		struct dl_igmp_group *g;
+		struct in_addr a;
+		unsigned int users;
+		size_t tl;
+
+		if (dl_text__blank(line, ll) || starts_with(line, ll, "Idx"))
+			continue;
+		if (line[0] != ' ' && line[0] != '\t') {
+			/* A device header; its groups follow on indented lines. */
+			if (igmp_device(line, ll, &ifindex, dev)) {
+				bad++;
+				ifindex = -1;
+			}
+			continue;
+		}
+		if (ifindex < 0 || !dl_text__token(&p, end, &tok, &tl) ||
+		    hex_addr(tok, tl, &a) || !dl_text__token(&p, end, &tok, &tl) ||
+		    dec_uint(tok, tl, &users)) {
+			bad++;
+			continue;
+		}
+		g = grow((void **)&arr, &cap, cnt, sizeof(*arr));
+		if (!g) {
+			free(arr);
+			return -ENOMEM;
+		}
+		g->ifindex = ifindex;
+		memcpy(g->ifname, dev, sizeof(g->ifname));
+		g->group = a;
+		g->users = users;
+		cnt++;
+	}
+	*groups = arr;
+	*n = cnt;
+	*malformed = bad;
+	return 0;
+}
+
+int dl_route4__parse(const char *text, size_t len, struct dl_route4 **routes,
+		     size_t *n, unsigned int *malformed)
+{
+	struct dl_route4 *arr = NULL;
+	size_t cap = 0, cnt = 0;
+	unsigned int bad = 0;
+	struct dl_lines it;
+	const char *line;
+	size_t ll;
+
+	if (!text || !routes || !n || !malformed)
+		return -EINVAL;
+	dl_lines__init(&it, text, len);
+	while (dl_lines__next(&it, &line, &ll)) {
+		const char *p = line, *end = line + ll, *tok[8];
+		size_t tl[8];
+		struct dl_route4 r = {};
+		unsigned int refcnt, use;
+		uint64_t flags;
+		int i;
+
+		if (dl_text__blank(line, ll) || starts_with(line, ll, "Iface"))
+			continue;
+		for (i = 0; i < 8; i++)
+			if (!dl_text__token(&p, end, &tok[i], &tl[i]))
+				break;
+		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
+		if (i < 8 || hex_addr(tok[1], tl[1], &r.dst) ||
+		    hex_addr(tok[2], tl[2], &r.gw) ||
+		    dl_text__u64(tok[3], tl[3], 16, &flags) || flags > UINT32_MAX ||
+		    dec_uint(tok[4], tl[4], &refcnt) || dec_uint(tok[5], tl[5], &use) ||
+		    dec_uint(tok[6], tl[6], &r.metric) ||
+		    hex_addr(tok[7], tl[7], &r.mask)) {
+			bad++;
+			continue;
+		}
+		copy_name(r.ifname, sizeof(r.ifname), tok[0], tl[0]);
+		r.flags = (unsigned int)flags;
+		r.plen = __builtin_popcount(r.mask.s_addr);
+		if (!grow((void **)&arr, &cap, cnt, sizeof(*arr))) {
+			free(arr);
+			return -ENOMEM;
+		}
+		arr[cnt++] = r;
+	}
+	*routes = arr;
+	*n = cnt;
+	*malformed = bad;
+	return 0;
+}
+
+const struct dl_route4 *dl_route4__lookup(const struct dl_route4 *routes,
+					  size_t n, struct in_addr addr)
+{
+	const struct dl_route4 *best = NULL;
+	size_t i;
+
+	for (i = 0; routes && i < n; i++) {
+		const struct dl_route4 *r = &routes[i];
+
+		if (!(r->flags & 0x1) ||	/* RTF_UP */
+		    (addr.s_addr & r->mask.s_addr) != r->dst.s_addr)
+			continue;
+		if (!best || r->plen > best->plen ||
+		    (r->plen == best->plen && r->metric < best->metric))
+			best = r;
+	}
+	return best;
+}
+
+int dl_arp__parse(const char *text, size_t len, struct dl_arp_entry **entries,
+		  size_t *n, unsigned int *malformed)
+{
+	struct dl_arp_entry *arr = NULL;
+	size_t cap = 0, cnt = 0;
+	unsigned int bad = 0;
+	struct dl_lines it;
+	const char *line;
+	size_t ll;
+
+	if (!text || !entries || !n || !malformed)
+		return -EINVAL;
+	dl_lines__init(&it, text, len);
+	while (dl_lines__next(&it, &line, &ll)) {
+		const char *p = line, *end = line + ll, *tok[6];
+		struct dl_arp_entry e = {};
+		unsigned int hwtype;
+		size_t tl[6];
+		char ip[INET_ADDRSTRLEN];
+		int i;
+
+		if (dl_text__blank(line, ll) || starts_with(line, ll, "IP address"))
+			continue;
+		for (i = 0; i < 6; i++)
+			if (!dl_text__token(&p, end, &tok[i], &tl[i]))
+				break;
+		/* IP address, HW type, Flags, HW address, Mask, Device */
+		if (i < 6 || tl[0] >= sizeof(ip) || tl[3] >= sizeof(e.lladdr) ||
+		    hex_prefixed(tok[1], tl[1], &hwtype) ||
+		    hex_prefixed(tok[2], tl[2], &e.flags)) {
+			bad++;
+			continue;
+		}
+		copy_name(ip, sizeof(ip), tok[0], tl[0]);
+		if (inet_pton(AF_INET, ip, &e.addr) != 1) {
+			bad++;
+			continue;
+		}
+		copy_name(e.lladdr, sizeof(e.lladdr), tok[3], tl[3]);
+		copy_name(e.ifname, sizeof(e.ifname), tok[5], tl[5]);
+		if (!grow((void **)&arr, &cap, cnt, sizeof(*arr))) {
+			free(arr);
+			return -ENOMEM;
+		}
+		arr[cnt++] = e;
+	}
+	*entries = arr;
+	*n = cnt;
+	*malformed = bad;
+	return 0;
+}
