@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "fastpath/ingress.h"
+#include "fastpath/owner.h"
 
 int do_detach(int argc, char **argv)
 {
@@ -31,7 +31,7 @@ int do_detach(int argc, char **argv)
 		fprintf(stderr, "dropledger: no interface '%s' in this network namespace\n", argv[2]);
 		return DL_EXIT_FAIL;
 	}
-	n = dl_ingress__remove_stale(ifindex, msg, sizeof(msg));
+	n = dl_owner__remove_stale(ifindex, msg, sizeof(msg));
 	if (n < 0) {
 		fprintf(stderr, "dropledger detach: %s: %s\n", argv[2], strerror(-n));
 		return DL_EXIT_FAIL;

@@ -22,6 +22,7 @@
 #include "trace/drop_reasons.h"
 #include "trace/drop_trace.h"
 #include "fastpath/ingress.h"
+#include "util/netns.h"
 #include "counters/kstate.h"
 #include "trace/ksyms.h"
 #include "ledger/ledger.h"

@@ -72,17 +72,4 @@ int dl_ingress__flow_q_map_fd(const struct dl_ingress *ing);
 struct dl_mirror *dl_ingress__mirror(const struct dl_ingress *ing);
 unsigned int dl_ingress__sample_every(const struct dl_ingress *ing);
 
-/*
- * Remove dl_ingress programs on @ifindex left by runs that are gone (their
- * owner process is dead). Returns how many were removed (0..n) or -errno;
- * @msg describes each removal for the user.
- */
-int dl_ingress__remove_stale(int ifindex, char *msg, size_t msg_len);
-
-/* Mount bpffs at /sys/fs/bpf when absent (ip netns exec hides it). */
-int dl_bpffs__ensure(void);
-
-/* Inode number of the calling thread's network namespace. */
-int dl_netns__self_inum(unsigned int *inum);
-
 #endif
