@@ -173,7 +173,7 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 			goto fail;
 		}
 	}
-	n = dl_owner__remove_stale(opts->ifindex, msg, sizeof(msg));
+	n = dl_owner__remove_stale(opts->ifindex, false, msg, sizeof(msg), NULL);
 	if (n > 0)
 		snprintf(note, note_len, "%s", msg);
 	err = dl_owner__check_free(opts->ifindex, opts->ifname, why, why_len, &has_disp);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include <linux/types.h>
+#include <sys/types.h>
 
 #include "dropledger_shared.h"
 
@@ -25,8 +26,32 @@ int dl_owner__self(struct dl_owner *o);
 int dl_owner__of_prog(__u32 prog_id, struct dl_owner *o, char *name,
 		      size_t name_len);
 
-/* Is the process @o names still running? */
-bool dl_owner__alive(const struct dl_owner *o);
+/* The initial PID namespace's inode (PROC_PID_INIT_INO): sees everyone. */
+#define DL_PIDNS_INIT_INO 0xEFFFFFFCull
+
+enum dl_owner_state {
+	DL_OWNER_DEAD,		/* nobody holds the program: stale */
+	DL_OWNER_ALIVE,		/* a process we can see holds it */
+	DL_OWNER_UNKNOWN,	/* owner in a PID namespace we cannot see */
+};
+
+/*
+ * Is the run that loaded program @prog_id (tagged @o) still alive? A run
+ * in another PID namespace counts as alive while any process we can see
+ * holds the program; when its namespace is not visible from ours we cannot
+ * tell, and nothing may be removed without --force. *@holder: pid (in our
+ * namespace) of a process holding it, or 0.
+ */
+enum dl_owner_state dl_owner__state(const struct dl_owner *o, __u32 prog_id,
+				    pid_t *holder);
+
+/*
+ * "pid 812" in our PID namespace; "pid 4012, pid 1 in PID namespace
+ * pid:[4026532601]" for a run in another (the first pid as we see it, when
+ * @holder > 0). Returns snprintf's count.
+ */
+int dl_owner__describe(const struct dl_owner *o, pid_t holder, char *buf,
+		       size_t len);
 
 /*
  * Detach XDP program @prog_id from @ifindex in @mode_flags mode, only if it
@@ -36,10 +61,13 @@ int dl_owner__detach_prog(int ifindex, __u32 prog_id, __u32 mode_flags);
 
 /*
  * Remove dl_ingress programs on @ifindex left by runs that are gone (their
- * owner process is dead). Returns how many were removed (0..n) or -errno;
- * @msg describes each removal for the user.
+ * owner process is dead). @force: also those whose owner we cannot see
+ * (never one a visible process holds). Returns how many were removed
+ * (0..n) or -errno; @msg has one line per program removed or kept, and
+ * *@kept (may be NULL) counts those left because their run may be alive.
  */
-int dl_owner__remove_stale(int ifindex, char *msg, size_t msg_len);
+int dl_owner__remove_stale(int ifindex, bool force, char *msg, size_t msg_len,
+			   unsigned int *kept);
 
 /*
  * Refuse (-EBUSY, reason in @why) when a program we did not load, or a live
