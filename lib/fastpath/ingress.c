@@ -5,9 +5,12 @@
  */
 #include <errno.h>
 #include <linux/if_link.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -16,6 +19,7 @@
 
 #include "fastpath/ingress.h"
 #include "fastpath/owner.h"
+#include "counters/sysfs_stats.h"
 #include "ingress.skel.h"
 #include "util/bpffs.h"
 #include "util/log.h"
@@ -32,6 +36,10 @@ struct dl_ingress {
 	enum xdp_attach_mode xmode;
 	bool dispatcher;		/* joined a libxdp dispatcher */
 	bool attached;
+	/* What the attachment check compares against (dl_ingress__check). */
+	char ifname[IF_NAMESIZE];
+	unsigned int rx_queues;		/* 0: unreadable, not checked */
+	bool up;
 };
 
 static int write_owner(struct dl_ingress *ing)
@@ -232,6 +240,9 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 	if (err)
 		goto fail;
 	ing->attached = true;
+	snprintf(ing->ifname, sizeof(ing->ifname), "%s", opts->ifname);
+	ing->rx_queues = dl_sysfs__rx_queues(opts->ifname);
+	ing->up = dl_ingress__is_up(ing);
 	return ing;
 fail:
 	dl_ingress__destroy(ing);
@@ -252,7 +263,12 @@ void dl_ingress__destroy(struct dl_ingress *ing)
 					ing->xmode == XDP_MODE_SKB ?
 					XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
 
-		if (err && err != -ENODEV)
+		/* Moved to another namespace: it took our program along. */
+		if (err == -ENODEV)
+			err = dl_owner__find_elsewhere(xdp_program__id(ing->xprog),
+						       xdp_program__fd(ing->xprog),
+						       true, NULL, 0) < 0 ? -EIO : 0;
+		if (err)
 			pr_warn("detaching from ifindex %d: %s\n", ing->ifindex,
 				strerror(-err));
 	}
@@ -301,4 +317,145 @@ struct dl_mirror *dl_ingress__mirror(const struct dl_ingress *ing)
 unsigned int dl_ingress__sample_every(const struct dl_ingress *ing)
 {
 	return ing ? ing->sample_every : 0;
+}
+
+bool dl_ingress__is_up(const struct dl_ingress *ing)
+{
+	struct ifreq ifr = {};
+	int fd, err;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	if (!if_indextoname(ing->ifindex, ifr.ifr_name)) {
+		close(fd);
+		return false;
+	}
+	err = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	close(fd);
+	return !err && (ifr.ifr_flags & IFF_UP);
+}
+
+static __u32 link_prog_id(const struct dl_ingress *ing)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(ing->skel->progs.dl_ingress),
+				   &info, &len))
+		return 0;
+	return info.id;
+}
+
+static __u32 our_id(const struct dl_ingress *ing)
+{
+	return ing->link ? link_prog_id(ing) : xdp_program__id(ing->xprog);
+}
+
+/* Is our program in the libxdp dispatcher on the interface? */
+static bool in_dispatcher(const struct dl_ingress *ing)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ing->ifindex);
+	struct xdp_program *p = NULL;
+	bool found = false;
+
+	if (libxdp_get_error(mp) || !mp)
+		return false;
+	while (!found && (p = xdp_multiprog__next_prog(p, mp)))
+		found = xdp_program__id(p) == our_id(ing);
+	xdp_multiprog__close(mp);
+	return found;
+}
+
+/* Interface gone from our namespace: deleted, or moved with our program. */
+static enum dl_ingress_state check_gone(struct dl_ingress *ing, char *why,
+					size_t len)
+{
+	char where[300];
+	int found;
+
+	/* A link detaches wherever the device went; libxdp's attach needs a visit. */
+	found = dl_owner__find_elsewhere(our_id(ing), bpf_program__fd(ing->skel->progs.dl_ingress),
+					 !ing->link, where, sizeof(where));
+	if (ing->link)
+		bpf_link__detach(ing->link);
+	ing->attached = false;
+	if (found > 0) {
+		snprintf(why, len, "%s was moved to another network namespace (%s): our program was detached there; the run ends",
+			 ing->ifname, where);
+		return DL_INGRESS_MOVED;
+	}
+	if (found < 0)
+		snprintf(why, len, "%s was moved to another network namespace (%s) and detaching our program there failed: %s; run: dropledger detach there",
+			 ing->ifname, where, strerror(-found));
+	else
+		snprintf(why, len, "%s was deleted (or moved where we cannot see): the run ends", ing->ifname);
+	return found < 0 ? DL_INGRESS_MOVED : DL_INGRESS_DELETED;
+}
+
+enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
+					size_t len)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char name[IF_NAMESIZE];
+	unsigned int rxq;
+	__u32 id, want = our_id(ing);
+	int qerr;
+	bool up;
+
+	if (len)
+		why[0] = '\0';
+	/*
+	 * Query first, name second: libbpf's query reports "no program" for
+	 * an ifindex that is gone, so a device leaving between the two must
+	 * be seen as gone, not as our program removed.
+	 */
+	qerr = bpf_xdp_query(ing->ifindex, 0, &q);
+	if (!if_indextoname(ing->ifindex, name))
+		return check_gone(ing, why, len);
+	if (strcmp(name, ing->ifname)) {
+		snprintf(why, len, "%s was renamed to %s: the run ends", ing->ifname, name);
+		return DL_INGRESS_RENAMED;
+	}
+	if (!qerr) {
+		id = ing->xmode == XDP_MODE_SKB && !ing->link ? q.skb_prog_id :
+		     q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
+		if (id != want && !(ing->dispatcher && in_dispatcher(ing))) {
+			struct bpf_prog_info info = {};
+			__u32 ilen = sizeof(info);
+			int fd;
+
+			/* Never detach what took our place: it is not ours. */
+			ing->attached = false;
+			if (!id) {
+				snprintf(why, len, "our XDP program was removed from %s by someone else: the run ends",
+					 ing->ifname);
+				return DL_INGRESS_REMOVED;
+			}
+			fd = bpf_prog_get_fd_by_id(id);
+			if (fd >= 0) {
+				bpf_obj_get_info_by_fd(fd, &info, &ilen);
+				close(fd);
+			}
+			snprintf(why, len, "our XDP program on %s was replaced by '%s' (id %u): the run ends",
+				 ing->ifname, info.name[0] ? info.name : "?", id);
+			return DL_INGRESS_REPLACED;
+		}
+	}
+	rxq = ing->rx_queues ? dl_sysfs__rx_queues(ing->ifname) : 0;
+	if (rxq && rxq != ing->rx_queues) {
+		snprintf(why, len, "the RX queue count of %s changed from %u to %u: per-queue counts no longer compare; the run ends",
+			 ing->ifname, ing->rx_queues, rxq);
+		return DL_INGRESS_QUEUES;
+	}
+	up = dl_ingress__is_up(ing);
+	if (up == ing->up)
+		return DL_INGRESS_OK;
+	ing->up = up;
+	if (!up) {
+		snprintf(why, len, "%s went down: nothing arrives until it is up again", ing->ifname);
+		return DL_INGRESS_DOWN;
+	}
+	snprintf(why, len, "%s is up again", ing->ifname);
+	return DL_INGRESS_UP;
 }

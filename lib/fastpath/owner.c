@@ -25,6 +25,7 @@
 
 #include "fastpath/owner.h"
 #include "util/log.h"
+#include "util/netns.h"
 
 /* Field 22 of /proc/PID/stat: start time in clock ticks since boot. */
 static int proc_start_time(pid_t pid, __u64 *start)
@@ -435,4 +436,60 @@ int dl_owner__self(struct dl_owner *o)
 	if (!o->pidns_ino)
 		return -errno ? -errno : -ENOENT;
 	return proc_start_time(getpid(), &o->start_time);
+}
+
+struct elsewhere {
+	__u32 id;
+	int fd;
+	bool detach;
+	char *where;
+	size_t len;
+	int err;
+};
+
+/* In one namespace: is program e->id attached to one of its interfaces? */
+static int find_here(void *arg, const char *where)
+{
+	struct elsewhere *e = arg;
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	int found = 0;
+
+	for (i = ifs; i && i->if_index && !found; i++) {
+		LIBBPF_OPTS(bpf_xdp_query_opts, q);
+		LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = e->fd);
+		__u32 mode;
+
+		if (bpf_xdp_query((int)i->if_index, 0, &q))
+			continue;
+		if (q.drv_prog_id == e->id)
+			mode = XDP_FLAGS_DRV_MODE;
+		else if (q.skb_prog_id == e->id)
+			mode = XDP_FLAGS_SKB_MODE;
+		else
+			continue;
+		found = 1;
+		snprintf(e->where, e->len, "%s, interface %s", where, i->if_name);
+		if (e->detach)
+			e->err = bpf_xdp_detach((int)i->if_index, mode, &opts);
+	}
+	if (ifs)
+		if_freenameindex(ifs);
+	return found;
+}
+
+int dl_owner__find_elsewhere(__u32 prog_id, int prog_fd, bool detach,
+			     char *where, size_t where_len)
+{
+	struct elsewhere e = {
+		.id = prog_id, .fd = prog_fd, .detach = detach,
+		.where = where, .len = where_len,
+	};
+	int found;
+
+	if (where_len)
+		where[0] = '\0';
+	found = dl_netns__each(find_here, &e);
+	if (found && e.err)
+		return e.err;
+	return found;
 }

@@ -60,6 +60,15 @@ int dl_owner__describe(const struct dl_owner *o, pid_t holder, char *buf,
 int dl_owner__detach_prog(int ifindex, __u32 prog_id, __u32 mode_flags);
 
 /*
+ * Find XDP program @prog_id in the other network namespaces (an interface
+ * moved away takes its program along) and, when @detach, detach it there
+ * (only if still that program, @prog_fd). Returns 1 when found, with
+ * "netns NAME, interface IF" in @where; 0 when not found; -errno.
+ */
+int dl_owner__find_elsewhere(__u32 prog_id, int prog_fd, bool detach,
+			     char *where, size_t where_len);
+
+/*
  * Remove dl_ingress programs on @ifindex left by runs that are gone (their
  * owner process is dead). @force: also those whose owner we cannot see
  * (never one a visible process holds). Returns how many were removed
