@@ -127,3 +127,22 @@ ip -n "$B" link set dev ftm0 netns "$C"
 cut movedlink "ftm0 was moved to another network namespace"
 no_xdp "$C" movedlink
 ok "moved with --attach link: detached through the link"
+
+# 9. A killed run's program no longer blocks capture: capture removes it
+#    and says so; a live run's program is named with its owner.
+ip -n "$B" link set dev ftm0 netns "$B" 2>/dev/null
+start live v0b
+rc=0
+ip netns exec "$B" "$DL" capture -i v0b -d 0.3 >/dev/null 2>"$TMP/cap.err" || rc=$?
+[ "$rc" = 1 ] && grep -q "v0b is already watched by dropledger (pid $RUN, program id" "$TMP/cap.err" \
+    || { cat "$TMP/cap.err"; fail "capture next to a live run: exit $rc"; }
+kill -9 "$RUN"; wait "$RUN" 2>/dev/null
+stale=$(xdp_prog_id "$B" v0b)
+[ -n "$stale" ] || fail "no stale program after kill -9"
+rc=0
+ip netns exec "$B" "$DL" capture -i v0b -d 0.3 >/dev/null 2>"$TMP/cap.err" || rc=$?
+grep -q "removed stale dropledger program id $stale (left by pid $RUN, no longer running)" "$TMP/cap.err" \
+    || { cat "$TMP/cap.err"; fail "capture did not remove the stale program (exit $rc)"; }
+[ "$(xdp_prog_id "$B" v0b)" != "$stale" ] || fail "stale program still there"
+no_xdp "$B" capture
+ok "capture: a live run is named, a stale program removed (capture exit $rc)"
