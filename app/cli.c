@@ -64,7 +64,7 @@ bool cli_check_ingress(struct dl_ingress *ing, char *cut, size_t cut_len)
 
 	if (st == DL_INGRESS_OK)
 		return true;
-	fprintf(stderr, "dropledger: %s\n", why);
+	pr_warn("%s\n", why);
 	if (st == DL_INGRESS_DOWN || st == DL_INGRESS_UP)
 		return true;
 	snprintf(cut, cut_len, "%s", why);

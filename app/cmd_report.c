@@ -439,7 +439,7 @@ int do_report(int argc, char **argv)
 	dto.no_flows = !o.ing.track_flows;
 	dt = dl_drop_trace__start(&dto, why, sizeof(why));
 	if (!dt) {
-		fprintf(stderr, "dropledger: %s\n", why);
+		pr_warn("%s\n", why);	/* escapes control bytes in names */
 		return DL_EXIT_FAIL;
 	}
 	o.ing.ifindex = ifindex;
@@ -447,13 +447,13 @@ int do_report(int argc, char **argv)
 	o.ing.flow_map_fd = dl_drop_trace__flow_map_fd(dt);
 	ing = dl_ingress__attach(&o.ing, why, sizeof(why), note, sizeof(note));
 	if (!ing) {
-		fprintf(stderr, "dropledger: %s\n", why);
+		pr_warn("%s\n", why);	/* escapes control bytes in names */
 		goto out;
 	}
 	if (note[0])
-		fprintf(stderr, "dropledger: %s", note);
+		pr_warn("%s", note);
 	if (!dl_ingress__is_up(ing))
-		fprintf(stderr, "dropledger: %s is down: the ledger will stay at zero until it is up\n",
+		pr_warn("%s is down: the ledger will stay at zero until it is up\n",
 			o.ifname);
 	if (o.ing.sample_every) {
 		tap = start_tap(ing, &o);
