@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "dl_config.h"
 #include "util/log.h"
+#include "util/output.h"
 
 struct command {
 	const char *name;
@@ -69,9 +70,14 @@ int main(int argc, char **argv)
 		printf("dropledger %s\n", DL_VERSION);
 		return DL_EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		/* One output policy for every command: util/output.h. */
+		if (dl_output__setup(commands[i].name))
+			return DL_EXIT_FAIL;
+		return commands[i].fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "dropledger: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return DL_EXIT_USAGE;
