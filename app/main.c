@@ -20,6 +20,7 @@ struct command {
 static const struct command commands[] = {
 	{ "report", do_report, "attach, count for a while, print the ledger and its causes" },
 	{ "steering", do_steering, "check steering rules and RSS spread: queues, flows, CPUs" },
+	{ "schema", do_schema, "the JSON Schema of report's JSON lines" },
 	{ "explain", do_explain, "what a drop reason or kernel function means, and the fix" },
 	{ "detach", do_detach, "remove dropledger programs a killed run left on an interface" },
 	{ "capture", do_capture, "AF_XDP capture mode: per-queue arrivals, ring loss, sequence check" },

@@ -8,7 +8,6 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "counters/kstate.h"
 #include "counters/nic_map.h"
@@ -21,6 +20,7 @@
 #include "util/config_path.h"
 #include "util/log.h"
 #include "util/output.h"
+#include "util/wait.h"
 #include "verdict/causes.h"
 
 /* One watched interface: its programs and its cumulative baselines. */
@@ -45,16 +45,14 @@ struct dl_report_session {
 	struct dl_nic_map *nic_map;
 	double t0, mark;	/* start of the run, of the current interval */
 	unsigned int k;		/* intervals printed */
+	struct dl_wait_if *wait;	/* the devices, as the wait watches them */
 	unsigned int ndev;
 	struct dl_report_dev dev[];
 };
 
 double dl_report_session__now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return dl_wait__now();
 }
 
 double dl_report_session__t0(const struct dl_report_session *s)
@@ -107,6 +105,8 @@ static int print(struct dl_report_session *s, const struct dl_ledger *l,
 
 	if (dl_output__failed(out))
 		return out->err;
+	if (!out->f)
+		out->f = stdout;
 	if (!s->o.json) {
 		/* Each printer's own return is seen; the stream's flag too. */
 		err = dl_ledger__print_text(l, out->f);
@@ -213,6 +213,12 @@ struct dl_report_session *dl_report_session__start(const struct dl_report_sessio
 	}
 	s->o = *o;
 	s->ndev = o->nifs;
+	s->wait = calloc(o->nifs, sizeof(*s->wait));
+	if (!s->wait) {
+		err = -ENOMEM;
+		snprintf(why, why_len, "%s", strerror(ENOMEM));
+		goto fail;
+	}
 	err = dl_netns__self_inum(&netns);
 	if (err) {
 		snprintf(why, why_len, "cannot identify this network namespace: %s",
@@ -230,6 +236,8 @@ struct dl_report_session *dl_report_session__start(const struct dl_report_sessio
 			err = -ENODEV;
 			goto fail;
 		}
+		s->wait[i].ifname = d->ifname;
+		s->wait[i].ifindex = d->ifindex;
 	}
 	for (i = 0; i < s->ndev; i++) {
 		err = attach_dev(s, &s->dev[i], netns, why, why_len);
@@ -276,26 +284,7 @@ fail:
 bool dl_report_session__wait(struct dl_report_session *s, double until,
 			     const volatile sig_atomic_t *stop)
 {
-	double left;
-	unsigned int i;
-
-	while (!*stop && (left = until - dl_report_session__now()) > 0) {
-		double step = left < 0.1 ? left : 0.1;
-		struct timespec ts = { 0, (long)(step * 1e9) };
-
-		nanosleep(&ts, NULL);
-		/* A closed reader ends the run now, not at its first write. */
-		if (dl_output__gone(s->o.out))
-			return false;
-		for (i = 0; i < s->ndev; i++) {
-			if ((int)if_nametoindex(s->dev[i].ifname) != s->dev[i].ifindex) {
-				pr_warn("%s vanished during the interval: reporting what was counted until then\n",
-					s->dev[i].ifname);
-				return false;
-			}
-		}
-	}
-	return !*stop;
+	return dl_wait__until(until, stop, s->wait, s->ndev, s->o.out);
 }
 
 /* @d's ledger since its last interval; @prev and @ks_prev advance to now. */
@@ -410,5 +399,6 @@ void dl_report_session__free(struct dl_report_session *s)
 	dl_ksyms__free(s->ksyms);
 	dl_reasons__free(s->reasons);
 	dl_causes__free(s->causes);
+	free(s->wait);
 	free(s);
 }

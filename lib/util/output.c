@@ -40,6 +40,18 @@ int dl_output__check(struct dl_output *o)
 	return 0;
 }
 
+int dl_output__write(struct dl_output *o, const void *buf, size_t n)
+{
+	if (!o->f)
+		o->f = stdout;
+	if (o->err)
+		return o->err;
+	errno = 0;
+	if (fwrite(buf, 1, n, o->f) != n)
+		return fail(o, -errno);
+	return 0;
+}
+
 int dl_output__json(struct dl_output *o, const char *command, json_t *body)
 {
 	json_t *line;

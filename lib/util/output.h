@@ -28,6 +28,8 @@ extern struct dl_output dl_stdout;
  * consumed), newline, flushed. 0 or the -errno of the first failure.
  */
 int dl_output__json(struct dl_output *o, const char *command, json_t *body);
+/* @n bytes of @buf, checked (the errno of a short write is kept). */
+int dl_output__write(struct dl_output *o, const void *buf, size_t n);
 /* After text went to o->f: flush and look at the stream's error flag. */
 int dl_output__check(struct dl_output *o);
 /* Close (the last check of buffered text); o->f is gone afterwards. */
