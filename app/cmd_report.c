@@ -341,7 +341,7 @@ int do_report(int argc, char **argv)
 	if (!err)
 		err = dl_report_session__finish(s);
 	if (!err)
-		rc = DL_EXIT_OK;
+		rc = dl_report_session__cut(s) ? DL_EXIT_CUT : DL_EXIT_OK;
 out:
 	/* Detached before anything is said about the output. */
 	dl_report_session__free(s);

@@ -19,6 +19,7 @@
 #include "trace/ksyms.h"
 #include "util/config_path.h"
 #include "util/log.h"
+#include "util/netns.h"
 #include "util/output.h"
 #include "util/wait.h"
 #include "verdict/causes.h"
@@ -35,6 +36,7 @@ struct dl_report_dev {
 	struct dl_kstate ks_start, ks_prev;
 	struct dl_ledger base, prev;	/* cumulative at start, at last interval */
 	bool have_prev;
+	char cut[512];		/* why the run was cut short here; "": it was not */
 };
 
 struct dl_report_session {
@@ -45,7 +47,6 @@ struct dl_report_session {
 	struct dl_nic_map *nic_map;
 	double t0, mark;	/* start of the run, of the current interval */
 	unsigned int k;		/* intervals printed */
-	struct dl_wait_if *wait;	/* the devices, as the wait watches them */
 	unsigned int ndev;
 	struct dl_report_dev dev[];
 };
@@ -177,6 +178,8 @@ static int attach_dev(struct dl_report_session *s, struct dl_report_dev *d,
 		return -errno ?: -EINVAL;
 	if (note[0])
 		pr_warn("%s", note);
+	if (!dl_ingress__is_up(d->xdp))
+		pr_warn("%s is down: the ledger will stay at zero until it is up\n", d->ifname);
 	if (d->ing.sample_every) {
 		struct dl_tap_session_opts to = { .idle_us = 50 };
 
@@ -213,12 +216,6 @@ struct dl_report_session *dl_report_session__start(const struct dl_report_sessio
 	}
 	s->o = *o;
 	s->ndev = o->nifs;
-	s->wait = calloc(o->nifs, sizeof(*s->wait));
-	if (!s->wait) {
-		err = -ENOMEM;
-		snprintf(why, why_len, "%s", strerror(ENOMEM));
-		goto fail;
-	}
 	err = dl_netns__self_inum(&netns);
 	if (err) {
 		snprintf(why, why_len, "cannot identify this network namespace: %s",
@@ -236,8 +233,6 @@ struct dl_report_session *dl_report_session__start(const struct dl_report_sessio
 			err = -ENODEV;
 			goto fail;
 		}
-		s->wait[i].ifname = d->ifname;
-		s->wait[i].ifindex = d->ifindex;
 	}
 	for (i = 0; i < s->ndev; i++) {
 		err = attach_dev(s, &s->dev[i], netns, why, why_len);
@@ -281,10 +276,52 @@ fail:
 	return NULL;
 }
 
+/*
+ * Is our program still on @d, and @d the interface it was? Going down or
+ * up is said and the run goes on; anything else cuts it (said once).
+ */
+static bool dev_check(struct dl_report_dev *d)
+{
+	enum dl_ingress_state st;
+	char why[512];
+
+	if (d->cut[0])
+		return false;
+	st = dl_ingress__check(d->xdp, why, sizeof(why));
+	if (st == DL_INGRESS_OK)
+		return true;
+	pr_warn("%s\n", why);
+	if (st == DL_INGRESS_DOWN || st == DL_INGRESS_UP)
+		return true;
+	snprintf(d->cut, sizeof(d->cut), "%s", why);
+	return false;
+}
+
+static bool devs_check(void *arg)
+{
+	struct dl_report_session *s = arg;
+	unsigned int i;
+	bool ok = true;
+
+	for (i = 0; i < s->ndev; i++)
+		ok = dev_check(&s->dev[i]) && ok;
+	return ok;
+}
+
 bool dl_report_session__wait(struct dl_report_session *s, double until,
 			     const volatile sig_atomic_t *stop)
 {
-	return dl_wait__until(until, stop, s->wait, s->ndev, s->o.out);
+	return dl_wait__until_check(until, stop, devs_check, s, s->o.out);
+}
+
+const char *dl_report_session__cut(const struct dl_report_session *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->ndev; i++)
+		if (s->dev[i].cut[0])
+			return s->dev[i].cut;
+	return NULL;
 }
 
 /* @d's ledger since its last interval; @prev and @ks_prev advance to now. */
@@ -304,6 +341,7 @@ static int dev_interval(struct dl_report_session *s, struct dl_report_dev *d,
 	if (!err) {
 		iv.interval = s->k;
 		iv.duration_s = secs;
+		iv.truncated_reason = d->cut[0] ? d->cut : NULL;
 		err = dl_ledger__add_kstate(&iv, &d->ks_prev, &ks_now);
 		if (!err)
 			err = print(s, &iv, NULL);
@@ -335,6 +373,8 @@ static int dev_finish(struct dl_report_session *s, struct dl_report_dev *d)
 	struct dl_kstate ks_end;
 	int err;
 
+	/* The last word on the attachment, before the last read. */
+	dev_check(d);
 	/* The workers drain what the rings hold, then stop. */
 	if (d->tap && dl_tap_session__stop(d->tap)) {
 		pr_warn("cannot read the tap mirror counts of %s\n", d->ifname);
@@ -355,6 +395,7 @@ static int dev_finish(struct dl_report_session *s, struct dl_report_dev *d)
 	} else {
 		l.duration_s = dl_report_session__now() - s->t0;
 		l.cumulative = s->k > 0;
+		l.truncated_reason = d->cut[0] ? d->cut : NULL;
 		err = print(s, &l, d->tap);
 	}
 	dl_ledger__free(&l);
@@ -399,6 +440,5 @@ void dl_report_session__free(struct dl_report_session *s)
 	dl_ksyms__free(s->ksyms);
 	dl_reasons__free(s->reasons);
 	dl_causes__free(s->causes);
-	free(s->wait);
 	free(s);
 }

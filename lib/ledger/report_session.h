@@ -40,11 +40,18 @@ struct dl_report_session *dl_report_session__start(const struct dl_report_sessio
 						   char *why, size_t why_len);
 /*
  * Sleep until @until (seconds of CLOCK_MONOTONIC, dl_report_session__now),
- * *@stop set by a signal, an interface vanishing, or the output's reader
- * gone. Returns false when the run must end early.
+ * *@stop set by a signal, the output's reader gone, or an attachment check
+ * (every step, every device) that cuts the run. Returns false when the
+ * run must end early.
  */
 bool dl_report_session__wait(struct dl_report_session *s, double until,
 			     const volatile sig_atomic_t *stop);
+/*
+ * Why the run was cut short (an interface deleted, renamed, moved or
+ * re-queued, our program removed or replaced: dl_ingress__check), or NULL.
+ * The ledgers say so too ("truncated", "truncated_reason").
+ */
+const char *dl_report_session__cut(const struct dl_report_session *s);
 /* Print every device's ledger of the interval since the last one. */
 int dl_report_session__interval(struct dl_report_session *s);
 /*

@@ -162,6 +162,6 @@ char *dl_json__line(json_t *root, unsigned int flags, size_t max)
 		cut += (json_int_t)(n - keep);
 		while (json_array_size(list) > keep)
 			json_array_remove(list, json_array_size(list) - 1);
-		json_object_set_new(root, "truncated", json_integer(cut));
+		json_object_set_new(root, "flows_truncated", json_integer(cut));
 	}
 }

@@ -3,7 +3,7 @@
  * The one JSON line builder of every command: the envelope (schema, tool,
  * version, command, time, host, boot_id, seq) in front of a command's body,
  * compact by default, kept under journald's line limit by truncating flow
- * lists with a counted "truncated" field. Schema: config/report.schema.json.
+ * lists with a counted "flows_truncated" field. Schema: config/report.schema.json.
  */
 #ifndef DL_JSON_H
 #define DL_JSON_H
@@ -39,7 +39,7 @@ json_t *dl_json__envelope(const char *command, json_t *body);
  * @root serialised as one line without the newline (malloc'd), at most
  * @max bytes with the newline: the largest flow lists of @root (flows,
  * top_flows, per_flow, mismatches) are halved until it fits and the number
- * of entries removed is set as "truncated" in @root. NULL and errno
+ * of entries removed is set as "flows_truncated" in @root. NULL and errno
  * (EMSGSIZE: does not fit even without flows, ENOMEM).
  */
 char *dl_json__line(json_t *root, unsigned int flags, size_t max);

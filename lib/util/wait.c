@@ -18,10 +18,29 @@ double dl_wait__now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-bool dl_wait__until(double until, const volatile sig_atomic_t *stop,
-		    const struct dl_wait_if *ifs, unsigned int n, struct dl_output *out)
+struct ifs_arg {
+	const struct dl_wait_if *ifs;
+	unsigned int n;
+};
+
+static bool ifs_unchanged(void *arg)
 {
+	const struct ifs_arg *a = arg;
 	unsigned int i;
+
+	for (i = 0; i < a->n; i++) {
+		if ((int)if_nametoindex(a->ifs[i].ifname) != a->ifs[i].ifindex) {
+			pr_warn("%s vanished during the interval: reporting what was counted until then\n",
+				a->ifs[i].ifname);
+			return false;
+		}
+	}
+	return true;
+}
+
+bool dl_wait__until_check(double until, const volatile sig_atomic_t *stop,
+			  bool (*check)(void *arg), void *arg, struct dl_output *out)
+{
 	double left;
 
 	while (!*stop && (left = until - dl_wait__now()) > 0) {
@@ -32,13 +51,16 @@ bool dl_wait__until(double until, const volatile sig_atomic_t *stop,
 		/* A closed reader ends the run now, not at its first write. */
 		if (out && dl_output__gone(out))
 			return false;
-		for (i = 0; i < n; i++) {
-			if ((int)if_nametoindex(ifs[i].ifname) != ifs[i].ifindex) {
-				pr_warn("%s vanished during the interval: reporting what was counted until then\n",
-					ifs[i].ifname);
-				return false;
-			}
-		}
+		if (check && !check(arg))
+			return false;
 	}
 	return !*stop;
+}
+
+bool dl_wait__until(double until, const volatile sig_atomic_t *stop,
+		    const struct dl_wait_if *ifs, unsigned int n, struct dl_output *out)
+{
+	struct ifs_arg a = { ifs, n };
+
+	return dl_wait__until_check(until, stop, ifs_unchanged, &a, out);
 }

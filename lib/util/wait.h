@@ -26,5 +26,11 @@ double dl_wait__now(void);
  */
 bool dl_wait__until(double until, const volatile sig_atomic_t *stop,
 		    const struct dl_wait_if *ifs, unsigned int n, struct dl_output *out);
+/*
+ * The same with the run's own check each step instead of @ifs: @check
+ * returns false when the run must end (it says why).
+ */
+bool dl_wait__until_check(double until, const volatile sig_atomic_t *stop,
+			  bool (*check)(void *arg), void *arg, struct dl_output *out);
 
 #endif

@@ -187,7 +187,7 @@ static void test_truncated(void **state)
 					       "flows"));
 	assert_true(left > 0);
 	/* Every entry is either there or counted. */
-	assert_int_equal(json_integer_value(json_object_get(back, "truncated")), n - left);
+	assert_int_equal(json_integer_value(json_object_get(back, "flows_truncated")), n - left);
 	/* The biggest flows stay. */
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(
 		json_object_get(json_array_get(json_object_get(back, "causes"), 0), "flows"), 0),
@@ -196,7 +196,7 @@ static void test_truncated(void **state)
 							    "stack_dropped")), 5000);
 	free(s);
 	json_decref(back);
-	/* A small line is left whole, with no truncated field. */
+	/* A small line is left whole, with no flows_truncated field. */
 	s = dl_json__line(json_object_get(body, "totals"), 0, DL_JSON_LINE_MAX);
 	assert_string_equal(s, "{\"stack_dropped\":5000}");
 	free(s);
