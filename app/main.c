@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "dl_config.h"
 #include "util/log.h"
+#include "util/output.h"
 
 struct command {
 	const char *name;
@@ -19,6 +20,7 @@ struct command {
 static const struct command commands[] = {
 	{ "report", do_report, "attach, count for a while, print the ledger and its causes" },
 	{ "steering", do_steering, "check steering rules and RSS spread: queues, flows, CPUs" },
+	{ "schema", do_schema, "the JSON Schema of report's JSON lines" },
 	{ "explain", do_explain, "what a drop reason or kernel function means, and the fix" },
 	{ "detach", do_detach, "remove dropledger programs a killed run left on an interface" },
 	{ "capture", do_capture, "AF_XDP capture mode: per-queue arrivals, ring loss, sequence check" },
@@ -71,9 +73,14 @@ int main(int argc, char **argv)
 		printf("dropledger %s\n", DL_VERSION);
 		return DL_EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		/* One output policy for every command: util/output.h. */
+		if (dl_output__setup(commands[i].name))
+			return DL_EXIT_FAIL;
+		return commands[i].fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "dropledger: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return DL_EXIT_USAGE;
