@@ -17,6 +17,7 @@ rc=0
 for exe in "$out"/fuzz_*; do
     t=${exe##*/fuzz_}
     work=$out/corpus/$t
+    rm -rf "$out/crash/$t"
     mkdir -p "$work" "tests/fuzz/regress/$t" "$out/crash/$t"
     cp -n tests/fuzz/corpus/"$t"/* "$work"/ 2>/dev/null
     res=OK
