@@ -186,8 +186,8 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
 		memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(e));
-		if (e < 0)
-			ctx->done_err = e;
+		if (e < 0)	/* callers negate it: keep it an errno */
+			ctx->done_err = e > -4096 ? e : -EBADMSG;
 	}
 	return MNL_CB_STOP;
 }
@@ -204,7 +204,9 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	if (!e->error)
 		return MNL_CB_STOP;
-	errno = e->error < 0 ? -e->error : e->error;
+	/* A kernel errno is 1..4095; anything else (INT_MIN) is not one. */
+	errno = e->error < 0 && e->error > -4096 ? -e->error :
+		e->error > 0 && e->error < 4096 ? e->error : EBADMSG;
 	return MNL_CB_ERROR;
 }
 
