@@ -64,10 +64,14 @@ int main(int argc, char **argv)
 		return DL_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		if (dl_output__setup(""))
+			return DL_EXIT_FAIL;
 		usage(stdout);
 		return DL_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		if (dl_output__setup(""))
+			return DL_EXIT_FAIL;
 		printf("dropledger %s\n", DL_VERSION);
 		return DL_EXIT_OK;
 	}
