@@ -16,7 +16,7 @@ enum {
 	 * re-queued, or our program removed. What was counted is still printed
 	 * ("truncated": true in JSON).
 	 */
-	DL_EXIT_CUT = 4,
+	DL_EXIT_CUT = 5,
 };
 
 int do_report(int argc, char **argv);

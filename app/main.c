@@ -50,8 +50,10 @@ static void usage(FILE *out)
 		"  dropledger steering -i eth1 --rules my.rules -d 30\n"
 		"  dropledger explain SOCKET_RCVBUFF\n"
 		"\n'dropledger COMMAND --help' for a command's options.\n"
-		"Exit codes: 0 ok, 1 runtime failure (privileges, attach), 2 usage or a bad\n"
-		"input file (file:line), 3 steering rules violated.\n");
+		"Exit codes: 0 ok, 1 runtime failure (privileges, attach, output), 2 usage or\n"
+		"a bad input file (file:line), 3 steering rules violated, 4 a --fail-on rule\n"
+		"fired, 5 the run was cut short (interface gone, moved, re-queued, or our\n"
+		"program removed).\n");
 }
 
 int main(int argc, char **argv)
