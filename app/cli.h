@@ -11,6 +11,7 @@ enum {
 	DL_EXIT_OK = 0,
 	DL_EXIT_FAIL = 1,	/* runtime: privileges, attach, kernel */
 	DL_EXIT_USAGE = 2,	/* bad command line or input file */
+	DL_EXIT_THRESHOLD = 4,	/* a --fail-on rule fired */
 };
 
 int do_report(int argc, char **argv);
@@ -22,6 +23,7 @@ int do_steering(int argc, char **argv);
 int do_gen(int argc, char **argv);
 int do_capture(int argc, char **argv);
 int do_dpdk(int argc, char **argv);
+int do_watch(int argc, char **argv);
 
 /* "needs root" check naming the missing capabilities; 0 when all present. */
 int cli_check_caps(const char *what);

@@ -18,6 +18,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "report", do_report, "attach, count for a while, print the ledger and its causes" },
+	{ "watch", do_watch, "always on: every interface, intervals into Prometheus metrics and JSON" },
 	{ "steering", do_steering, "check steering rules and RSS spread: queues, flows, CPUs" },
 	{ "explain", do_explain, "what a drop reason or kernel function means, and the fix" },
 	{ "detach", do_detach, "remove dropledger programs a killed run left on an interface" },
@@ -49,7 +50,7 @@ static void usage(FILE *out)
 		"  dropledger explain SOCKET_RCVBUFF\n"
 		"\n'dropledger COMMAND --help' for a command's options.\n"
 		"Exit codes: 0 ok, 1 runtime failure (privileges, attach), 2 usage or a bad\n"
-		"input file (file:line), 3 steering rules violated.\n");
+		"input file (file:line), 3 steering rules violated, 4 a --fail-on rule fired.\n");
 }
 
 int main(int argc, char **argv)

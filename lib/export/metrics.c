@@ -407,32 +407,43 @@ static void outf(struct out *o, const char *fmt, ...)
 	o->len += n;
 }
 
+static int series_cmp(const void *a, const void *b)
+{
+	const struct series *x = *(const struct series *const *)a;
+	const struct series *y = *(const struct series *const *)b;
+
+	return strcmp(x->labels, y->labels);
+}
+
 int dl_metrics__render(const struct dl_metrics *m, char **text, size_t *len)
 {
 	struct out o = { .cap = 4096 };
-	unsigned int f, i;
+	const struct series **v;
+	unsigned int f, i, n;
 
 	o.b = malloc(o.cap);
-	if (!o.b)
+	v = calloc(m->n ? m->n : 1, sizeof(*v));
+	if (!o.b || !v) {
+		free(o.b);
+		free(v);
 		return -ENOMEM;
+	}
 	o.b[0] = '\0';
 	for (f = 0; f < F_MAX; f++) {
-		bool head = false;
-
-		for (i = 0; i < m->cap; i++) {
-			const struct series *s = &m->tab[i];
-
-			if (!s->used || s->fam != f || !s->present)
-				continue;
-			if (!head) {
-				outf(&o, "# HELP %s %s\n# TYPE %s %s\n", fams[f].name,
-				     fams[f].help, fams[f].name, fams[f].type);
-				head = true;
-			}
+		/* Sorted by labels: stable output for people and diffs. */
+		for (i = n = 0; i < m->cap; i++)
+			if (m->tab[i].used && m->tab[i].fam == f && m->tab[i].present)
+				v[n++] = &m->tab[i];
+		qsort(v, n, sizeof(*v), series_cmp);
+		if (n)
+			outf(&o, "# HELP %s %s\n# TYPE %s %s\n", fams[f].name,
+			     fams[f].help, fams[f].name, fams[f].type);
+		for (i = 0; i < n; i++) {
 			if (!strcmp(fams[f].type, "counter"))
-				outf(&o, "%s%s %" PRIu64 "\n", fams[f].name, s->labels, s->total);
+				outf(&o, "%s%s %" PRIu64 "\n", fams[f].name, v[i]->labels,
+				     v[i]->total);
 			else
-				outf(&o, "%s%s %.17g\n", fams[f].name, s->labels, s->value);
+				outf(&o, "%s%s %.17g\n", fams[f].name, v[i]->labels, v[i]->value);
 		}
 		/* The process-wide series, not in the table so the cap never hides them. */
 		if (f == F_BUILD_INFO)
@@ -446,6 +457,7 @@ int dl_metrics__render(const struct dl_metrics *m, char **text, size_t *len)
 			     fams[f].name, fams[f].help, fams[f].name, fams[f].name,
 			     m->dropped);
 	}
+	free(v);
 	if (o.oom) {
 		free(o.b);
 		return -ENOMEM;
