@@ -28,6 +28,7 @@
 #include "util/log.h"
 #include "counters/nic_map.h"
 #include "ledger/report_conf.h"
+#include "export/fail_on.h"
 #include "linerate/tap_session.h"
 
 static void usage(FILE *out)
@@ -63,6 +64,9 @@ static void usage(FILE *out)
 		"      --no-flows         causes only: no flow table at XDP, no flows in drop\n"
 		"                         records (cheapest; drops lose their queue when the\n"
 		"                         driver does not record it)\n"
+		"      --fail-on RULES    exit 4 naming the first rule the whole run crosses,\n"
+		"                         e.g. 'stack_dropped_rate>100/s,residual>1%%,\n"
+		"                         reason=NO_SOCKET>0' (see dropledger-watch(1))\n"
 		"  -v, --verbose          more detail on stderr (-vv: libbpf too)\n"
 		"  -h, --help             this text\n\n"
 		"Examples:\n"
@@ -71,7 +75,7 @@ static void usage(FILE *out)
 		"  dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n"
 		"  dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n\n"
 		"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Exit codes: 0 ok,\n"
-		"1 runtime failure, 2 usage.\n");
+		"1 runtime failure, 2 usage, 4 a --fail-on rule fired.\n");
 }
 
 struct report_opts {
@@ -85,6 +89,7 @@ struct report_opts {
 	unsigned int max_flows;	/* --mirror: flows each worker tracks; 0: default */
 	bool json;
 	const char *ready_file;
+	struct dl_fail_on *fail_on;
 	struct dl_ingress_opts ing;
 };
 
@@ -127,6 +132,7 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "cores", required_argument, NULL, 'C' },
 		{ "max-flows", required_argument, NULL, 'X' },
 		{ "ready-file", required_argument, NULL, 'R' },
+		{ "fail-on", required_argument, NULL, 'O' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -226,6 +232,17 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		case 'R':
 			o->ready_file = optarg;
 			break;
+		case 'O': {
+			char why[512];
+
+			dl_fail_on__free(o->fail_on);
+			o->fail_on = dl_fail_on__parse(optarg, why, sizeof(why));
+			if (!o->fail_on) {
+				fprintf(stderr, "dropledger report: %s\n", why);
+				return -EINVAL;
+			}
+			break;
+		}
 		case 'v':
 			verbose++;
 			break;
@@ -408,8 +425,10 @@ int do_report(int argc, char **argv)
 	double t0;
 	unsigned int netns;
 
-	if (parse(argc, argv, &o))
+	if (parse(argc, argv, &o)) {
+		dl_fail_on__free(o.fail_on);
 		return DL_EXIT_USAGE;
+	}
 	if (cli_check_caps("report"))
 		return DL_EXIT_FAIL;
 	ifindex = if_nametoindex(o.ifname);
@@ -544,6 +563,10 @@ int do_report(int argc, char **argv)
 	if (print_ledger(&l, o.json, tap) && cli_stop == SIGPIPE)
 		pr_debug("output closed: whole-run ledger not printed\n");
 	rc = DL_EXIT_OK;
+	if (o.fail_on && dl_fail_on__check(o.fail_on, &l, why, sizeof(why)) >= 0) {
+		fprintf(stderr, "dropledger: --fail-on: %s\n", why);
+		rc = DL_EXIT_THRESHOLD;
+	}
 	goto out;
 fail_read:
 	fprintf(stderr, "dropledger: reading counters: %s\n", strerror(-err));
@@ -558,6 +581,7 @@ out:
 	dl_drop_trace__destroy(dt);
 	dl_ingress__destroy(ing);
 	free(o.cpus);
+	dl_fail_on__free(o.fail_on);
 	dl_ksyms__free((struct dl_ksyms *)names.ksyms);
 	dl_reasons__free((struct dl_reasons *)names.reasons);
 	dl_causes__free((struct dl_causes *)names.causes);

@@ -152,6 +152,8 @@ struct watch {
 	bool fired;		/* a --fail-on rule fired during the run */
 	bool attached_once;	/* restarts are counted after the first attach */
 	bool rule_fired[64];	/* per --fail-on rule, this interval */
+	bool textfile_failing;
+	bool ready;		/* past the first publish: failures are warnings */
 };
 
 static int parse(int argc, char **argv, struct watch_opts *o, bool top)
@@ -382,6 +384,21 @@ static void dev_free(struct wdev *d)
 	free(d);
 }
 
+static bool dev_is_up(const char *name)
+{
+	char path[128], state[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/flags", name);
+	f = fopen(path, "re");
+	if (!f)
+		return true;	/* unknown: do not cry wolf */
+	if (!fgets(state, sizeof(state), f))
+		state[0] = '\0';
+	fclose(f);
+	return !state[0] || (strtoul(state, NULL, 16) & 1);	/* IFF_UP */
+}
+
 static bool refused(struct watch *w, const char *name, int ifindex, bool add)
 {
 	unsigned int i;
@@ -438,6 +455,8 @@ static int dev_attach(struct watch *w, const char *name, int ifindex, const char
 	}
 	if (note[0])
 		pr_debug("%s: %s", name, note);
+	if (!dev_is_up(name))
+		pr_warn("%s: is down: counted from when it comes up\n", name);
 	dl_kstate__take(&d->ks_prev, d->name, w->nic_map);
 	err = collect_now(w, d, &d->prev);
 	if (err) {
@@ -584,27 +603,34 @@ static void reconcile(struct watch *w, unsigned int k)
 	w->attached_once = true;
 }
 
-/* Metrics out: the HTTP snapshot and the textfile. */
-static void publish(struct watch *w)
+/*
+ * Metrics out: the HTTP snapshot and the textfile. A textfile that cannot
+ * be written is said once (and once more when it recovers).
+ */
+static int publish(struct watch *w)
 {
 	char *text;
 	size_t len;
-	int err;
+	int err = 0;
 
 	if (!w->metrics)
-		return;
+		return 0;
 	dl_metrics__touch(w->metrics, (double)time(NULL));
 	if (dl_metrics__render(w->metrics, &text, &len))
-		return;
+		return -ENOMEM;
 	if (w->http)
 		dl_metrics_http__publish(w->http, text, len);
 	if (w->o->textfile) {
 		err = dl_metrics__write_textfile(w->o->textfile, text, len);
-		if (err)
-			pr_warn("cannot write %s: %s (the endpoint keeps serving)\n",
+		if (err && !w->textfile_failing && w->ready)
+			pr_warn("cannot write %s: %s (retried every interval)\n",
 				w->o->textfile, strerror(-err));
+		else if (!err && w->textfile_failing)
+			pr_info("%s written again\n", w->o->textfile);
+		w->textfile_failing = err != 0;
 	}
 	free(text);
+	return err;
 }
 
 static int nl_open(struct watch *w)
@@ -728,7 +754,14 @@ int watch_run(struct watch_opts *o)
 				 "none of the named interfaces could be attached here");
 		goto out;
 	}
-	publish(&w);
+	/* A textfile that cannot be written at all is a setup error: say so and stop. */
+	err = publish(&w);
+	if (err && o->textfile) {
+		fprintf(stderr, "dropledger: --metrics-textfile %s is not writable (%s): nothing attached is left behind\n",
+			o->textfile, strerror(-err));
+		goto out;
+	}
+	w.ready = true;
 	sd_notify(0, "READY=1");
 	cli_ready(o->ready_file);
 	t0 = cli_now();
