@@ -11,6 +11,31 @@
 #include "cli.h"
 #include "fastpath/ingress.h"
 
+static int detach_all(void)
+{
+	struct if_nameindex *ni = if_nameindex(), *p;
+	char msg[1024];
+	int n, rc = DL_EXIT_OK;
+
+	if (!ni) {
+		perror("dropledger detach: listing interfaces");
+		return DL_EXIT_FAIL;
+	}
+	for (p = ni; p->if_index; p++) {
+		if (!strcmp(p->if_name, "lo"))
+			continue;
+		n = dl_ingress__remove_stale((int)p->if_index, msg, sizeof(msg));
+		if (n < 0) {
+			fprintf(stderr, "dropledger detach: %s: %s\n", p->if_name, strerror(-n));
+			rc = DL_EXIT_FAIL;
+		} else if (n) {
+			fputs(msg, stdout);
+		}
+	}
+	if_freenameindex(ni);
+	return rc;
+}
+
 int do_detach(int argc, char **argv)
 {
 	char msg[1024];
@@ -18,14 +43,17 @@ int do_detach(int argc, char **argv)
 
 	if (argc != 3 || (strcmp(argv[1], "-i") && strcmp(argv[1], "--interface"))) {
 		fprintf(argc == 2 && !strcmp(argv[1], "--help") ? stdout : stderr,
-			"Usage: dropledger detach -i IFACE\n"
-			"Remove dropledger XDP programs left on IFACE by runs that were killed.\n"
+			"Usage: dropledger detach -i IFACE|all\n"
+			"Remove dropledger XDP programs left on IFACE (all: every interface but\n"
+			"lo, as the watch service's ExecStopPost) by runs that were killed.\n"
 			"Programs of running dropledger processes and programs dropledger did\n"
 			"not load are never touched.\n");
 		return argc == 2 && !strcmp(argv[1], "--help") ? DL_EXIT_OK : DL_EXIT_USAGE;
 	}
 	if (cli_check_caps("detach"))
 		return DL_EXIT_FAIL;
+	if (!strcmp(argv[2], "all"))
+		return detach_all();
 	ifindex = if_nametoindex(argv[2]);
 	if (!ifindex) {
 		fprintf(stderr, "dropledger: no interface '%s' in this network namespace\n", argv[2]);
