@@ -19,6 +19,7 @@ struct command {
 static const struct command commands[] = {
 	{ "report", do_report, "attach, count for a while, print the ledger and its causes" },
 	{ "watch", do_watch, "always on: every interface, intervals into Prometheus metrics and JSON" },
+	{ "top", do_top, "live view: rates, causes by rate, hot queues (q quits and detaches)" },
 	{ "steering", do_steering, "check steering rules and RSS spread: queues, flows, CPUs" },
 	{ "explain", do_explain, "what a drop reason or kernel function means, and the fix" },
 	{ "detach", do_detach, "remove dropledger programs a killed run left on an interface" },
