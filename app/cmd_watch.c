@@ -817,6 +817,9 @@ int watch_run(struct watch_opts *o)
 			w.rule_fired[i] = false;
 		}
 		publish(&w);
+		/* An interval's work can take a while on many devices: ping after it too. */
+		sd_notify(0, "WATCHDOG=1");
+		last_ping = cli_now();
 		if (cli_stop || until >= end)
 			break;
 		k++;
