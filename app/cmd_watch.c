@@ -102,7 +102,9 @@ static void usage(FILE *out, const char *cmd)
 		"      --fail-on RULES    e.g. 'stack_dropped_rate>100/s,residual>1%%,\n"
 		"                         reason=NO_SOCKET>0': each interval record says which\n"
 		"                         fired; exit 4 at the end if any did\n"
-		"      --no-flows         causes only, no flow tables (cheapest)\n"
+		"      --flows            also record the top flows of each cause (JSON lines;\n"
+		"                         costs a flow table at XDP and a read that grows with\n"
+		"                         the flows seen, up to 65536 per device)\n"
 		"      --skb-mode         generic XDP even where the driver has native XDP\n"
 		"  -v, --verbose          more detail on stderr (-vv: libbpf too)\n"
 		"  -h, --help             this text\n\n"
@@ -169,6 +171,7 @@ static int parse(int argc, char **argv, struct watch_opts *o, bool top)
 		{ "metrics-max-series", required_argument, NULL, 'S' },
 		{ "fail-on", required_argument, NULL, 'F' },
 		{ "no-flows", no_argument, NULL, 'n' },
+		{ "flows", no_argument, NULL, 'f' },
 		{ "skb-mode", no_argument, NULL, 'k' },
 		{ "ready-file", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -180,7 +183,12 @@ static int parse(int argc, char **argv, struct watch_opts *o, bool top)
 	char why[512];
 
 	o->interval = top ? 1 : 10;
-	o->flows = true;
+	/*
+	 * watch: causes without flows by default. Metrics never carry flows,
+	 * and per-flow drop keys make every interval's read grow with the
+	 * flows seen; top shows flows on a key, so it keeps them.
+	 */
+	o->flows = top;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:I:d:jvh", lo, NULL)) != -1) {
 		switch (c) {
@@ -249,6 +257,9 @@ static int parse(int argc, char **argv, struct watch_opts *o, bool top)
 			break;
 		case 'n':
 			o->flows = false;
+			break;
+		case 'f':
+			o->flows = true;
 			break;
 		case 'k':
 			o->skb_mode = true;
