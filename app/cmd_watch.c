@@ -99,6 +99,9 @@ static void usage(FILE *out, const char *cmd)
 		"                         (atomic rename; node_exporter textfile collector)\n"
 		"      --metrics-max-series N   hard cap on series (default %u); the rest are\n"
 		"                         counted in dropledger_metrics_series_dropped_total\n"
+		"      --metrics-locations N  also count drops by dropping function for the\n"
+		"                         first N functions of each device (the rest:\n"
+		"                         function=\"other\"; default 0: none)\n"
 		"      --fail-on RULES    e.g. 'stack_dropped_rate>100/s,residual>1%%,\n"
 		"                         reason=NO_SOCKET>0': each interval record says which\n"
 		"                         fired; exit 4 at the end if any did\n"
@@ -170,6 +173,7 @@ static int parse(int argc, char **argv, struct watch_opts *o, bool top)
 		{ "metrics-textfile", required_argument, NULL, 'T' },
 		{ "metrics-max-series", required_argument, NULL, 'S' },
 		{ "fail-on", required_argument, NULL, 'F' },
+		{ "metrics-locations", required_argument, NULL, 'O' },
 		{ "no-flows", no_argument, NULL, 'n' },
 		{ "flows", no_argument, NULL, 'f' },
 		{ "skb-mode", no_argument, NULL, 'k' },
@@ -245,6 +249,20 @@ static int parse(int argc, char **argv, struct watch_opts *o, bool top)
 				return -EINVAL;
 			}
 			o->max_series = (unsigned int)n;
+			break;
+		}
+		case 'O': {
+			char *end;
+			unsigned long n;
+
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || n > 1000 || optarg[0] == '-') {
+				fprintf(stderr, "dropledger %s: --metrics-locations takes 0..1000, not '%s'\n",
+					cmd, optarg);
+				return -EINVAL;
+			}
+			o->locations = (unsigned int)n;
 			break;
 		}
 		case 'F':
@@ -733,6 +751,7 @@ int watch_run(struct watch_opts *o)
 		w.metrics = dl_metrics__new(o->max_series);
 		if (!w.metrics)
 			return DL_EXIT_FAIL;
+		dl_metrics__set_locations(w.metrics, o->locations);
 	}
 	if (o->listen) {
 		w.http = dl_metrics_http__start(o->listen, why, sizeof(why));

@@ -26,6 +26,7 @@ struct watch_opts {
 	const char *listen;
 	const char *textfile;
 	unsigned int max_series;
+	unsigned int locations;	/* --metrics-locations */
 	struct dl_fail_on *fail_on;
 	const char *ready_file;
 	/* top: called with each device's interval ledger, then once per interval. */

@@ -40,6 +40,7 @@ enum fam {
 	F_UNATTRIBUTED,
 	F_RSS_JAIN,
 	F_RSS_HOT,
+	F_STACK_LOCATION,
 	F_FAIL_ON,
 	F_MAX,
 };
@@ -85,6 +86,8 @@ static const struct {
 			 "Jain's fairness index of the last interval's arrivals over RX queues (1: even)." },
 	[F_RSS_HOT] = { "dropledger_rss_hot_queue", "gauge",
 			"1 when the queue took more than the hot factor x the mean share in the last interval." },
+	[F_STACK_LOCATION] = { "dropledger_stack_dropped_location_packets_total", "counter",
+				"Kernel drops by dropping function (opt-in, --metrics-locations; the rest under function=\"other\")." },
 	[F_FAIL_ON] = { "dropledger_fail_on_fired", "gauge",
 			"1 when the --fail-on rule fired in the last interval." },
 };
@@ -106,6 +109,12 @@ struct dl_metrics {
 	unsigned int max_series;
 	uint64_t dropped;
 	double last_update;
+	unsigned int locations;	/* per device functions with own series; 0: none */
+	struct {
+		char device[32];
+		unsigned int n;
+	} loc[64];		/* how many each device has so far */
+	unsigned int nloc;
 };
 
 static uint64_t hash(enum fam f, const char *labels)
@@ -214,6 +223,48 @@ static struct series *get(struct dl_metrics *m, enum fam f, const char *labels,
 }
 
 static void count(struct dl_metrics *m, enum fam f, const char *dev,
+		  const char *const *kv, uint64_t delta);
+
+static bool exists(const struct dl_metrics *m, enum fam f, const char *labels)
+{
+	unsigned int i = hash(f, labels) & (m->cap - 1);
+
+	for (; m->tab[i].used; i = (i + 1) & (m->cap - 1))
+		if (m->tab[i].fam == f && !strcmp(m->tab[i].labels, labels))
+			return true;
+	return false;
+}
+
+/*
+ * Drop locations are opt-in and capped: the first @m->locations functions
+ * of a device get their own series, later ones count under "other".
+ */
+static void count_location(struct dl_metrics *m, const char *dev,
+			   const struct dl_ledger_cause *c)
+{
+	const char *fn = c->function[0] ? c->function : "unknown";
+	const char *kv[] = { "device", dev, "direction", c->tx ? "tx" : "rx",
+			     "reason", c->reason_name, "function", fn, NULL };
+	char labels[512];
+	unsigned int i;
+
+	for (i = 0; i < m->nloc && strcmp(m->loc[i].device, dev); i++)
+		;
+	if (i == m->nloc && m->nloc < sizeof(m->loc) / sizeof(m->loc[0])) {
+		snprintf(m->loc[i].device, sizeof(m->loc[i].device), "%s", dev);
+		m->loc[m->nloc++].n = 0;
+	}
+	labels_fmt(labels, sizeof(labels), kv);
+	if (!exists(m, F_STACK_LOCATION, labels)) {
+		if (i < m->nloc && m->loc[i].n < m->locations)
+			m->loc[i].n++;
+		else
+			kv[7] = "other";
+	}
+	count(m, F_STACK_LOCATION, dev, kv, c->count);
+}
+
+static void count(struct dl_metrics *m, enum fam f, const char *dev,
 		  const char *const *kv, uint64_t delta)
 {
 	char labels[512];
@@ -304,6 +355,8 @@ int dl_metrics__add_interval(struct dl_metrics *m, const struct dl_ledger *iv, d
 		if (c->category && !strcmp(c->category, "rss"))
 			continue;
 		count(m, F_STACK_DROPPED, d, kv, c->count);
+		if (m->locations)
+			count_location(m, d, c);
 	}
 	if (iv->rss && iv->rss->skew.enough) {
 		gauge(m, F_RSS_JAIN, d, dev, iv->rss->skew.jain);
@@ -346,6 +399,11 @@ int dl_metrics__set_rule(struct dl_metrics *m, const char *rule, int fired)
 
 	gauge(m, F_FAIL_ON, NULL, kv, fired ? 1 : 0);
 	return 0;
+}
+
+void dl_metrics__set_locations(struct dl_metrics *m, unsigned int n)
+{
+	m->locations = n;
 }
 
 void dl_metrics__touch(struct dl_metrics *m, double now)

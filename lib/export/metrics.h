@@ -48,6 +48,14 @@ int dl_metrics__device_restart(struct dl_metrics *m, const char *ifname);
  */
 int dl_metrics__set_rule(struct dl_metrics *m, const char *rule, int fired);
 
+/*
+ * Opt-in drop locations: dropledger_stack_dropped_location_packets_total
+ * {device,direction,reason,function} for the first @n dropping functions of
+ * each device (function name only, never an offset), the rest under
+ * function="other". 0 (default): no such series.
+ */
+void dl_metrics__set_locations(struct dl_metrics *m, unsigned int n);
+
 /* Stamp dropledger_last_update_timestamp_seconds without adding a ledger. */
 void dl_metrics__touch(struct dl_metrics *m, double now);
 

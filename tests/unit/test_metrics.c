@@ -163,6 +163,32 @@ static void test_series_cap(void **state)
 	dl_metrics__free(m);
 }
 
+static void test_locations_capped(void **state)
+{
+	struct dl_metrics *m = dl_metrics__new(0);
+	struct dl_ledger l;
+	char *t;
+
+	(void)state;
+	fill(&l, "v0b", 1, false);
+	snprintf(causes[0].function, sizeof(causes[0].function), "udp_queue_rcv_one_skb");
+	snprintf(causes[1].function, sizeof(causes[1].function), "__udp_queue_rcv_skb");
+	/* Off by default: no location series at all. */
+	dl_metrics__add_interval(m, &l, 1);
+	t = render(m);
+	assert_null(strstr(t, "dropledger_stack_dropped_location_packets_total"));
+	free(t);
+	dl_metrics__set_locations(m, 1);
+	dl_metrics__add_interval(m, &l, 2);
+	t = render(m);
+	/* The first function has its own series, the second goes to other; no offsets. */
+	assert_non_null(strstr(t, "dropledger_stack_dropped_location_packets_total{device=\"v0b\",direction=\"rx\",reason=\"SOCKET_RCVBUFF\",function=\"udp_queue_rcv_one_skb\"} 20\n"));
+	assert_non_null(strstr(t, "dropledger_stack_dropped_location_packets_total{device=\"v0b\",direction=\"rx\",reason=\"SOCKET_RCVBUFF\",function=\"other\"} 5\n"));
+	assert_null(strstr(t, "+0x"));
+	free(t);
+	dl_metrics__free(m);
+}
+
 static void test_escape_and_textfile(void **state)
 {
 	struct dl_metrics *m = dl_metrics__new(0);
@@ -232,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_names_and_absent),
 		cmocka_unit_test(test_monotonic_across_reset),
 		cmocka_unit_test(test_series_cap),
+		cmocka_unit_test(test_locations_capped),
 		cmocka_unit_test(test_escape_and_textfile),
 		cmocka_unit_test(test_promtool),
 	};
