@@ -40,7 +40,8 @@
 #include "trace/ksyms.h"
 #include "util/config_path.h"
 #include "util/log.h"
-#include "util/netns_exec.h"
+#include "util/netns.h"
+#include "util/output.h"
 #include "verdict/causes.h"
 #include "watch.h"
 
@@ -153,7 +154,6 @@ struct watch {
 	struct dl_metrics_http *http;
 	struct mnl_socket *nl;
 	unsigned int netns;
-	unsigned int seq;
 	bool fired;		/* a --fail-on rule fired during the run */
 	bool attached_once;	/* restarts are counted after the first attach */
 	bool rule_fired[64];	/* per --fail-on rule, this interval */
@@ -562,17 +562,18 @@ static int dev_interval(struct watch *w, struct wdev *d, unsigned int k,
 	if (!err && w->o->render)
 		w->o->render(w->o->render_ctx, &iv);
 	else if (!err && w->o->json) {
+		/* The envelope (schema, time, host, boot_id, seq) of every JSON line. */
 		json_t *root = dl_ledger__to_json(&iv);
 
 		if (root) {
-			json_object_set_new(root, "seq", json_integer(++w->seq));
 			if (arr)
 				json_object_set(root, "fail_on", arr);
-			dl_ledger__dump_json(root, out);
+			dl_output__json(&dl_stdout, "watch", root);
 			json_decref(root);
 		}
 	} else if (!err) {
 		watch_print_line(&iv, fired[0] ? fired : NULL, out);
+		dl_output__check(&dl_stdout);
 	}
 	json_decref(arr);
 	dl_ledger__free(&iv);
@@ -836,10 +837,10 @@ int watch_run(struct watch_opts *o)
 		}
 		if (o->render_done)
 			o->render_done(o->render_ctx);
-		if (fflush(stdout) || ferror(stdout)) {
-			pr_debug("output closed: stopping\n");
+		/* Nobody reads (or the disk is full): stop, detach, say so once. */
+		if (dl_output__failed(&dl_stdout) ||
+		    (!o->render && dl_output__gone(&dl_stdout)))
 			break;
-		}
 		/* dropledger_fail_on_fired{rule}: fired on any device this interval. */
 		for (i = 0; o->fail_on && w.metrics && i < dl_fail_on__count(o->fail_on); i++) {
 			dl_metrics__set_rule(w.metrics, dl_fail_on__rule(o->fail_on, i),
@@ -870,6 +871,10 @@ out:
 	dl_ksyms__free((struct dl_ksyms *)w.names.ksyms);
 	dl_reasons__free((struct dl_reasons *)w.names.reasons);
 	dl_causes__free((struct dl_causes *)w.names.causes);
+	if (dl_output__failed(&dl_stdout)) {
+		dl_output__complain(&dl_stdout, o->top ? "top" : "watch");
+		rc = DL_EXIT_FAIL;
+	}
 	return rc;
 }
 
