@@ -616,12 +616,43 @@ static void reconcile(struct watch *w, unsigned int k)
 		return;
 	for (d = w->devs; d; d = next) {
 		int idx = (int)if_nametoindex(d->name);
+		enum dl_ingress_state st;
+		char why[512] = "";
+		char *cut;
 
 		next = d->next;
-		if (!idx)
-			dev_drop(w, d, k, "gone");
-		else if (idx != d->ifindex)
-			dev_drop(w, d, k, "re-created");
+		/*
+		 * The attachment check first: it tells a deleted device from one
+		 * moved to another namespace (followed there and detached), a
+		 * rename, or our program removed or replaced.
+		 */
+		st = dl_ingress__check(d->ing, why, sizeof(why));
+		switch (st) {
+		case DL_INGRESS_OK:
+		case DL_INGRESS_QUEUES:	/* check_queues says it; counts go on */
+			break;
+		case DL_INGRESS_DOWN:
+		case DL_INGRESS_UP:
+			pr_info("%s\n", why);
+			break;
+		case DL_INGRESS_DELETED:
+			dev_drop(w, d, k, idx ? "re-created" : "gone");
+			continue;
+		default:
+			/* report's wording is about its run; here only this device stops. */
+			cut = strstr(why, "; the run ends");
+			if (!cut)
+				cut = strstr(why, ": the run ends");
+			if (cut)
+				*cut = '\0';
+			/* Not re-attached behind the back of whoever removed it. */
+			if (st == DL_INGRESS_REMOVED || st == DL_INGRESS_REPLACED)
+				refused(w, d->name, d->ifindex, true);
+			dev_drop(w, d, k, why);
+			continue;
+		}
+		if (!idx || idx != d->ifindex)
+			dev_drop(w, d, k, idx ? "re-created" : "gone");
 	}
 	for (p = ni; p->if_index; p++) {
 		if (!wanted(w, p->if_name) || find_dev(w, p->if_name))
@@ -824,6 +855,8 @@ int watch_run(struct watch_opts *o)
 				last_ping = cli_now();
 			}
 		}
+		/* Link events can be lost or absent (program removal): look anyway. */
+		reconcile(&w, k);
 		check_queues(&w);
 		for (d = w.devs; d; d = d->next) {
 			struct dl_kstate ks_now;

@@ -3,7 +3,8 @@
 # watch over three interfaces while they change: v1b is deleted and
 # re-created mid-run, v0b's queue count goes 4 -> 2, v2b stays. No crash,
 # one log line per event, every counter of every metrics snapshot is
-# monotonic, and the drops before and after the re-creation add up.
+# monotonic, and the drops before and after the re-creation add up;
+# then v2b is moved to the other namespace: detached there, one line.
 . "$(dirname "$0")/lib.sh"
 command -v ethtool >/dev/null || PATH=$PATH:/usr/sbin:/sbin
 command -v ethtool >/dev/null || { echo "SKIP: needs ethtool"; exit 77; }
@@ -68,6 +69,11 @@ v0drops() { metric 'dropledger_stack_dropped_packets_total{device="v0b",directio
 wait_value v0drops 6
 v2drops() { metric 'dropledger_stack_dropped_packets_total{device="v2b",direction="rx",category="stack",group="socket",reason="NO_SOCKET"}'; }
 [ "$(v2drops)" = 4 ] || fail "v2b drops $(v2drops), want 4"
+# Moved to another namespace: followed there, detached, no longer watched.
+ip -n "$P-b" link set v2b netns "$P-a" || fail "move v2b"
+wait_log "v2b: .*moved to another network namespace.*: no longer watched"
+[ -z "$(xdp_prog_id "$P-a" v2b)" ] || fail "XDP left on v2b after the move"
+ok "v2b moved away: detached there, one line"
 sleep 1
 kill "$SNAP" 2>/dev/null; wait "$SNAP" 2>/dev/null
 
@@ -87,7 +93,7 @@ jq -e -s 'all(.[]; .totals.xdp_seen >= 0 and .totals.stack_dropped >= 0)' "$TMP/
 [ "$(jq -s '[.[] | select(.interface == "v1b") | .totals.stack_dropped] | add' "$TMP/out.jsonl")" = 15 ] ||
     fail "interval records of v1b do not add up to 15"
 ok "interval records add up (v1b: 15 drops over both lives)"
-for d in v0b v1b v2b; do
+for d in v0b v1b; do
     [ -z "$(xdp_prog_id "$P-b" "$d")" ] || fail "XDP left on $d"
 done
 ok "nothing left attached"
