@@ -24,6 +24,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "report", do_report, "attach, count for a while, print the ledger and its causes" },
+	{ "watch", do_watch, "always on: every interface, intervals into Prometheus metrics and JSON" },
+	{ "top", do_top, "live view: rates, causes by rate, hot queues (q quits and detaches)" },
 	{ "steering", do_steering, "check steering rules and RSS spread: queues, flows, CPUs" },
 	{ "schema", do_schema, "the JSON Schema of report's JSON lines" },
 	{ "explain", do_explain, "what a drop reason or kernel function means, and the fix" },
