@@ -19,7 +19,7 @@ int do_detach(int argc, char **argv)
 	if (argc != 3 || (strcmp(argv[1], "-i") && strcmp(argv[1], "--interface"))) {
 		fprintf(argc == 2 && !strcmp(argv[1], "--help") ? stdout : stderr,
 			"Usage: dropledger detach -i IFACE\n"
-			"Remove dropledger XDP programs left on IFACE by runs that were killed.\n"
+			"Remove dropledger XDP programs and tc filters left on IFACE by runs that were killed.\n"
 			"Programs of running dropledger processes and programs dropledger did\n"
 			"not load are never touched.\n");
 		return argc == 2 && !strcmp(argv[1], "--help") ? DL_EXIT_OK : DL_EXIT_USAGE;
@@ -32,6 +32,12 @@ int do_detach(int argc, char **argv)
 		return DL_EXIT_FAIL;
 	}
 	n = dl_ingress__remove_stale(ifindex, msg, sizeof(msg));
+	if (n >= 0) {
+		size_t used = strlen(msg);
+		int t = dl_ingress__remove_stale_tc(ifindex, msg + used, sizeof(msg) - used);
+
+		n = t < 0 ? t : n + t;
+	}
 	if (n < 0) {
 		fprintf(stderr, "dropledger detach: %s: %s\n", argv[2], strerror(-n));
 		return DL_EXIT_FAIL;

@@ -21,6 +21,7 @@
 #include "util/cpulist.h"
 #include "trace/drop_reasons.h"
 #include "trace/drop_trace.h"
+#include "fastpath/hook.h"
 #include "fastpath/ingress.h"
 #include "counters/kstate.h"
 #include "trace/ksyms.h"
@@ -47,11 +48,20 @@ static void usage(FILE *out)
 		"  -I, --interval SECONDS also print the ledger of every interval (JSON: one\n"
 		"                         object per line), then the whole run\n"
 		"  -j, --json             one JSON object instead of tables\n"
-		"      --attach HOW       libxdp (default: joins libxdp's dispatcher, or attaches\n"
-		"                         alone when the interface is free and says so) or link\n"
-		"                         (exclusive bpf_link for benchmarks; the kernel removes\n"
-		"                         it when the process dies)\n"
+		"      --hook HOOK        where arrivals are counted: auto (default: per driver,\n"
+		"                         config/hooks.tsv), xdp (native XDP) or tc (tc ingress\n"
+		"                         on the skb: veth, bridge, vxlan, where native XDP\n"
+		"                         would convert every skb first); xdp_seen then means\n"
+		"                         seen at that hook\n"
+		"      --attach HOW       XDP: libxdp (default: joins libxdp's dispatcher, or\n"
+		"                         attaches alone when the interface is free and says so)\n"
+		"                         or link (exclusive bpf_link; the kernel removes it when\n"
+		"                         the process dies); tc: link (TCX, default where the\n"
+		"                         kernel has it) or clsact (classic filter)\n"
 		"      --skb-mode         generic XDP even where the driver has native XDP\n"
+		"      --exact-flows      per-flow counts added to the shared flow tables on every\n"
+		"                         frame (atomic adds) instead of through the per-CPU flow\n"
+		"                         cache; the report's figures are exact either way\n"
 		"      --mirror N         tap mode: mirror 1 in N frames (1: every frame) to\n"
 		"                         poll-mode workers: per-queue records, records lost,\n"
 		"                         sequence check of stamped (dropledger gen) flows\n"
@@ -84,6 +94,9 @@ struct report_opts {
 	int ncpus;
 	unsigned int max_flows;	/* --mirror: flows each worker tracks; 0: default */
 	bool json;
+	int hook;		/* -1 auto, else enum dl_hook */
+	bool clsact;		/* --attach clsact */
+	struct dl_hook_choice hc;
 	const char *ready_file;
 	struct dl_ingress_opts ing;
 };
@@ -121,6 +134,8 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "attach", required_argument, NULL, 'A' },
 		{ "skb-mode", no_argument, NULL, 'S' },
+		{ "hook", required_argument, NULL, 'H' },
+		{ "exact-flows", no_argument, NULL, 'E' },
 		{ "no-flows", no_argument, NULL, 'F' },
 		{ "skew-threshold", required_argument, NULL, 'K' },
 		{ "mirror", required_argument, NULL, 'M' },
@@ -136,6 +151,7 @@ static int parse(int argc, char **argv, struct report_opts *o)
 
 	o->duration = -1;
 	o->interval = -1;
+	o->hook = -1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:c:d:I:jvh", lo, NULL)) != -1) {
 		switch (c) {
@@ -170,14 +186,32 @@ static int parse(int argc, char **argv, struct report_opts *o)
 				how = DL_ATTACH_LIBXDP;
 			} else if (!strcmp(optarg, "link")) {
 				how = DL_ATTACH_LINK;
+			} else if (!strcmp(optarg, "clsact")) {
+				o->clsact = true;
 			} else {
-				fprintf(stderr, "dropledger report: --attach takes libxdp or link, not '%s'\n",
+				fprintf(stderr, "dropledger report: --attach takes libxdp, link or clsact, not '%s'\n",
 					optarg);
 				return -EINVAL;
 			}
 			break;
 		case 'S':
 			skb = 1;
+			break;
+		case 'H':
+			if (!strcmp(optarg, "auto")) {
+				o->hook = -1;
+			} else if (!strcmp(optarg, "xdp")) {
+				o->hook = DL_HOOK_XDP;
+			} else if (!strcmp(optarg, "tc")) {
+				o->hook = DL_HOOK_TC;
+			} else {
+				fprintf(stderr, "dropledger report: --hook takes auto, xdp or tc, not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'E':
+			o->ing.exact_flows = true;
 			break;
 		case 'M': {
 			char *end;
@@ -288,7 +322,38 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	}
 	if (o->ing.sample_every && parse_cores(cores, &o->cpus, &o->ncpus))
 		return -EINVAL;
+	if (skb > 0 && o->hook == DL_HOOK_TC) {
+		fprintf(stderr, "dropledger report: --skb-mode is generic XDP; it does not go with --hook tc\n");
+		return -EINVAL;
+	}
+	/* Generic XDP only when asked for: --skb-mode means the xdp hook. */
+	if (skb > 0)
+		o->hook = DL_HOOK_XDP;
+	if (o->clsact && o->hook == DL_HOOK_XDP) {
+		fprintf(stderr, "dropledger report: --attach clsact is for the tc hook (--hook tc)\n");
+		return -EINVAL;
+	}
 	return 0;
+}
+
+/* The hook: asked for, or auto from the driver's row in hooks.tsv. */
+static void choose_hook(struct report_opts *o)
+{
+	dl_hook__auto(o->ifname, &o->hc);
+	if (o->hook >= 0)
+		o->hc.hook = (enum dl_hook)o->hook;
+	else if (o->clsact)
+		o->hc.hook = DL_HOOK_TC;
+	o->ing.hook = o->hc.hook;
+	/* Queue meaning is the driver's, whichever hook was asked for. */
+	o->ing.tc_qm_raw = o->hc.tc_qm_raw;
+	o->ing.tc_classic = o->clsact;
+	if (o->hc.hook == DL_HOOK_TC && o->ing.how == DL_ATTACH_LINK)
+		o->ing.how = DL_ATTACH_LIBXDP;	/* tc: link means TCX, its default */
+	fprintf(stderr, "dropledger: hook %s on %s (%s; driver %s%s%s)\n",
+		dl_hook__name(o->hc.hook), o->ifname, o->hook >= 0 ? "asked for" : "auto",
+		o->hc.driver[0] ? o->hc.driver : "unknown",
+		o->hook < 0 && o->hc.why[0] ? ": " : "", o->hook < 0 ? o->hc.why : "");
 }
 
 /* The cumulative ledger now. */
@@ -304,6 +369,7 @@ static int collect_now(struct dl_ledger *l, const struct report_opts *o, int ifi
 	l->ifindex = ifindex;
 	l->mode = "tap";
 	l->attach = dl_ingress__mode(ing);
+	l->hook = dl_ingress__hook(ing);
 	l->drop_source = dl_drop_trace__flavour(dt);
 	err = dl_ingress__read_rxq(ing, rxq);
 	if (!err)
@@ -441,6 +507,7 @@ int do_report(int argc, char **argv)
 	}
 	o.ing.ifindex = ifindex;
 	o.ing.ifname = o.ifname;
+	choose_hook(&o);
 	o.ing.flow_map_fd = dl_drop_trace__flow_map_fd(dt);
 	ing = dl_ingress__attach(&o.ing, why, sizeof(why), note, sizeof(note));
 	if (!ing) {

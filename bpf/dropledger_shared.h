@@ -98,6 +98,30 @@ struct dl_flow_info {
 };
 
 /*
+ * Per-CPU flow cache of dl_ingress (map flow_cache, one element per CPU):
+ * slot h % DL_FC_SLOTS holds the frames of one (flow, rx queue) not yet
+ * added to flow_tbl / flow_q_cnt. A slot is added to them when another
+ * (flow, queue) takes it or when packets reaches DL_FC_FLUSH; userspace
+ * adds what is still pending when it reads (exact at read time).
+ */
+#define DL_FC_SLOTS 256		/* power of two; 256 x 72 B fits a per-CPU value */
+#define DL_FC_FLUSH 64		/* pending frames per slot before a shared add */
+
+struct dl_fc_slot {
+	struct dl_flow flow;
+	__u32 hash;		/* dl_flow_hash(&flow) */
+	__u32 rxq;
+	__u32 used;		/* 1: flow, hash and rxq are valid */
+	__u32 pad;
+	__u64 packets;		/* pending: not yet in the shared tables */
+	__u64 bytes;
+};
+
+struct dl_flow_cache {
+	struct dl_fc_slot slot[DL_FC_SLOTS];
+};
+
+/*
  * Owner tag of an attached dl_ingress (map dl_owner, one entry), written by
  * the process that loaded it. A later run reads it to tell a stale program
  * left by a killed run (owner gone) from one a live run is using.

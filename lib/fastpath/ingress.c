@@ -22,7 +22,9 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "fastpath/flow_cache.h"
 #include "fastpath/ingress.h"
+#include "fastpath/ingress_tc.h"
 #include "ingress.skel.h"
 #include "util/log.h"
 #include "util/percpu.h"
@@ -38,6 +40,8 @@ struct dl_ingress {
 	unsigned int sample_every;
 	int ifindex;
 	enum xdp_attach_mode xmode;
+	struct dl_tc_attach tc;		/* tc hook */
+	bool is_tc;
 	bool dispatcher;		/* joined a libxdp dispatcher */
 	bool attached;
 };
@@ -331,6 +335,16 @@ static int check_free(int ifindex, const char *ifname, char *why, size_t len,
 	return 0;
 }
 
+static __u32 prog_id_of(const struct bpf_program *p)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+		return 0;
+	return info.id;
+}
+
 static int write_owner(struct dl_ingress *ing)
 {
 	struct dl_owner o = { .magic = DL_OWNER_MAGIC, .pid = (__u32)getpid() };
@@ -449,6 +463,121 @@ static int make_mirror(struct dl_ingress *ing, const struct dl_ingress_opts *opt
 	return 0;
 }
 
+/* Open, size and load the object; the program of the other hook stays out. */
+static int load(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
+		char *why, size_t why_len)
+{
+	int err;
+
+	ing->skel = dl_ingress_bpf__open();
+	if (!ing->skel) {
+		err = -errno;
+		snprintf(why, why_len, "cannot open the ingress program: %s", strerror(errno));
+		return err;
+	}
+	bpf_program__set_autoload(ing->skel->progs.dl_ingress, !ing->is_tc);
+	bpf_program__set_autoload(ing->skel->progs.dl_ingress_tc, ing->is_tc);
+	ing->skel->rodata->track_flows = opts->track_flows;
+	ing->skel->rodata->track_flow_queues = opts->track_flow_queues;
+	ing->skel->rodata->exact_flows = opts->exact_flows;
+	ing->skel->rodata->tc_qm_raw = opts->tc_qm_raw;
+	err = set_sizes(ing, opts, why, why_len);
+	if (err)
+		return err;
+	if (opts->flow_map_fd > 0) {
+		err = bpf_map__reuse_fd(ing->skel->maps.flow_tbl, opts->flow_map_fd);
+		if (err) {
+			snprintf(why, why_len, "cannot share the flow table: %s", strerror(-err));
+			return err;
+		}
+	}
+	err = dl_ingress_bpf__load(ing->skel);
+	if (err) {
+		snprintf(why, why_len, "cannot load the ingress program: %s%s", strerror(-err),
+			 err == -EPERM ? " (needs root: CAP_BPF, CAP_NET_ADMIN)" : "");
+		return err;
+	}
+	err = make_mirror(ing, opts, why, why_len);
+	if (err)
+		return err;
+	err = write_owner(ing);
+	if (err) {
+		snprintf(why, why_len, "cannot tag the ingress program's owner: %s",
+			 strerror(-err));
+		return err;
+	}
+	/* Readers of the tables (ledger, RSS) join the per-CPU cache. */
+	if (!opts->exact_flows) {
+		int cfd = bpf_map__fd(ing->skel->maps.flow_cache);
+
+		err = dl_flow_cache__register(bpf_map__fd(ing->skel->maps.flow_tbl), cfd);
+		if (!err)
+			err = dl_flow_cache__register(bpf_map__fd(ing->skel->maps.flow_q_cnt),
+						      cfd);
+		if (err) {
+			snprintf(why, why_len, "cannot register the flow cache: %s",
+				 strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* dl_owner tag of a program, for the tc attachment's checks. */
+static int tc_owner(__u32 prog_id, __u32 *pid, bool *alive)
+{
+	struct dl_owner o;
+	char name[32];
+	int err;
+
+	err = prog_owner(prog_id, &o, name, sizeof(name));
+	if (err)
+		return err;
+	*pid = o.pid;
+	*alive = owner_alive(&o);
+	return 0;
+}
+
+int dl_ingress__remove_stale_tc(int ifindex, char *msg, size_t msg_len)
+{
+	return dl_tc__remove_stale(ifindex, tc_owner, msg, msg_len);
+}
+
+static struct dl_ingress *attach_tc(const struct dl_ingress_opts *opts,
+				    char *why, size_t why_len,
+				    char *note, size_t note_len)
+{
+	struct dl_ingress *ing;
+	int err;
+
+	if (dl_ingress__remove_stale_tc(opts->ifindex, note, note_len) < 0)
+		note[0] = '\0';
+	err = dl_tc__check_free(opts->ifindex, opts->ifname, tc_owner, why, why_len);
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	ing = calloc(1, sizeof(*ing));
+	if (!ing) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	ing->ifindex = opts->ifindex;
+	ing->is_tc = true;
+	err = load(ing, opts, why, why_len);
+	if (!err)
+		err = dl_tc__attach(ing->skel->progs.dl_ingress_tc, opts->ifindex,
+				    opts->ifname, opts->tc_classic, &ing->tc,
+				    why, why_len);
+	if (err) {
+		dl_ingress__destroy(ing);
+		errno = -err;
+		return NULL;
+	}
+	ing->attached = true;
+	return ing;
+}
+
 struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 				      char *why, size_t why_len,
 				      char *note, size_t note_len)
@@ -462,6 +591,8 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 		note[0] = '\0';
 	if (why_len)
 		why[0] = '\0';
+	if (opts->hook == DL_HOOK_TC)
+		return attach_tc(opts, why, why_len, note, note_len);
 	if (opts->how == DL_ATTACH_LIBXDP) {
 		err = dl_bpffs__ensure();
 		if (err) {
@@ -489,38 +620,9 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 		goto fail;
 	}
 	ing->ifindex = opts->ifindex;
-	ing->skel = dl_ingress_bpf__open();
-	if (!ing->skel) {
-		err = -errno;
-		snprintf(why, why_len, "cannot open XDP program: %s", strerror(errno));
-		goto fail;
-	}
-	ing->skel->rodata->track_flows = opts->track_flows;
-	err = set_sizes(ing, opts, why, why_len);
+	err = load(ing, opts, why, why_len);
 	if (err)
 		goto fail;
-	if (opts->flow_map_fd > 0) {
-		err = bpf_map__reuse_fd(ing->skel->maps.flow_tbl, opts->flow_map_fd);
-		if (err) {
-			snprintf(why, why_len, "cannot share the flow table: %s", strerror(-err));
-			goto fail;
-		}
-	}
-	ing->skel->rodata->track_flow_queues = opts->track_flow_queues;
-	err = dl_ingress_bpf__load(ing->skel);
-	if (err) {
-		snprintf(why, why_len, "cannot load XDP program: %s%s", strerror(-err),
-			 err == -EPERM ? " (needs root: CAP_BPF, CAP_NET_ADMIN)" : "");
-		goto fail;
-	}
-	err = make_mirror(ing, opts, why, why_len);
-	if (err)
-		goto fail;
-	err = write_owner(ing);
-	if (err) {
-		snprintf(why, why_len, "cannot tag XDP program owner: %s", strerror(-err));
-		goto fail;
-	}
 	if (opts->how == DL_ATTACH_LINK)
 		err = attach_link(ing, opts, why, why_len);
 	else
@@ -540,7 +642,10 @@ void dl_ingress__destroy(struct dl_ingress *ing)
 {
 	if (!ing)
 		return;
-	if (ing->link) {
+	if (ing->is_tc) {
+		if (ing->attached)
+			dl_tc__detach(&ing->tc, prog_id_of(ing->skel->progs.dl_ingress_tc));
+	} else if (ing->link) {
 		bpf_link__destroy(ing->link);
 	} else if (ing->attached && ing->dispatcher) {
 		xdp_program__detach(ing->xprog, ing->ifindex, ing->xmode, 0);
@@ -556,12 +661,23 @@ void dl_ingress__destroy(struct dl_ingress *ing)
 	/* libxdp does not own the bpf_object we passed in: close it after. */
 	xdp_program__close(ing->xprog);
 	dl_mirror__free(ing->mirror);
+	if (ing->skel && bpf_map__fd(ing->skel->maps.flow_tbl) >= 0) {
+		dl_flow_cache__unregister(bpf_map__fd(ing->skel->maps.flow_tbl));
+		dl_flow_cache__unregister(bpf_map__fd(ing->skel->maps.flow_q_cnt));
+	}
 	dl_ingress_bpf__destroy(ing->skel);
 	free(ing);
 }
 
+const char *dl_ingress__hook(const struct dl_ingress *ing)
+{
+	return ing->is_tc ? "tc" : "xdp";
+}
+
 const char *dl_ingress__mode(const struct dl_ingress *ing)
 {
+	if (ing->is_tc)
+		return ing->tc.link_fd > 0 ? "tcx" : "clsact";
 	if (ing->link)
 		return "link";
 	return ing->xmode == XDP_MODE_SKB ? "skb" : "native";

@@ -18,6 +18,12 @@ enum dl_attach_how {
 	DL_ATTACH_LINK,		/* exclusive bpf_link; gone when we die */
 };
 
+/* Where arrivals are counted (fastpath/hook.h chooses for auto). */
+enum dl_hook {
+	DL_HOOK_XDP,		/* native XDP (generic only when asked: skb_mode) */
+	DL_HOOK_TC,		/* tc ingress on the skb: TCX link, else clsact */
+};
+
 struct dl_ingress_opts {
 	int ifindex;
 	const char *ifname;
@@ -34,6 +40,19 @@ struct dl_ingress_opts {
 	unsigned int sample_every;
 	size_t mirror_ring_bytes;	/* per CPU, power of two; 0: 4 MiB */
 	unsigned int flow_entries;	/* LRU flow table size; 0: DL_FLOW_ENTRIES */
+	enum dl_hook hook;
+	/*
+	 * tc hook: skb->queue_mapping is the rx queue itself (veth) rather
+	 * than recorded by the driver as queue + 1 (hooks.tsv "rxq" column).
+	 */
+	bool tc_qm_raw;
+	bool tc_classic;	/* tc hook: a clsact filter even where TCX works */
+	/*
+	 * Every frame straight into the shared flow tables (atomic adds), not
+	 * through the per-CPU flow cache. Both are exact when read through
+	 * lib/; only this one is exact to a reader of the raw maps.
+	 */
+	bool exact_flows;
 };
 
 struct dl_ingress;
@@ -52,8 +71,11 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 /* Detach (only our program, by id) and free. Safe with NULL. */
 void dl_ingress__destroy(struct dl_ingress *ing);
 
-/* "native", "skb" (generic) or "link". */
+/* "native", "skb" (generic), "link" (XDP); "tcx" or "clsact" (tc). */
 const char *dl_ingress__mode(const struct dl_ingress *ing);
+
+/* "xdp" or "tc": where the frames counted as seen were seen. */
+const char *dl_ingress__hook(const struct dl_ingress *ing);
 
 /* Per-queue counters summed over CPUs; @out has DL_MAX_QUEUES + 1 slots. */
 int dl_ingress__read_rxq(const struct dl_ingress *ing, struct dl_rxq_stats *out);
@@ -78,6 +100,9 @@ unsigned int dl_ingress__sample_every(const struct dl_ingress *ing);
  * @msg describes each removal for the user.
  */
 int dl_ingress__remove_stale(int ifindex, char *msg, size_t msg_len);
+
+/* The same for a classic tc filter of ours (TCX links die with their run). */
+int dl_ingress__remove_stale_tc(int ifindex, char *msg, size_t msg_len);
 
 /* Mount bpffs at /sys/fs/bpf when absent (ip netns exec hides it). */
 int dl_bpffs__ensure(void);
