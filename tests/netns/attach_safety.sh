@@ -108,7 +108,7 @@ ok "closed output pipe: detached cleanly"
 printf '[report]\ninterface = v0b\nduration = 0.3\njson = true\n' >"$TMP/ok.conf"
 ip netns exec "$B" "$DL" report -c "$TMP/ok.conf" >"$TMP/out" 2>/dev/null || fail "report -c"
 expect '.interface == "v0b" and .duration_s < 2' "$TMP/out" "config file: interface, duration, json"
-ip netns exec "$B" "$DL" report -c "$TMP/ok.conf" -d 0.2 --attach link >"$TMP/out" 2>/dev/null || fail "override"
+ip netns exec "$B" "$DL" report -c "$TMP/ok.conf" -d 0.2 --hook xdp --attach link >"$TMP/out" 2>/dev/null || fail "override"
 expect '.attach == "link"' "$TMP/out" "command line overrides the file"
 printf '[report]\ninterface = v0b\nintervall = 5\n' >"$TMP/bad.conf"
 rc=0; "$DL" report -c "$TMP/bad.conf" 2>"$TMP/err" || rc=$?
