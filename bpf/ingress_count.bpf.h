@@ -175,13 +175,13 @@ static __always_inline void track_both(struct dl_flow *f, __u32 h, __u32 rxq,
 static __always_inline void track_cached(struct dl_flow *f, __u32 h, __u32 rxq,
 					 __u64 len)
 {
-	__u32 zero = 0, cpu = bpf_get_smp_processor_id();
 	struct dl_flow_cache *fc;
 	struct dl_fc_slot *s;
+	__u32 zero = 0, cpu;
 
 	fc = bpf_map_lookup_elem(&flow_cache, &zero);
 	if (!fc) {
-		track_both(f, h, rxq, cpu, 1, len);
+		track_both(f, h, rxq, bpf_get_smp_processor_id(), 1, len);
 		return;
 	}
 	s = &fc->slot[h & (DL_FC_SLOTS - 1)];
@@ -190,11 +190,14 @@ static __always_inline void track_cached(struct dl_flow *f, __u32 h, __u32 rxq,
 		s->bytes += len;
 		if (s->packets < DL_FC_FLUSH)
 			return;
+		/* The hit path needs no CPU id: only the shared tables do. */
+		cpu = bpf_get_smp_processor_id();
 		track_both(&s->flow, h, rxq, cpu, s->packets, s->bytes);
 		s->packets = 0;
 		s->bytes = 0;
 		return;
 	}
+	cpu = bpf_get_smp_processor_id();
 	if (s->used && s->packets)
 		track_both(&s->flow, s->hash, s->rxq, cpu, s->packets, s->bytes);
 	/* The newcomer goes straight in: its entry exists from frame one. */
