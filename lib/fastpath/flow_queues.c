@@ -14,9 +14,6 @@
 #include "fastpath/flow_queues.h"
 #include "util/log.h"
 
-_Static_assert(sizeof(struct dl_flow_q_key) == 8, "flow_q_cnt key layout");
-_Static_assert(sizeof(struct dl_flow_q_val) == 64, "flow_q_cnt value layout");
-
 static int by_key(const void *a, const void *b)
 {
 	const struct dl_flow_q_entry *x = a, *y = b;

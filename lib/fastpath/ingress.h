@@ -22,6 +22,7 @@ enum dl_attach_how {
 enum dl_hook {
 	DL_HOOK_XDP,		/* native XDP (generic only when asked: skb_mode) */
 	DL_HOOK_TC,		/* tc ingress on the skb: TCX link, else clsact */
+	DL_HOOK_AUTO,		/* per driver from config/hooks.tsv (note says which) */
 };
 
 struct dl_ingress_opts {
@@ -43,7 +44,8 @@ struct dl_ingress_opts {
 	enum dl_hook hook;
 	/*
 	 * tc hook: skb->queue_mapping is the rx queue itself (veth) rather
-	 * than recorded by the driver as queue + 1 (hooks.tsv "rxq" column).
+	 * than recorded by the driver as queue + 1. Taken from the driver's
+	 * hooks.tsv row ("rxq" column) whenever the table is readable.
 	 */
 	bool tc_qm_raw;
 	bool tc_classic;	/* tc hook: a clsact filter even where TCX works */
@@ -77,6 +79,13 @@ const char *dl_ingress__mode(const struct dl_ingress *ing);
 /* "xdp" or "tc": where the frames counted as seen were seen. */
 const char *dl_ingress__hook(const struct dl_ingress *ing);
 
+/*
+ * Remove a classic tc filter of ours left on @ifindex by a run that is
+ * gone (TCX links die with their run). Returns 1 removed, 0 none, -errno;
+ * @msg says which.
+ */
+int dl_ingress__remove_stale_tc(int ifindex, char *msg, size_t msg_len);
+
 /* Per-queue counters summed over CPUs; @out has DL_MAX_QUEUES + 1 slots. */
 int dl_ingress__read_rxq(const struct dl_ingress *ing, struct dl_rxq_stats *out);
 
@@ -95,19 +104,32 @@ struct dl_mirror *dl_ingress__mirror(const struct dl_ingress *ing);
 unsigned int dl_ingress__sample_every(const struct dl_ingress *ing);
 
 /*
- * Remove dl_ingress programs on @ifindex left by runs that are gone (their
- * owner process is dead). Returns how many were removed (0..n) or -errno;
- * @msg describes each removal for the user.
+ * What the attachment check found. Anything past DL_INGRESS_UP ends the
+ * run: what it counted no longer describes the interface it named.
  */
-int dl_ingress__remove_stale(int ifindex, char *msg, size_t msg_len);
+enum dl_ingress_state {
+	DL_INGRESS_OK,
+	DL_INGRESS_DOWN,	/* went down: nothing arrives, the run goes on */
+	DL_INGRESS_UP,		/* up again */
+	DL_INGRESS_DELETED,	/* the interface is gone, with our program */
+	DL_INGRESS_MOVED,	/* to another netns: our program detached there */
+	DL_INGRESS_RENAMED,
+	DL_INGRESS_REMOVED,	/* someone else removed our program */
+	DL_INGRESS_REPLACED,	/* ... or put another in its place */
+	DL_INGRESS_QUEUES,	/* the RX queue count changed */
+};
 
-/* The same for a classic tc filter of ours (TCX links die with their run). */
-int dl_ingress__remove_stale_tc(int ifindex, char *msg, size_t msg_len);
+/*
+ * Is our program still attached to the interface it was attached to, and
+ * is that interface still the same? Call each interval and before the
+ * last read. DOWN and UP are reported once per change; a cutting state
+ * comes with one line in @why and leaves nothing of ours behind (an
+ * interface moved to another namespace is followed there and detached).
+ */
+enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
+					size_t why_len);
 
-/* Mount bpffs at /sys/fs/bpf when absent (ip netns exec hides it). */
-int dl_bpffs__ensure(void);
-
-/* Inode number of the calling thread's network namespace. */
-int dl_netns__self_inum(unsigned int *inum);
+/* Is the interface administratively up? (false when unknown) */
+bool dl_ingress__is_up(const struct dl_ingress *ing);
 
 #endif

@@ -136,6 +136,26 @@ static int tcx_ids(int ifindex, __u32 *ids, __u32 *n)
 	return 0;
 }
 
+int dl_tc__attached(const struct dl_tc_attach *a, __u32 prog_id)
+{
+	__u32 ids[64], n = 64, i, id;
+	int err;
+
+	if (a->link_fd > 0) {
+		err = tcx_ids(a->ifindex, ids, &n);
+		if (err)
+			return err;
+		for (i = 0; i < n; i++)
+			if (ids[i] == prog_id)
+				return 1;
+		return 0;
+	}
+	err = classic_prog_id(a->ifindex, &id);
+	if (err == -ENOENT)
+		return 0;
+	return err ? err : id == prog_id;
+}
+
 int dl_tc__check_free(int ifindex, const char *ifname, dl_tc_owner_fn owner,
 		      char *why, size_t len)
 {

@@ -38,6 +38,12 @@ struct dl_tc_attach {
 int dl_tc__attach(struct bpf_program *prog, int ifindex, const char *ifname,
 		  bool force_classic, struct dl_tc_attach *out, char *why, size_t len);
 
+/*
+ * Is program @prog_id still where dl_tc__attach() put it? 1 yes, 0 no
+ * (removed or replaced by someone else), -errno when it cannot be told.
+ */
+int dl_tc__attached(const struct dl_tc_attach *a, __u32 prog_id);
+
 /* Remove what dl_tc__attach() attached (our filter only, by program id). */
 void dl_tc__detach(struct dl_tc_attach *a, __u32 prog_id);
 
