@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "util/config_path.h"
 #include "util/cpulist.h"
+#include "fastpath/hook.h"
 #include "fastpath/ingress.h"
 #include "util/log.h"
 #include "ledger/report_conf.h"
@@ -328,6 +329,25 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	return 0;
 }
 
+/*
+ * Which hook counts arrivals, and why (the driver's row of hooks.tsv; a
+ * driver without native XDP under auto gets tc). JSON carries "hook".
+ */
+static void say_hook(const struct report_opts *o, const char *hook)
+{
+	struct dl_hook_choice hc;
+	bool asked = o->ing.hook != DL_HOOK_AUTO, tc = hook && !strcmp(hook, "tc");
+
+	dl_hook__auto(o->ifname, &hc);
+	/* The table's reason only when its choice is the one that held. */
+	if (asked || (hc.hook == DL_HOOK_TC) != tc)
+		hc.why[0] = '\0';
+	fprintf(stderr, "dropledger: arrivals counted at %s on %s (%s; driver %s%s%s)\n",
+		tc ? "tc ingress" : "XDP", o->ifname,
+		asked ? "asked for" : "auto", hc.driver[0] ? hc.driver : "unknown",
+		hc.why[0] ? ": " : "", hc.why);
+}
+
 int do_report(int argc, char **argv)
 {
 	struct dl_report_session_opts so = {};
@@ -357,6 +377,8 @@ int do_report(int argc, char **argv)
 		fprintf(stderr, "dropledger: %s\n", why);
 		goto out;
 	}
+	if (!o.json)
+		say_hook(&o, dl_report_session__hook(s, 0));
 	if (!o.json && o.duration)
 		fprintf(stderr, "dropledger: counting on %s for %.1f s (Ctrl-C to stop early)\n",
 			o.ifname, o.duration);

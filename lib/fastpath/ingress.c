@@ -89,8 +89,9 @@ static int attach_link(struct dl_ingress *ing, const struct dl_ingress_opts *opt
 	return 0;
 }
 
+/* @may_generic: fall back to generic XDP (never when the hook was auto). */
 static int attach_libxdp(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
-			 char *why, size_t len, char *note, size_t nlen)
+			 bool may_generic, char *why, size_t len, char *note, size_t nlen)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xo,
 			    .obj = ing->skel->obj,
@@ -109,7 +110,7 @@ static int attach_libxdp(struct dl_ingress *ing, const struct dl_ingress_opts *o
 	}
 	ing->xmode = opts->skb_mode ? XDP_MODE_SKB : XDP_MODE_NATIVE;
 	err = xdp_program__attach(ing->xprog, opts->ifindex, ing->xmode, 0);
-	if (err == -EOPNOTSUPP && ing->xmode == XDP_MODE_NATIVE) {
+	if (err == -EOPNOTSUPP && ing->xmode == XDP_MODE_NATIVE && may_generic) {
 		ing->xmode = XDP_MODE_SKB;
 		err = xdp_program__attach(ing->xprog, opts->ifindex, ing->xmode, 0);
 		if (!err)
@@ -299,10 +300,9 @@ static struct dl_ingress *attach_tc(const struct dl_ingress_opts *opts,
 
 /*
  * auto: the driver's row of hooks.tsv. The row's queue convention holds
- * for tc whichever way the hook was chosen. Says which hook, and why.
+ * for tc whichever way the hook was chosen (report says which at start).
  */
-static void resolve_hook(const struct dl_ingress_opts *in, struct dl_ingress_opts *out,
-			 char *note, size_t len)
+static void resolve_hook(const struct dl_ingress_opts *in, struct dl_ingress_opts *out)
 {
 	struct dl_hook_choice hc;
 	bool asked = in->hook != DL_HOOK_AUTO;
@@ -315,7 +315,7 @@ static void resolve_hook(const struct dl_ingress_opts *in, struct dl_ingress_opt
 		out->hook = hc.hook;
 	if (hc.from_table)
 		out->tc_qm_raw = hc.tc_qm_raw;
-	snprintf(note, len, "hook %s on %s (%s; driver %s%s%s)\n",
+	pr_debug("hook %s on %s (%s; driver %s%s%s)\n",
 		 dl_hook__name(out->hook), in->ifname, asked ? "asked for" : "auto",
 		 hc.driver[0] ? hc.driver : "unknown", !asked && hc.why[0] ? ": " : "",
 		 !asked ? hc.why : "");
@@ -336,7 +336,7 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts_in,
 		note[0] = '\0';
 	if (why_len)
 		why[0] = '\0';
-	resolve_hook(opts_in, &res, note, note_len);
+	resolve_hook(opts_in, &res);
 	nused = strlen(note);
 	if (opts->hook == DL_HOOK_TC)
 		return attach_tc(opts, why, why_len, note + nused, note_len - nused);
@@ -373,8 +373,17 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts_in,
 	if (opts->how == DL_ATTACH_LINK)
 		err = attach_link(ing, opts, why, why_len);
 	else
-		err = attach_libxdp(ing, opts, why, why_len, note + strlen(note),
-				    note_len - strlen(note));
+		err = attach_libxdp(ing, opts, opts_in->hook != DL_HOOK_AUTO, why, why_len,
+				    note + strlen(note), note_len - strlen(note));
+	if (err == -EOPNOTSUPP && opts_in->hook == DL_HOOK_AUTO) {
+		/* No native XDP on a driver the table did not know: tc, not generic. */
+		dl_ingress__destroy(ing);
+		res.hook = DL_HOOK_TC;
+		snprintf(note, note_len, "%s has no native XDP: counting at tc ingress\n",
+			 opts->ifname);
+		nused = strlen(note);
+		return attach_tc(opts, why, why_len, note + nused, note_len - nused);
+	}
 	if (err)
 		goto fail;
 	ing->attached = true;

@@ -61,6 +61,11 @@ double dl_report_session__t0(const struct dl_report_session *s)
 	return s->t0;
 }
 
+const char *dl_report_session__hook(const struct dl_report_session *s, unsigned int i)
+{
+	return i < s->ndev && s->dev[i].xdp ? dl_ingress__hook(s->dev[i].xdp) : NULL;
+}
+
 /* The cumulative ledger of @d now. */
 static int collect(struct dl_report_dev *d, struct dl_ledger *l)
 {

@@ -109,18 +109,20 @@ for r in $(seq 1 "$rounds"); do
 done
 
 median() { sort -n "$TMP/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+fastest() { sort -n "$TMP/$1" | head -1; }
 base=$(median none)
 bt_over=
 [ -n "$bpftrace" ] && bt_over=$(awk -v a="$(median bpftrace)" -v b="$base" 'BEGIN { print a - b }')
 echo "Drop storm on the lab veth: $count UDP datagrams to a closed port, sender on CPU $cpu,"
 echo "$rounds interleaved rounds, median wall ns per packet (shared machine: noisy)"
-printf "%-30s %10s %12s %14s\n" "setting" "ns/pkt" "overhead" "x bpftrace's"
+echo "(fastest: the least disturbed round of each setting, for comparison)"
+printf "%-30s %10s %12s %14s %10s\n" "setting" "ns/pkt" "overhead" "x bpftrace's" "fastest"
 for m in "${modes[@]}"; do
     med=$(median "$m")
-    awk -v n="${what[$m]}" -v med="$med" -v b="$base" -v bt="$bt_over" 'BEGIN {
+    awk -v n="${what[$m]}" -v med="$med" -v b="$base" -v bt="$bt_over" -v f="$(fastest "$m")" 'BEGIN {
         o = med - b
         r = (bt != "" && bt > 0) ? sprintf("%.2f", o / bt) : "-"
-        printf "%-30s %10.1f %12.1f %14s\n", n, med, o, r }'
+        printf "%-30s %10.1f %12.1f %14s %10.1f\n", n, med, o, r, f }'
 done
 if [ -n "$bt_over" ]; then
     awk -v d="$(median report)" -v b="$base" -v bt="$bt_over" 'BEGIN {
