@@ -2,7 +2,8 @@
 /*
  * 10^6 random and mutated frames (truncated, bad lengths, deep VLAN stacks,
  * IPv6 extension chains, garbage) through BPF_PROG_TEST_RUN of every XDP
- * program we ship, on a 4-queue veth in a private namespace. dl_ingress:
+ * program we ship, on a 4-queue veth in a private namespace. dl_ingress
+ * (XDP; its tc entry point dl_ingress_tc on every 4th frame):
  * frames = sent and parsed + malformed = sent exactly, every class count
  * equal to the userspace build of the same parser, sampled flow hashes in
  * the kernel's table. dl_capture and dl_dpdk_xdp (no socket bound, so
@@ -182,6 +183,36 @@ static int run(int prog, const unsigned char *b, size_t len, uint32_t rxq)
 	return opts.retval == XDP_PASS ? 0 : -EPROTO;
 }
 
+/* The tc entry point on an skb built from the same bytes. */
+static int run_tc(int prog, const unsigned char *b, size_t len)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = b, .data_size_in = len,
+		    .repeat = 1);
+
+	if (bpf_prog_test_run_opts(prog, &opts))
+		return -errno;
+	return (int)opts.retval == -1 ? 0 : -EPROTO;	/* TC_ACT_UNSPEC: next */
+}
+
+static void add_class(struct classes *w, const unsigned char *b, size_t len)
+{
+	struct dl_flow f;
+	int vlans = 0;
+
+	w->frames++;
+	if (dl_flow__parse_frame(b, len, &f, &vlans)) {
+		w->malformed++;
+		return;
+	}
+	w->vlan += vlans > 0;
+	w->ipv4 += f.l3proto == htons(0x0800);
+	w->ipv6 += f.l3proto == htons(0x86dd);
+	w->other_l3 += f.l3proto != htons(0x0800) && f.l3proto != htons(0x86dd);
+	w->tcp += f.l4proto == 6;
+	w->udp += f.l4proto == 17;
+	w->icmp += f.l4proto == 1 || f.l4proto == 58;
+}
+
 static void sum_rxq(int fd, struct classes *got)
 {
 	int ncpu = libbpf_num_possible_cpus(), c;
@@ -239,12 +270,13 @@ int main(void)
 	char *argv[] = { "ip", "link", "add", "t0", "numrxqueues", "4", "numtxqueues", "4",
 			 "type", "veth", "peer", "name", "t1", NULL };
 	const char *env = getenv("DL_FRAMES");
-	unsigned long n = env ? strtoul(env, NULL, 0) : 1000000, i, hashes = 0, nxsk = 0;
-	struct classes want = {}, got;
-	struct dl_ingress_bpf *ing;
+	unsigned long n = env ? strtoul(env, NULL, 0) : 1000000, i, hashes = 0, nxsk = 0,
+		      tc_refused = 0, tc_refused_max = 0;
+	struct classes want = {}, got, want_tc = {};
+	struct dl_ingress_bpf *ing, *tc;
 	struct dl_capture_xdp_bpf *cap;
 	struct dl_dpdk_xdp_bpf *dpdk;
-	int pi, pc, pd, flow_fd, bad = 0, err;
+	int pi, pt, pc, pd, flow_fd, bad = 0, err;
 	uint64_t ns_cap, ns_dpdk;
 	unsigned char b[MAXF];
 
@@ -255,13 +287,15 @@ int main(void)
 	}
 	nbase = test_frames_build(base, 16);
 	ing = dl_ingress_bpf__open_and_load();
+	tc = dl_ingress_bpf__open_and_load();	/* its own maps for the tc counts */
 	cap = dl_capture_xdp_bpf__open_and_load();
 	dpdk = dl_dpdk_xdp_bpf__open_and_load();
-	if (!ing || !cap || !dpdk) {
+	if (!ing || !tc || !cap || !dpdk) {
 		printf("SKIP: cannot load the XDP programs: %s\n", strerror(errno));
 		return 77;
 	}
 	pi = bpf_program__fd(ing->progs.dl_ingress);
+	pt = bpf_program__fd(tc->progs.dl_ingress_tc);
 	pc = bpf_program__fd(cap->progs.dl_capture);
 	pd = bpf_program__fd(dpdk->progs.dl_dpdk_xdp);
 	flow_fd = bpf_map__fd(ing->maps.flow_tbl);
@@ -275,6 +309,18 @@ int main(void)
 		if (len < 14)
 			len = 14;	/* test_run needs an Ethernet header */
 		err = run(pi, b, len, rxq);
+		/* The tc entry point: every 4th frame (an skb costs more). */
+		if (!err && !(i % 4)) {
+			err = run_tc(pt, b, len);
+			if (!err)
+				add_class(&want_tc, b, len);
+			/* test_run refuses an skb shorter than its IP header: not sent. */
+			if (err == -EINVAL) {
+				tc_refused++;
+				tc_refused_max = len > tc_refused_max ? len : tc_refused_max;
+				err = 0;
+			}
+		}
 		/* Without a socket the XSK programs only count: every 8th will do. */
 		if (!err && !(i % 8)) {
 			err = run(pc, b, len, rxq);
@@ -327,11 +373,25 @@ int main(void)
 	CHECK("udp", got.udp, want.udp);
 	CHECK("icmp", got.icmp, want.icmp);
 	printf("ok: %lu sampled flow hashes checked\n", hashes);
+	sum_rxq(bpf_map__fd(tc->maps.rxq_cnt), &got);
+	printf("%" PRIu64 " frames sent to dl_ingress_tc (%lu too short for an skb: up to %lu bytes)\n",
+	       want_tc.frames, tc_refused, tc_refused_max);
+	CHECK("dl_ingress_tc frames = sent", got.frames, want_tc.frames);
+	CHECK("dl_ingress_tc parsed + malformed = sent",
+	      got.ipv4 + got.ipv6 + got.other_l3 + got.malformed, want_tc.frames);
+	CHECK("tc malformed", got.malformed, want_tc.malformed);
+	CHECK("tc ipv4", got.ipv4, want_tc.ipv4);
+	CHECK("tc ipv6", got.ipv6, want_tc.ipv6);
+	CHECK("tc other_l3", got.other_l3, want_tc.other_l3);
+	CHECK("tc vlan", got.vlan, want_tc.vlan);
+	CHECK("tc tcp", got.tcp, want_tc.tcp);
+	CHECK("tc udp", got.udp, want_tc.udp);
 	CHECK("dl_capture frames = sent", sum_capture(bpf_map__fd(cap->maps.capture_cnt), &ns_cap), (uint64_t)nxsk);
 	CHECK("dl_capture passed without a socket", ns_cap, (uint64_t)nxsk);
 	CHECK("dl_dpdk_xdp frames = sent", sum_capture(bpf_map__fd(dpdk->maps.dl_dpdk_cnt), &ns_dpdk), (uint64_t)nxsk);
 	CHECK("dl_dpdk_xdp passed without a socket", ns_dpdk, (uint64_t)nxsk);
 	dl_ingress_bpf__destroy(ing);
+	dl_ingress_bpf__destroy(tc);
 	dl_capture_xdp_bpf__destroy(cap);
 	dl_dpdk_xdp_bpf__destroy(dpdk);
 	return bad ? 1 : 0;
