@@ -22,6 +22,8 @@
 #include "fastpath/ingress.h"
 #include "util/log.h"
 #include "ledger/report_conf.h"
+#include "export/fail_on.h"
+#include "ledger/ledger.h"
 #include "ledger/report_session.h"
 #include "util/output.h"
 
@@ -67,6 +69,9 @@ static void usage(FILE *out)
 		"      --no-flows         causes only: no flow table at XDP, no flows in drop\n"
 		"                         records (cheapest; drops lose their queue when the\n"
 		"                         driver does not record it)\n"
+		"      --fail-on RULES    exit 4 naming the first rule the whole run crosses,\n"
+		"                         e.g. 'stack_dropped_rate>100/s,residual>1%%,\n"
+		"                         reason=NO_SOCKET>0' (see dropledger-watch(1))\n"
 		"  -v, --verbose          more detail on stderr (-vv: libbpf too)\n"
 		"  -h, --help             this text\n\n"
 		"Examples:\n"
@@ -75,7 +80,7 @@ static void usage(FILE *out)
 		"  dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n"
 		"  dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n\n"
 		"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Exit codes: 0 ok,\n"
-		"1 runtime failure, 2 usage.\n");
+		"1 runtime failure, 2 usage, 4 a --fail-on rule fired, 5 the run was cut short.\n");
 }
 
 struct report_opts {
@@ -89,6 +94,8 @@ struct report_opts {
 	unsigned int max_flows;	/* --mirror: flows each worker tracks; 0: default */
 	bool json;
 	const char *ready_file;
+	struct dl_fail_on *fail_on;
+	char fired[512];	/* the first rule a whole-run ledger crossed */
 	struct dl_ingress_opts ing;
 };
 
@@ -133,6 +140,7 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "cores", required_argument, NULL, 'C' },
 		{ "max-flows", required_argument, NULL, 'X' },
 		{ "ready-file", required_argument, NULL, 'R' },
+		{ "fail-on", required_argument, NULL, 'O' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -251,6 +259,17 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		case 'R':
 			o->ready_file = optarg;
 			break;
+		case 'O': {
+			char why[512];
+
+			dl_fail_on__free(o->fail_on);
+			o->fail_on = dl_fail_on__parse(optarg, why, sizeof(why));
+			if (!o->fail_on) {
+				fprintf(stderr, "dropledger report: %s\n", why);
+				return -EINVAL;
+			}
+			break;
+		}
 		case 'v':
 			verbose++;
 			break;
@@ -348,6 +367,15 @@ static void say_hook(const struct report_opts *o, const char *hook)
 		hc.why[0] ? ": " : "", hc.why);
 }
 
+/* --fail-on is judged on the whole run, not on its intervals. */
+static void check_rules(void *ctx, const struct dl_ledger *l)
+{
+	struct report_opts *o = ctx;
+
+	if (!l->interval && !o->fired[0])
+		dl_fail_on__check(o->fail_on, l, o->fired, sizeof(o->fired));
+}
+
 int do_report(int argc, char **argv)
 {
 	struct dl_report_session_opts so = {};
@@ -357,8 +385,10 @@ int do_report(int argc, char **argv)
 	char why[512];
 	double t0, end;
 
-	if (parse(argc, argv, &o))
+	if (parse(argc, argv, &o)) {
+		dl_fail_on__free(o.fail_on);
 		return DL_EXIT_USAGE;
+	}
 	if (cli_check_caps("report"))
 		goto out;
 	cli_stop_signals();
@@ -372,6 +402,10 @@ int do_report(int argc, char **argv)
 	so.intervals = o.interval > 0;
 	so.json = o.json;
 	so.out = &dl_stdout;
+	if (o.fail_on) {
+		so.on_ledger = check_rules;
+		so.on_ledger_ctx = &o;
+	}
 	s = dl_report_session__start(&so, why, sizeof(why));
 	if (!s) {
 		fprintf(stderr, "dropledger: %s\n", why);
@@ -407,10 +441,15 @@ int do_report(int argc, char **argv)
 		err = dl_report_session__finish(s);
 	if (!err)
 		rc = dl_report_session__cut(s) ? DL_EXIT_CUT : DL_EXIT_OK;
+	if (rc == DL_EXIT_OK && o.fired[0]) {
+		fprintf(stderr, "dropledger: --fail-on: %s\n", o.fired);
+		rc = DL_EXIT_THRESHOLD;
+	}
 out:
 	/* Detached before anything is said about the output. */
 	dl_report_session__free(s);
 	dl_output__complain(&dl_stdout, "report");
 	free(o.cpus);
+	dl_fail_on__free(o.fail_on);
 	return rc;
 }
