@@ -20,7 +20,8 @@ static int usage(bool help)
 		"Usage: dropledger detach -i IFACE|all [--force]\n"
 		"Remove dropledger XDP programs and tc filters left on IFACE (all: every\n"
 		"interface but lo, as the watch service's ExecStopPost) by runs that were\n"
-		"killed.\n"		"Programs of running dropledger processes and programs dropledger did\n"
+		"killed.\n"
+		"Programs of running dropledger processes and programs dropledger did\n"
 		"not load are never touched. A program whose run is in a PID namespace\n"
 		"not visible from here (a container) is kept unless --force is given.\n"
 		"Exit: 0 nothing stale left, 1 a program was kept or an error, 2 usage.\n");

@@ -348,6 +348,15 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	return 0;
 }
 
+/* --fail-on is judged on the whole run, not on its intervals. */
+static void check_rules(void *ctx, const struct dl_ledger *l)
+{
+	struct report_opts *o = ctx;
+
+	if (!l->interval && !o->fired[0])
+		dl_fail_on__check(o->fail_on, l, o->fired, sizeof(o->fired));
+}
+
 /*
  * Which hook counts arrivals, and why (the driver's row of hooks.tsv; a
  * driver without native XDP under auto gets tc). JSON carries "hook".
@@ -365,15 +374,6 @@ static void say_hook(const struct report_opts *o, const char *hook)
 		tc ? "tc ingress" : "XDP", o->ifname,
 		asked ? "asked for" : "auto", hc.driver[0] ? hc.driver : "unknown",
 		hc.why[0] ? ": " : "", hc.why);
-}
-
-/* --fail-on is judged on the whole run, not on its intervals. */
-static void check_rules(void *ctx, const struct dl_ledger *l)
-{
-	struct report_opts *o = ctx;
-
-	if (!l->interval && !o->fired[0])
-		dl_fail_on__check(o->fail_on, l, o->fired, sizeof(o->fired));
 }
 
 int do_report(int argc, char **argv)
