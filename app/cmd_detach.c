@@ -45,6 +45,13 @@ static int detach_all(bool force)
 			continue;
 		k = 0;
 		n = dl_owner__remove_stale((int)p->if_index, force, msg, sizeof(msg), &k);
+		if (n >= 0) {
+			size_t used = strlen(msg);
+			int t = dl_ingress__remove_stale_tc((int)p->if_index, msg + used,
+							    sizeof(msg) - used);
+
+			n = t < 0 ? t : n + t;
+		}
 		if (n < 0) {
 			fprintf(stderr, "dropledger detach: %s: %s\n", p->if_name, strerror(-n));
 			rc = DL_EXIT_FAIL;
