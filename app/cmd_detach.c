@@ -11,14 +11,16 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fastpath/ingress.h"
 #include "fastpath/owner.h"
 
 static int usage(bool help)
 {
 	fprintf(help ? stdout : stderr,
 		"Usage: dropledger detach -i IFACE|all [--force]\n"
-		"Remove dropledger XDP programs left on IFACE (all: every interface but\n"
-		"lo, as the watch service's ExecStopPost) by runs that were killed.\n"
+		"Remove dropledger XDP programs and tc filters left on IFACE (all: every\n"
+		"interface but lo, as the watch service's ExecStopPost) by runs that were\n"
+		"killed.\n"
 		"Programs of running dropledger processes and programs dropledger did\n"
 		"not load are never touched. A program whose run is in a PID namespace\n"
 		"not visible from here (a container) is kept unless --force is given.\n"
@@ -86,6 +88,12 @@ int do_detach(int argc, char **argv)
 		return DL_EXIT_FAIL;
 	}
 	n = dl_owner__remove_stale(ifindex, force, msg, sizeof(msg), &kept);
+	if (n >= 0) {
+		size_t used = strlen(msg);
+		int t = dl_ingress__remove_stale_tc(ifindex, msg + used, sizeof(msg) - used);
+
+		n = t < 0 ? t : n + t;
+	}
 	if (n < 0) {
 		fprintf(stderr, "dropledger detach: %s: %s\n", ifname, strerror(-n));
 		return DL_EXIT_FAIL;

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "util/config_path.h"
 #include "util/cpulist.h"
+#include "fastpath/hook.h"
 #include "fastpath/ingress.h"
 #include "util/log.h"
 #include "ledger/report_conf.h"
@@ -43,11 +44,20 @@ static void usage(FILE *out)
 		"  -I, --interval SECONDS also print the ledger of every interval (JSON: one\n"
 		"                         object per line), then the whole run\n"
 		"  -j, --json             one JSON object instead of tables\n"
-		"      --attach HOW       libxdp (default: joins libxdp's dispatcher, or attaches\n"
-		"                         alone when the interface is free and says so) or link\n"
-		"                         (exclusive bpf_link for benchmarks; the kernel removes\n"
-		"                         it when the process dies)\n"
+		"      --hook HOOK        where arrivals are counted: auto (default: per driver,\n"
+		"                         config/hooks.tsv), xdp (native XDP) or tc (tc ingress\n"
+		"                         on the skb: veth, bridge, vxlan, where native XDP\n"
+		"                         would convert every skb first); xdp_seen then means\n"
+		"                         seen at that hook\n"
+		"      --attach HOW       XDP: libxdp (default: joins libxdp's dispatcher, or\n"
+		"                         attaches alone when the interface is free and says so)\n"
+		"                         or link (exclusive bpf_link; the kernel removes it when\n"
+		"                         the process dies); tc: link (TCX, default where the\n"
+		"                         kernel has it) or clsact (classic filter)\n"
 		"      --skb-mode         generic XDP even where the driver has native XDP\n"
+		"      --exact-flows      per-flow counts added to the shared flow tables on every\n"
+		"                         frame (atomic adds) instead of through the per-CPU flow\n"
+		"                         cache; the report's figures are exact either way\n"
 		"      --mirror N         tap mode: mirror 1 in N frames (1: every frame) to\n"
 		"                         poll-mode workers: per-queue records, records lost,\n"
 		"                         sequence check of stamped (dropledger gen) flows\n"
@@ -122,6 +132,8 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "attach", required_argument, NULL, 'A' },
 		{ "skb-mode", no_argument, NULL, 'S' },
+		{ "hook", required_argument, NULL, 'H' },
+		{ "exact-flows", no_argument, NULL, 'E' },
 		{ "no-flows", no_argument, NULL, 'F' },
 		{ "skew-threshold", required_argument, NULL, 'K' },
 		{ "mirror", required_argument, NULL, 'M' },
@@ -133,7 +145,8 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	int c, verbose = 0, json = -1, flows = -1, skb = -1, how = -1;
+	int c, verbose = 0, json = -1, flows = -1, skb = -1, how = -1, hook = -1;
+	bool clsact = false;
 	const char *config = NULL, *cores = NULL;
 
 	o->duration = -1;
@@ -172,14 +185,32 @@ static int parse(int argc, char **argv, struct report_opts *o)
 				how = DL_ATTACH_LIBXDP;
 			} else if (!strcmp(optarg, "link")) {
 				how = DL_ATTACH_LINK;
+			} else if (!strcmp(optarg, "clsact")) {
+				clsact = true;
 			} else {
-				fprintf(stderr, "dropledger report: --attach takes libxdp or link, not '%s'\n",
+				fprintf(stderr, "dropledger report: --attach takes libxdp, link or clsact, not '%s'\n",
 					optarg);
 				return -EINVAL;
 			}
 			break;
 		case 'S':
 			skb = 1;
+			break;
+		case 'H':
+			if (!strcmp(optarg, "auto")) {
+				hook = DL_HOOK_AUTO;
+			} else if (!strcmp(optarg, "xdp")) {
+				hook = DL_HOOK_XDP;
+			} else if (!strcmp(optarg, "tc")) {
+				hook = DL_HOOK_TC;
+			} else {
+				fprintf(stderr, "dropledger report: --hook takes auto, xdp or tc, not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'E':
+			o->ing.exact_flows = true;
 			break;
 		case 'M': {
 			char *end;
@@ -301,6 +332,19 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	}
 	if (o->ing.sample_every && parse_cores(cores, &o->cpus, &o->ncpus))
 		return -EINVAL;
+	if (skb > 0 && hook == DL_HOOK_TC) {
+		fprintf(stderr, "dropledger report: --skb-mode is generic XDP; it does not go with --hook tc\n");
+		return -EINVAL;
+	}
+	/* Generic XDP only when asked for: --skb-mode means the xdp hook. */
+	if (skb > 0)
+		hook = DL_HOOK_XDP;
+	if (clsact && hook == DL_HOOK_XDP) {
+		fprintf(stderr, "dropledger report: --attach clsact is for the tc hook (--hook tc)\n");
+		return -EINVAL;
+	}
+	o->ing.hook = hook >= 0 ? (enum dl_hook)hook : clsact ? DL_HOOK_TC : DL_HOOK_AUTO;
+	o->ing.tc_classic = clsact;
 	return 0;
 }
 
@@ -311,6 +355,25 @@ static void check_rules(void *ctx, const struct dl_ledger *l)
 
 	if (!l->interval && !o->fired[0])
 		dl_fail_on__check(o->fail_on, l, o->fired, sizeof(o->fired));
+}
+
+/*
+ * Which hook counts arrivals, and why (the driver's row of hooks.tsv; a
+ * driver without native XDP under auto gets tc). JSON carries "hook".
+ */
+static void say_hook(const struct report_opts *o, const char *hook)
+{
+	struct dl_hook_choice hc;
+	bool asked = o->ing.hook != DL_HOOK_AUTO, tc = hook && !strcmp(hook, "tc");
+
+	dl_hook__auto(o->ifname, &hc);
+	/* The table's reason only when its choice is the one that held. */
+	if (asked || (hc.hook == DL_HOOK_TC) != tc)
+		hc.why[0] = '\0';
+	fprintf(stderr, "dropledger: arrivals counted at %s on %s (%s; driver %s%s%s)\n",
+		tc ? "tc ingress" : "XDP", o->ifname,
+		asked ? "asked for" : "auto", hc.driver[0] ? hc.driver : "unknown",
+		hc.why[0] ? ": " : "", hc.why);
 }
 
 int do_report(int argc, char **argv)
@@ -348,6 +411,8 @@ int do_report(int argc, char **argv)
 		fprintf(stderr, "dropledger: %s\n", why);
 		goto out;
 	}
+	if (!o.json)
+		say_hook(&o, dl_report_session__hook(s, 0));
 	if (!o.json && o.duration)
 		fprintf(stderr, "dropledger: counting on %s for %.1f s (Ctrl-C to stop early)\n",
 			o.ifname, o.duration);
