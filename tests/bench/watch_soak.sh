@@ -19,6 +19,20 @@ for i in 2 3; do
     ip -n "$P-a" link set v${i}a up && ip -n "$P-b" link set v${i}b up || fail "veth $i"
 done
 TCK=$(getconf CLK_TCK)
+share() { echo "scale=3; 100 * ($2 - $1) / $TCK / $3" | bc; }
+
+# Idle at the default interval (10 s): 30 s after the attach.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$DL" watch --netns "$P-b" -i all --metrics-listen "127.0.0.1:$port" --ready-file "$TMP/ready10" \
+    >/dev/null 2>"$TMP/err10" &
+W10=$!
+PIDS+=("$W10")
+wait_file "$TMP/ready10" "$W10"
+sleep 2
+a=$(awk '{ print $14 + $15 }' "/proc/$W10/stat"); sleep 30; b=$(awk '{ print $14 + $15 }' "/proc/$W10/stat")
+echo "idle: watch (default -I 10, /metrics) on 4 interfaces uses $(share "$a" "$b" 30)% of one core"
+kill -TERM "$W10"; wait "$W10" || fail "watch -I 10 exit $?"
+
 M=$TMP/m.prom
 "$DL" watch --netns "$P-b" -i all -I 1 --metrics-textfile "$M" --ready-file "$TMP/ready" \
     >/dev/null 2>"$TMP/err" &
@@ -27,7 +41,6 @@ PIDS+=("$W")
 wait_file "$TMP/ready" "$W"
 [ "$(grep -c ': watching' "$TMP/err")" = 4 ] || { cat "$TMP/err"; fail "4 interfaces"; }
 ticks() { awk '{ print $14 + $15 }' "/proc/$W/stat"; }
-share() { echo "scale=3; 100 * ($2 - $1) / $TCK / $3" | bc; }
 
 sleep 2
 a=$(ticks); sleep 10; b=$(ticks)
