@@ -25,6 +25,7 @@
 #include "counters/kstate.h"
 #include "trace/ksyms.h"
 #include "ledger/ledger.h"
+#include "ledger/snapshot.h"
 #include "util/log.h"
 #include "counters/nic_map.h"
 #include "ledger/report_conf.h"
@@ -291,12 +292,20 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	return 0;
 }
 
-/* The cumulative ledger now. */
+/*
+ * The cumulative ledger now: one snapshot (each CPU's XDP and drop counts
+ * at one moment, so intervals balance), then the verdict pass.
+ */
 static int collect_now(struct dl_ledger *l, const struct report_opts *o, int ifindex,
 		       const struct dl_ingress *ing, const struct dl_drop_trace *dt,
 		       const struct dl_ledger_names *names)
 {
-	struct dl_rxq_stats rxq[DL_MAX_QUEUES + 1];
+	struct dl_snapshot_src src = {
+		.ifname = o->ifname, .rxq_map_fd = dl_ingress__rxq_map_fd(ing),
+		.dt = dt, .flow_map_fd = names->flow_map_fd,
+		.no_flows = !o->ing.track_flows,
+	};
+	struct dl_snapshot s;
 	int err;
 
 	memset(l, 0, sizeof(*l));
@@ -305,9 +314,13 @@ static int collect_now(struct dl_ledger *l, const struct report_opts *o, int ifi
 	l->mode = "tap";
 	l->attach = dl_ingress__mode(ing);
 	l->drop_source = dl_drop_trace__flavour(dt);
-	err = dl_ingress__read_rxq(ing, rxq);
+	err = dl_snapshot__take(&s, &src);
+	if (err)
+		return err;
+	err = dl_ledger__compute(NULL, &s, l);
+	dl_snapshot__free(&s);
 	if (!err)
-		err = dl_ledger__collect(l, rxq, dt, names);
+		dl_ledger__name(l, names);
 	return err;
 }
 
@@ -379,7 +392,8 @@ static int print_interval(struct dl_ledger *prev, struct dl_kstate *ks_prev,
 	err = dl_ledger__diff(prev, &cur, &iv);
 	if (!err) {
 		iv.interval = k;
-		iv.duration_s = secs;
+		/* duration_s: the span between the snapshots (diff), not @secs. */
+		(void)secs;
 		err = dl_ledger__add_kstate(&iv, ks_prev, &ks_now);
 		if (!err)
 			err = print_ledger(&iv, o->json, NULL);
@@ -539,7 +553,8 @@ int do_report(int argc, char **argv)
 					 &ks_start, &ks_end, o.skew_threshold);
 	if (err)
 		goto fail_read;
-	l.duration_s = cli_now() - t0;
+	/* The span the counts cover: between the two snapshots. */
+	l.duration_s = cum.t - base.t;
 	l.cumulative = o.interval > 0;
 	if (print_ledger(&l, o.json, tap) && cli_stop == SIGPIPE)
 		pr_debug("output closed: whole-run ledger not printed\n");

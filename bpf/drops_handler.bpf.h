@@ -104,9 +104,8 @@ static __always_inline void DL_H(handle_drop)(struct sk_buff *skb, __u64 locatio
 					      __u32 reason, struct sock *sk)
 {
 	struct dl_drop_stats *st = stats();
-	struct dl_drop_key k = {};
 	struct dl_flow f = {};
-	__u32 hash = 0;
+	__u32 hash = 0, rxq;
 	__u64 n;
 	int w;
 
@@ -129,11 +128,10 @@ static __always_inline void DL_H(handle_drop)(struct sk_buff *skb, __u64 locatio
 		st->v[DL_DS_MATCHED]++;
 		st->v[DL_DS_MATCHED_PKTS] += n;
 	}
-	k.reason = reason;
-	k.location = location;
-	k.rxq = w == W_TX ? DL_RXQ_TX : DL_H(skb_rxq)(skb, hash, st);
-	k.flow_hash = hash;
-	drop_add(&k, &f, n, st);
+	rxq = w == W_TX ? DL_RXQ_TX : DL_H(skb_rxq)(skb, hash, st);
+	cause_add(reason, location, rxq, n, st);
+	if (hash)
+		flow_add(reason, location, w == W_TX, hash, &f, n, st);
 }
 
 static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)

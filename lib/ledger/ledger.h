@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "dropledger_shared.h"
+#include "ledger/snapshot.h"
 
 #define DL_TOP_FLOWS 5
 #define DL_Q_UNKNOWN DL_MAX_QUEUES	/* slot for drops of unknown queue */
@@ -24,12 +25,6 @@ struct dl_drop_trace;
 struct dl_ksyms;
 struct dl_reasons;
 struct dl_rss_report;
-
-/* A counter that may not exist on this driver or kernel. */
-struct dl_opt {
-	uint64_t v;
-	bool have;
-};
 
 struct dl_ledger_flow {
 	struct dl_flow flow;
@@ -48,6 +43,12 @@ struct dl_ledger_cause {
 	uint64_t queues[DL_MAX_QUEUES + 1];	/* last: queue unknown */
 	struct dl_ledger_flow flows[DL_TOP_FLOWS];
 	unsigned int nflows;
+	/*
+	 * Drops of this cause in no listed flow (beyond the top flows, or
+	 * whose flow found no slot: flows_untracked of them), and the distinct
+	 * flows in the slots; absent without flow detail.
+	 */
+	struct dl_opt flows_other, flows_untracked, flows_distinct;
 	const char *category;
 	const char *group;
 	char summary[640];
@@ -88,6 +89,8 @@ struct dl_ledger {
 	const char *attach;	/* "native", "skb", "link" */
 	const char *drop_source;	/* "tp_btf", "tracepoint" */
 	double duration_s;
+	double t;		/* the snapshot's moment (cumulative ledgers) */
+	bool counter_reset;	/* a count went backwards: the new count is taken */
 	unsigned int interval;	/* 1, 2, ... with --interval; 0: whole run */
 	bool cumulative;	/* the run's total, printed after intervals */
 
@@ -104,7 +107,9 @@ struct dl_ledger {
 	 * 6.13+); absent when nothing explains it.
 	 */
 	struct dl_opt residual_delivered_untraced;
-	uint64_t records_lost;	/* drop events the maps could not hold */
+	uint64_t records_lost;	/* drops whose reason could not be kept */
+	uint64_t location_lost;	/* drops kept by reason only: no cause slot */
+	uint64_t flows_untracked;	/* drops whose flow found no slot */
 	uint64_t unattributed;	/* drops whose namespace could not be told */
 	uint64_t tx_dropped;	/* freed on the device outside the rx path (causes with tx) */
 	uint64_t queue_overflow;	/* frames on queues >= DL_MAX_QUEUES */
@@ -144,8 +149,27 @@ struct dl_ledger_names {
 };
 
 /*
- * Fill @l (ifname, ifindex, mode, duration already set by the caller) from
- * the per-queue XDP counters and the drop tracer's maps.
+ * The ledger of the span from snapshot @a (NULL: the start, all zero) to
+ * @b: pure arithmetic, no I/O. @l's identity (ifname, ifindex, mode,
+ * attach, drop_source, interval) is kept; every count is set. A count that
+ * went backwards (the maps were reset) counts from zero again, never
+ * negative: the ledger says counter_reset. duration_s is b->t - a->t.
+ */
+int dl_ledger__compute(const struct dl_snapshot *a, const struct dl_snapshot *b,
+		       struct dl_ledger *l);
+
+/*
+ * The verdict pass over a computed ledger: names each cause (reason,
+ * function), renders its summary and advice from @names->causes, refines
+ * them with the host's state (read here: memberships, rp_filter, routes),
+ * and sorts causes largest first.
+ */
+void dl_ledger__name(struct dl_ledger *l, const struct dl_ledger_names *names);
+
+/*
+ * Compatibility: the cumulative ledger from summed XDP counts @rxq and the
+ * tracer, named. Without a per-CPU moment; dl_snapshot__take with the
+ * rxq map is what makes intervals balance.
  */
 int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 		       const struct dl_drop_trace *dt,
