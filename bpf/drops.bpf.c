@@ -20,6 +20,9 @@
 #include "dropledger_shared.h"
 #include "parse.bpf.h"
 
+/* A scalar as a read-only kernel object: loads that fault read 0. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
 const volatile __u32 target_ifindex;	/* 0: every interface */
 const volatile __u32 target_netns;	/* netns inode; 0: every namespace */
 const volatile __u32 track_flows = 1;	/* 0: causes only, the cheapest */
