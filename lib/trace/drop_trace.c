@@ -27,10 +27,6 @@ static const char *const flavour_name[] = {
 	[FL_TP] = "tracepoint",
 };
 
-_Static_assert(sizeof(struct dl_cause_slot) == 24, "dl_cause_slot layout");
-_Static_assert(sizeof(struct dl_flow_slot) == 72, "dl_flow_slot layout");
-_Static_assert(sizeof(struct dl_drop_stats) == DL_DS_MAX * 8, "dl_drop_stats layout");
-
 struct dl_drop_trace {
 	struct dl_drops_bpf *skel;
 	enum flavour fl;
