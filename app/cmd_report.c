@@ -424,6 +424,7 @@ int do_report(int argc, char **argv)
 	int ifindex, rc = DL_EXIT_FAIL, err;
 	double t0;
 	unsigned int netns;
+	bool have_end = false;
 
 	if (parse(argc, argv, &o))
 		return DL_EXIT_USAGE;
@@ -518,8 +519,14 @@ int do_report(int argc, char **argv)
 		/* ks_start stays for the whole-run ledger; intervals get their own. */
 		dl_kstate__take(&ks_prev, o.ifname, nic_map);
 		err = collect_now(&prev, &o, ifindex, ing, dt, &names);
+		/* The run is the union of its intervals: it starts where the first does. */
+		if (!err) {
+			dl_ledger__free(&base);
+			err = dl_ledger__copy(&base, &prev);
+		}
 		if (err) {
 			dl_kstate__release(&ks_prev);
+			dl_ledger__free(&prev);
 			goto fail_read;
 		}
 		for (;; k++) {
@@ -534,8 +541,10 @@ int do_report(int argc, char **argv)
 			if (err || !go_on || next >= end)
 				break;
 		}
-		dl_ledger__free(&prev);
-		dl_kstate__release(&ks_prev);
+		/* ...and ends where the last does. */
+		cum = prev;
+		ks_end = ks_prev;
+		have_end = true;
 		if (err == -EPIPE)
 			goto out;
 		if (err)
@@ -551,8 +560,10 @@ int do_report(int argc, char **argv)
 		fprintf(stderr, "dropledger: cannot read the tap mirror counts\n");
 		goto out;
 	}
-	dl_kstate__take(&ks_end, o.ifname, nic_map);
-	err = collect_now(&cum, &o, ifindex, ing, dt, &names);
+	if (!have_end) {
+		dl_kstate__take(&ks_end, o.ifname, nic_map);
+		err = collect_now(&cum, &o, ifindex, ing, dt, &names);
+	}
 	if (!err)
 		err = dl_ledger__diff(&base, &cum, &l);
 	if (!err)

@@ -390,6 +390,24 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 	return err;
 }
 
+int dl_ledger__copy(struct dl_ledger *dst, const struct dl_ledger *src)
+{
+	*dst = *src;
+	dst->nic = NULL;
+	dst->xchecks = NULL;
+	dst->nxchecks = 0;
+	dst->cpus = NULL;
+	dst->ncpus = 0;
+	dst->rss = NULL;
+	dst->causes = calloc(src->ncauses ? src->ncauses : 1, sizeof(*dst->causes));
+	if (!dst->causes) {
+		dst->ncauses = 0;
+		return -ENOMEM;
+	}
+	memcpy(dst->causes, src->causes, src->ncauses * sizeof(*dst->causes));
+	return 0;
+}
+
 void dl_ledger__free(struct dl_ledger *l)
 {
 	dl_rss_report__free(l->rss);

@@ -200,6 +200,12 @@ int dl_ledger__add_rss(struct dl_ledger *l, int flow_q_fd, const struct dl_kstat
 void dl_ledger__free(struct dl_ledger *l);
 
 /*
+ * A copy of a cumulative ledger (its causes duplicated) for a later
+ * dl_ledger__diff; kernel-counter parts are not copied. 0 or -ENOMEM.
+ */
+int dl_ledger__copy(struct dl_ledger *dst, const struct dl_ledger *src);
+
+/*
  * @out = @cur - @prev for two cumulative ledgers of the same run (counts
  * only grow): the interval between them. Kernel-counter parts are not
  * diffed; add them to @out with dl_ledger__add_kstate.
