@@ -74,6 +74,27 @@ struct {
 	__type(value, struct dl_flow_info);
 } flow_tbl SEC(".maps");
 
+/*
+ * The queue of the flow this CPU looked up last, reused for its next
+ * DL_RXQ_MEMO_USES drops: a storm is mostly one or a few flows, and the
+ * LRU lookup is a third of a drop's cost. Looked up again after that, so a
+ * flow moved to another queue (RSS rewritten) shows within as many drops.
+ */
+#define DL_RXQ_MEMO_USES 64
+
+struct dl_rxq_memo {
+	__u32 hash;
+	__u32 rxq;
+	__u64 uses;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dl_rxq_memo);
+} rxq_memo SEC(".maps");
+
 static __always_inline struct dl_drop_stats *stats(void)
 {
 	__u32 zero = 0;

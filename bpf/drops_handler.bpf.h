@@ -119,11 +119,26 @@ static __always_inline __u32 DL_H(skb_rxq)(struct sk_buff *skb, __u32 hash,
 					    struct dl_drop_stats *st)
 {
 	__u16 qm = RD(skb, queue_mapping);
+	struct dl_rxq_memo *m = NULL;
 	struct dl_flow_info *fi;
+	__u32 zero = 0;
 
+	if (hash) {
+		m = bpf_map_lookup_elem(&rxq_memo, &zero);
+		if (m && m->hash == hash && m->uses < DL_RXQ_MEMO_USES) {
+			m->uses++;
+			st->v[DL_DS_QUEUE_FROM_FLOW]++;
+			return m->rxq;
+		}
+	}
 	fi = hash ? bpf_map_lookup_elem(&flow_tbl, &hash) : NULL;
 	if (fi) {
 		st->v[DL_DS_QUEUE_FROM_FLOW]++;
+		if (m) {
+			m->hash = hash;
+			m->rxq = fi->rxq;
+			m->uses = 0;
+		}
 		return fi->rxq;
 	}
 	if (qm)

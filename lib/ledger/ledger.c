@@ -18,6 +18,7 @@
 #include "trace/ksyms.h"
 #include "ledger/ledger.h"
 #include "counters/nic_counters.h"
+#include "counters/nic_delta.h"
 #include "rss/rss_report.h"
 #include "verdict/verdict_context.h"
 

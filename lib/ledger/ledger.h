@@ -176,27 +176,6 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 		       const struct dl_drop_trace *dt,
 		       const struct dl_ledger_names *names);
 
-struct dl_kstate;
-
-/*
- * Add the kernel's counters between @a and @b (taken before and after the
- * interval): NIC drops per queue (arrived = nic_dropped + xdp_seen), the
- * cross-checks of kernel counters against traced drops, softnet per CPU.
- * Call after dl_ledger__collect. Missing parts stay absent.
- */
-int dl_ledger__add_kstate(struct dl_ledger *l, const struct dl_kstate *a,
-			  const struct dl_kstate *b);
-
-/*
- * Add the rss section: skew over the interval's per-queue arrivals, the
- * flows per queue from the XDP flow_q_cnt map (@flow_q_fd, -1: none) and
- * softnet between @a and @b (may be NULL). A queue above @hot_factor x the
- * mean (0: default 1.5) is hot; a skew or elephant verdict is added as a
- * cause of category "rss" after the drop causes.
- */
-int dl_ledger__add_rss(struct dl_ledger *l, int flow_q_fd, const struct dl_kstate *a,
-		       const struct dl_kstate *b, double hot_factor);
-
 void dl_ledger__free(struct dl_ledger *l);
 
 /*
@@ -205,21 +184,11 @@ void dl_ledger__free(struct dl_ledger *l);
  */
 int dl_ledger__copy(struct dl_ledger *dst, const struct dl_ledger *src);
 
-/*
- * @out = @cur - @prev for two cumulative ledgers of the same run (counts
- * only grow): the interval between them. Kernel-counter parts are not
- * diffed; add them to @out with dl_ledger__add_kstate.
- */
-int dl_ledger__diff(const struct dl_ledger *prev, const struct dl_ledger *cur,
-		    struct dl_ledger *out);
-
-/* The ledger as a new JSON object (caller owns it), for adding sections. */
-json_t *dl_ledger__to_json(const struct dl_ledger *l);
-/* Compact, one line, newline-terminated, as every report prints it. */
-int dl_ledger__dump_json(json_t *root, FILE *out);
-/* One JSON object, newline-terminated. */
-int dl_ledger__print_json(const struct dl_ledger *l, FILE *out);
-/* Aligned text tables for people. */
-int dl_ledger__print_text(const struct dl_ledger *l, FILE *out);
+/* Parts of the ledger with their own file: interval diff, kernel
+ * counters, the rss section, printing. */
+#include "ledger/ledger_diff.h"
+#include "ledger/ledger_kernel.h"
+#include "ledger/ledger_print.h"
+#include "ledger/ledger_rss.h"
 
 #endif

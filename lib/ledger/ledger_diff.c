@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger/ledger_diff.h"
 #include "ledger/ledger.h"
 
 static const struct dl_ledger_cause *find_cause(const struct dl_ledger *l,

@@ -12,8 +12,10 @@
 
 #include "util/counter.h"
 #include "counters/kstate.h"
+#include "ledger/ledger_kernel.h"
 #include "ledger/ledger.h"
 #include "counters/nic_counters.h"
+#include "counters/nic_delta.h"
 #include "counters/snmp.h"
 #include "counters/softnet.h"
 #include "counters/sysfs_stats.h"

@@ -12,8 +12,10 @@
 
 #include "dl_config.h"
 #include "fastpath/flow.h"
+#include "ledger/ledger_print.h"
 #include "ledger/ledger.h"
 #include "counters/nic_counters.h"
+#include "counters/nic_delta.h"
 #include "counters/nic_map.h"
 #include "rss/rss_report.h"
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "fastpath/flow.h"
+#include "rss/rss_report_print.h"
 #include "rss/rss_report.h"
 
 static json_t *real_or_null(double v)

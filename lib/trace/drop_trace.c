@@ -267,6 +267,13 @@ int dl_drop_trace__for_each_flow(const struct dl_drop_trace *dt, dl_drop_flow_cb
 	return 0;
 }
 
+int dl_drop_trace__map_fd(const struct dl_drop_trace *dt, const char *name)
+{
+	int fd = bpf_object__find_map_fd_by_name(dt->skel->obj, name);
+
+	return fd < 0 ? -ENOENT : fd;
+}
+
 int dl_drop_trace__stats(const struct dl_drop_trace *dt, uint64_t out[DL_DS_MAX])
 {
 	struct dl_drop_stats st;

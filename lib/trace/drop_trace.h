@@ -61,6 +61,9 @@ typedef int (*dl_drop_flow_cb)(uint32_t reason, uint64_t location, bool tx,
 int dl_drop_trace__for_each_flow(const struct dl_drop_trace *dt, dl_drop_flow_cb cb,
 				 void *ctx);
 
+/* fd of one of the tracer's maps by name (benchmarks, tests); -ENOENT. */
+int dl_drop_trace__map_fd(const struct dl_drop_trace *dt, const char *name);
+
 /* Self-accounting counters (enum dl_drop_stat), summed over CPUs. */
 int dl_drop_trace__stats(const struct dl_drop_trace *dt, uint64_t out[DL_DS_MAX]);
 
