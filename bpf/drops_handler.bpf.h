@@ -127,20 +127,25 @@ static __always_inline __u32 DL_H(skb_rxq)(struct sk_buff *skb, __u32 hash,
 		m = bpf_map_lookup_elem(&rxq_memo, &zero);
 		if (m && m->hash == hash && m->uses < DL_RXQ_MEMO_USES) {
 			m->uses++;
-			st->v[DL_DS_QUEUE_FROM_FLOW]++;
-			return m->rxq;
+			if (m->rxq != DL_RXQ_UNKNOWN) {
+				st->v[DL_DS_QUEUE_FROM_FLOW]++;
+				return m->rxq;
+			}
+			goto no_flow;
 		}
 	}
 	fi = hash ? bpf_map_lookup_elem(&flow_tbl, &hash) : NULL;
+	if (m) {
+		/* Not in XDP's table is remembered too: as costly to look up. */
+		m->hash = hash;
+		m->rxq = fi ? fi->rxq : DL_RXQ_UNKNOWN;
+		m->uses = 0;
+	}
 	if (fi) {
 		st->v[DL_DS_QUEUE_FROM_FLOW]++;
-		if (m) {
-			m->hash = hash;
-			m->rxq = fi->rxq;
-			m->uses = 0;
-		}
 		return fi->rxq;
 	}
+no_flow:
 	if (qm)
 		return qm - 1;
 	return DL_RXQ_UNKNOWN;

@@ -276,11 +276,20 @@ static pid_t bpftrace_start(const struct cfg *c)
 	return 0;
 }
 
+/* SIGINT (bpftrace prints its maps), then SIGKILL if it has not gone in 10 s. */
 static void bpftrace_stop(pid_t pid)
 {
+	int i;
+
 	if (pid <= 0)
 		return;
 	kill(pid, SIGINT);
+	for (i = 0; i < 100; i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return;
+		usleep(100000);
+	}
+	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 }
 
