@@ -11,8 +11,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "fastpath/ingress.h"
 #include "util/log.h"
+#include "util/output.h"
+#include "util/wait.h"
 
 volatile sig_atomic_t cli_stop;
 
@@ -33,58 +34,14 @@ void cli_stop_signals(void)
 
 double cli_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return dl_wait__now();
 }
 
 bool cli_wait_until(const char *ifname, int ifindex, double until)
 {
-	double left;
+	struct dl_wait_if w = { ifname, ifindex };
 
-	while (!cli_stop && (left = until - cli_now()) > 0) {
-		double step = left < 0.1 ? left : 0.1;
-		struct timespec ts = { 0, (long)(step * 1e9) };
-
-		nanosleep(&ts, NULL);
-		if ((int)if_nametoindex(ifname) != ifindex) {
-			pr_warn("%s vanished during the interval: reporting what was counted until then\n",
-				ifname);
-			return false;
-		}
-	}
-	return !cli_stop;
-}
-
-bool cli_check_ingress(struct dl_ingress *ing, char *cut, size_t cut_len)
-{
-	char why[512];
-	enum dl_ingress_state st = dl_ingress__check(ing, why, sizeof(why));
-
-	if (st == DL_INGRESS_OK)
-		return true;
-	fprintf(stderr, "dropledger: %s\n", why);
-	if (st == DL_INGRESS_DOWN || st == DL_INGRESS_UP)
-		return true;
-	snprintf(cut, cut_len, "%s", why);
-	return false;
-}
-
-bool cli_wait_ingress(struct dl_ingress *ing, double until, char *cut,
-		      size_t cut_len)
-{
-	double left;
-
-	while (!cli_stop && (left = until - cli_now()) > 0) {
-		double step = left < 0.1 ? left : 0.1;
-		struct timespec ts = { 0, (long)(step * 1e9) };
-
-		nanosleep(&ts, NULL);
-		if (!cli_check_ingress(ing, cut, cut_len))
-			return false;
-	}
-	return !cli_stop;
+	return dl_wait__until(until, &cli_stop, &w, 1, &dl_stdout);
 }
 
 int cli_check_caps(const char *what)

@@ -15,22 +15,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "verdict/causes.h"
 #include "cli.h"
 #include "util/config_path.h"
 #include "util/cpulist.h"
-#include "trace/drop_reasons.h"
-#include "trace/drop_trace.h"
+#include "fastpath/hook.h"
 #include "fastpath/ingress.h"
-#include "util/netns.h"
-#include "counters/kstate.h"
-#include "trace/ksyms.h"
-#include "ledger/ledger.h"
-#include "ledger/snapshot.h"
 #include "util/log.h"
-#include "counters/nic_map.h"
 #include "ledger/report_conf.h"
-#include "linerate/tap_session.h"
+#include "export/fail_on.h"
+#include "ledger/ledger.h"
+#include "ledger/report_session.h"
+#include "util/output.h"
 
 static void usage(FILE *out)
 {
@@ -49,11 +44,20 @@ static void usage(FILE *out)
 		"  -I, --interval SECONDS also print the ledger of every interval (JSON: one\n"
 		"                         object per line), then the whole run\n"
 		"  -j, --json             one JSON object instead of tables\n"
-		"      --attach HOW       libxdp (default: joins libxdp's dispatcher, or attaches\n"
-		"                         alone when the interface is free and says so) or link\n"
-		"                         (exclusive bpf_link for benchmarks; the kernel removes\n"
-		"                         it when the process dies)\n"
+		"      --hook HOOK        where arrivals are counted: auto (default: per driver,\n"
+		"                         config/hooks.tsv), xdp (native XDP) or tc (tc ingress\n"
+		"                         on the skb: veth, bridge, vxlan, where native XDP\n"
+		"                         would convert every skb first); xdp_seen then means\n"
+		"                         seen at that hook\n"
+		"      --attach HOW       XDP: libxdp (default: joins libxdp's dispatcher, or\n"
+		"                         attaches alone when the interface is free and says so)\n"
+		"                         or link (exclusive bpf_link; the kernel removes it when\n"
+		"                         the process dies); tc: link (TCX, default where the\n"
+		"                         kernel has it) or clsact (classic filter)\n"
 		"      --skb-mode         generic XDP even where the driver has native XDP\n"
+		"      --exact-flows      per-flow counts added to the shared flow tables on every\n"
+		"                         frame (atomic adds) instead of through the per-CPU flow\n"
+		"                         cache; the report's figures are exact either way\n"
 		"      --mirror N         tap mode: mirror 1 in N frames (1: every frame) to\n"
 		"                         poll-mode workers: per-queue records, records lost,\n"
 		"                         sequence check of stamped (dropledger gen) flows\n"
@@ -65,6 +69,9 @@ static void usage(FILE *out)
 		"      --no-flows         causes only: no flow table at XDP, no flows in drop\n"
 		"                         records (cheapest; drops lose their queue when the\n"
 		"                         driver does not record it)\n"
+		"      --fail-on RULES    exit 4 naming the first rule the whole run crosses,\n"
+		"                         e.g. 'stack_dropped_rate>100/s,residual>1%%,\n"
+		"                         reason=NO_SOCKET>0' (see dropledger-watch(1))\n"
 		"  -v, --verbose          more detail on stderr (-vv: libbpf too)\n"
 		"  -h, --help             this text\n\n"
 		"Examples:\n"
@@ -73,7 +80,7 @@ static void usage(FILE *out)
 		"  dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n"
 		"  dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n\n"
 		"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Exit codes: 0 ok,\n"
-		"1 runtime failure, 2 usage.\n");
+		"1 runtime failure, 2 usage, 4 a --fail-on rule fired, 5 the run was cut short.\n");
 }
 
 struct report_opts {
@@ -87,6 +94,8 @@ struct report_opts {
 	unsigned int max_flows;	/* --mirror: flows each worker tracks; 0: default */
 	bool json;
 	const char *ready_file;
+	struct dl_fail_on *fail_on;
+	char fired[512];	/* the first rule a whole-run ledger crossed */
 	struct dl_ingress_opts ing;
 };
 
@@ -123,17 +132,21 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "attach", required_argument, NULL, 'A' },
 		{ "skb-mode", no_argument, NULL, 'S' },
+		{ "hook", required_argument, NULL, 'H' },
+		{ "exact-flows", no_argument, NULL, 'E' },
 		{ "no-flows", no_argument, NULL, 'F' },
 		{ "skew-threshold", required_argument, NULL, 'K' },
 		{ "mirror", required_argument, NULL, 'M' },
 		{ "cores", required_argument, NULL, 'C' },
 		{ "max-flows", required_argument, NULL, 'X' },
 		{ "ready-file", required_argument, NULL, 'R' },
+		{ "fail-on", required_argument, NULL, 'O' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	int c, verbose = 0, json = -1, flows = -1, skb = -1, how = -1;
+	int c, verbose = 0, json = -1, flows = -1, skb = -1, how = -1, hook = -1;
+	bool clsact = false;
 	const char *config = NULL, *cores = NULL;
 
 	o->duration = -1;
@@ -172,14 +185,32 @@ static int parse(int argc, char **argv, struct report_opts *o)
 				how = DL_ATTACH_LIBXDP;
 			} else if (!strcmp(optarg, "link")) {
 				how = DL_ATTACH_LINK;
+			} else if (!strcmp(optarg, "clsact")) {
+				clsact = true;
 			} else {
-				fprintf(stderr, "dropledger report: --attach takes libxdp or link, not '%s'\n",
+				fprintf(stderr, "dropledger report: --attach takes libxdp, link or clsact, not '%s'\n",
 					optarg);
 				return -EINVAL;
 			}
 			break;
 		case 'S':
 			skb = 1;
+			break;
+		case 'H':
+			if (!strcmp(optarg, "auto")) {
+				hook = DL_HOOK_AUTO;
+			} else if (!strcmp(optarg, "xdp")) {
+				hook = DL_HOOK_XDP;
+			} else if (!strcmp(optarg, "tc")) {
+				hook = DL_HOOK_TC;
+			} else {
+				fprintf(stderr, "dropledger report: --hook takes auto, xdp or tc, not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'E':
+			o->ing.exact_flows = true;
 			break;
 		case 'M': {
 			char *end;
@@ -228,6 +259,17 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		case 'R':
 			o->ready_file = optarg;
 			break;
+		case 'O': {
+			char why[512];
+
+			dl_fail_on__free(o->fail_on);
+			o->fail_on = dl_fail_on__parse(optarg, why, sizeof(why));
+			if (!o->fail_on) {
+				fprintf(stderr, "dropledger report: %s\n", why);
+				return -EINVAL;
+			}
+			break;
+		}
 		case 'v':
 			verbose++;
 			break;
@@ -290,313 +332,124 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	}
 	if (o->ing.sample_every && parse_cores(cores, &o->cpus, &o->ncpus))
 		return -EINVAL;
+	if (skb > 0 && hook == DL_HOOK_TC) {
+		fprintf(stderr, "dropledger report: --skb-mode is generic XDP; it does not go with --hook tc\n");
+		return -EINVAL;
+	}
+	/* Generic XDP only when asked for: --skb-mode means the xdp hook. */
+	if (skb > 0)
+		hook = DL_HOOK_XDP;
+	if (clsact && hook == DL_HOOK_XDP) {
+		fprintf(stderr, "dropledger report: --attach clsact is for the tc hook (--hook tc)\n");
+		return -EINVAL;
+	}
+	o->ing.hook = hook >= 0 ? (enum dl_hook)hook : clsact ? DL_HOOK_TC : DL_HOOK_AUTO;
+	o->ing.tc_classic = clsact;
 	return 0;
 }
 
-/*
- * The cumulative ledger now: one snapshot (each CPU's XDP and drop counts
- * at one moment, so intervals balance), then the verdict pass.
- */
-static int collect_now(struct dl_ledger *l, const struct report_opts *o, int ifindex,
-		       const struct dl_ingress *ing, const struct dl_drop_trace *dt,
-		       const struct dl_ledger_names *names)
+/* --fail-on is judged on the whole run, not on its intervals. */
+static void check_rules(void *ctx, const struct dl_ledger *l)
 {
-	struct dl_snapshot_src src = {
-		.ifname = o->ifname, .rxq_map_fd = dl_ingress__rxq_map_fd(ing),
-		.dt = dt, .flow_map_fd = names->flow_map_fd,
-		.no_flows = !o->ing.track_flows,
-	};
-	struct dl_snapshot s;
-	int err;
+	struct report_opts *o = ctx;
 
-	memset(l, 0, sizeof(*l));
-	snprintf(l->ifname, sizeof(l->ifname), "%s", o->ifname);
-	l->ifindex = ifindex;
-	l->mode = "tap";
-	l->attach = dl_ingress__mode(ing);
-	l->drop_source = dl_drop_trace__flavour(dt);
-	err = dl_snapshot__take(&s, &src);
-	if (err)
-		return err;
-	err = dl_ledger__compute(NULL, &s, l);
-	dl_snapshot__free(&s);
-	if (!err)
-		dl_ledger__name(l, names);
-	return err;
-}
-
-/* Tap mode: workers on the mirror rings of @ing, on --cores. */
-static struct dl_tap_session *start_tap(struct dl_ingress *ing,
-					const struct report_opts *o)
-{
-	struct dl_tap_session_opts to = { .idle_us = 50 };
-	struct dl_tap_session *tap;
-
-	to.cpus = o->cpus;
-	to.ncpus = o->ncpus;
-	to.max_flows = o->max_flows;
-	tap = dl_tap_session__start(ing, &to);
-	if (!tap)
-		fprintf(stderr, "dropledger: cannot start the tap workers: %s\n",
-			strerror(errno));
-	return tap;
+	if (!l->interval && !o->fired[0])
+		dl_fail_on__check(o->fail_on, l, o->fired, sizeof(o->fired));
 }
 
 /*
- * A reader that went away (EPIPE) ends the run cleanly, detached. @tap:
- * the mirror's accounting goes with the whole-run ledger ("tap" in JSON).
+ * Which hook counts arrivals, and why (the driver's row of hooks.tsv; a
+ * driver without native XDP under auto gets tc). JSON carries "hook".
  */
-static int print_ledger(const struct dl_ledger *l, bool json,
-			const struct dl_tap_session *tap)
+static void say_hook(const struct report_opts *o, const char *hook)
 {
-	if (json && tap) {
-		json_t *root = dl_ledger__to_json(l);
+	struct dl_hook_choice hc;
+	bool asked = o->ing.hook != DL_HOOK_AUTO, tc = hook && !strcmp(hook, "tc");
 
-		if (root) {
-			json_object_set_new(root, "tap", dl_tap_session__json(tap));
-			dl_ledger__dump_json(root, stdout);
-			json_decref(root);
-		}
-	} else if (json) {
-		dl_ledger__print_json(l, stdout);
-	} else {
-		dl_ledger__print_text(l, stdout);
-		if (tap)
-			dl_tap_session__print_text(tap, stdout);
-	}
-	if (fflush(stdout) || ferror(stdout)) {
-		cli_stop = SIGPIPE;
-		return -EPIPE;
-	}
-	return 0;
-}
-
-/*
- * With --interval: print each interval as the difference of cumulative
- * ledgers, with the kernel counters of that interval. @prev and @ks_prev
- * advance to now.
- */
-static int print_interval(struct dl_ledger *prev, struct dl_kstate *ks_prev,
-			  unsigned int k, double secs, const char *cut,
-			  const struct report_opts *o,
-			  int ifindex, const struct dl_ingress *ing,
-			  const struct dl_drop_trace *dt, const struct dl_ledger_names *names,
-			  const struct dl_nic_map *map)
-{
-	struct dl_ledger cur, iv;
-	struct dl_kstate ks_now;
-	int err;
-
-	err = collect_now(&cur, o, ifindex, ing, dt, names);
-	if (err)
-		return err;
-	dl_kstate__take(&ks_now, o->ifname, map);
-	err = dl_ledger__diff(prev, &cur, &iv);
-	if (!err) {
-		iv.interval = k;
-		/* duration_s: the span between the snapshots (diff), not @secs. */
-		(void)secs;
-		iv.truncated_reason = cut[0] ? cut : NULL;
-		err = dl_ledger__add_kstate(&iv, ks_prev, &ks_now);
-		if (!err)
-			err = print_ledger(&iv, o->json, NULL);
-		dl_ledger__free(&iv);
-	}
-	dl_ledger__free(prev);
-	*prev = cur;
-	dl_kstate__release(ks_prev);
-	*ks_prev = ks_now;
-	return err;
+	dl_hook__auto(o->ifname, &hc);
+	/* The table's reason only when its choice is the one that held. */
+	if (asked || (hc.hook == DL_HOOK_TC) != tc)
+		hc.why[0] = '\0';
+	fprintf(stderr, "dropledger: arrivals counted at %s on %s (%s; driver %s%s%s)\n",
+		tc ? "tc ingress" : "XDP", o->ifname,
+		asked ? "asked for" : "auto", hc.driver[0] ? hc.driver : "unknown",
+		hc.why[0] ? ": " : "", hc.why);
 }
 
 int do_report(int argc, char **argv)
 {
-	struct dl_ledger_names names = { .flow_map_fd = -1 };
-	struct dl_drop_trace_opts dto = {};
-	struct dl_drop_trace *dt = NULL;
-	struct dl_ingress *ing = NULL;
-	struct dl_kstate ks_start = {}, ks_end = {};
-	struct dl_tap_session *tap = NULL;
-	struct dl_nic_map *nic_map = NULL;
+	struct dl_report_session_opts so = {};
+	struct dl_report_session *s = NULL;
 	struct report_opts o = {};
-	struct dl_ledger l = {}, base = {}, cum = {};
-	char why[512], note[1024], cut[512] = "";
-	int ifindex, rc = DL_EXIT_FAIL, err;
-	double t0;
-	unsigned int netns;
-	bool have_end = false;
+	int rc = DL_EXIT_FAIL, err = 0;
+	char why[512];
+	double t0, end;
 
-	if (parse(argc, argv, &o))
+	if (parse(argc, argv, &o)) {
+		dl_fail_on__free(o.fail_on);
 		return DL_EXIT_USAGE;
+	}
 	if (cli_check_caps("report"))
-		return DL_EXIT_FAIL;
-	ifindex = if_nametoindex(o.ifname);
-	if (!ifindex) {
-		fprintf(stderr, "dropledger: no interface '%s' in this network namespace\n",
-			o.ifname);
-		return DL_EXIT_FAIL;
-	}
-	err = dl_netns__self_inum(&netns);
-	if (err) {
-		fprintf(stderr, "dropledger: cannot identify this network namespace: %s\n",
-			strerror(-err));
-		return DL_EXIT_FAIL;
-	}
+		goto out;
 	cli_stop_signals();
-
-	/*
-	 * Drop capture first, XDP second: every frame XDP counts is then
-	 * covered by the tracer, so no drop falls between the two.
-	 */
-	dto.ifindex = ifindex;
-	dto.netns = netns;
-	dto.flow_map_fd = -1;
-	dto.no_flows = !o.ing.track_flows;
-	dt = dl_drop_trace__start(&dto, why, sizeof(why));
-	if (!dt) {
-		fprintf(stderr, "dropledger: %s\n", why);
-		return DL_EXIT_FAIL;
+	so.ifnames = &o.ifname;
+	so.nifs = 1;
+	so.ing = o.ing;
+	so.skew_threshold = o.skew_threshold;
+	so.cpus = o.cpus;
+	so.ncpus = o.ncpus;
+	so.max_flows = o.max_flows;
+	so.intervals = o.interval > 0;
+	so.json = o.json;
+	so.out = &dl_stdout;
+	if (o.fail_on) {
+		so.on_ledger = check_rules;
+		so.on_ledger_ctx = &o;
 	}
-	o.ing.ifindex = ifindex;
-	o.ing.ifname = o.ifname;
-	o.ing.flow_map_fd = dl_drop_trace__flow_map_fd(dt);
-	ing = dl_ingress__attach(&o.ing, why, sizeof(why), note, sizeof(note));
-	if (!ing) {
+	s = dl_report_session__start(&so, why, sizeof(why));
+	if (!s) {
 		fprintf(stderr, "dropledger: %s\n", why);
 		goto out;
 	}
-	if (note[0])
-		fprintf(stderr, "dropledger: %s", note);
-	if (!dl_ingress__is_up(ing))
-		fprintf(stderr, "dropledger: %s is down: the ledger will stay at zero until it is up\n",
-			o.ifname);
-	if (o.ing.sample_every) {
-		tap = start_tap(ing, &o);
-		if (!tap)
-			goto out;
-	}
-
-	names.ksyms = dl_ksyms__load("/proc/kallsyms");
-	if (!names.ksyms)
-		pr_warn("kernel symbols unavailable (%s): locations shown as addresses\n",
-			strerror(errno));
-	names.reasons = dl_reasons__load(NULL);
-	if (!names.reasons)
-		pr_warn("no drop reason names in this kernel's BTF (%s): shown as numbers\n",
-			strerror(errno));
-	names.causes = dl_causes__load(NULL, why, sizeof(why));
-	if (!names.causes)
-		pr_warn("%s: causes get generic advice\n", why);
-	names.flow_map_fd = o.ing.flow_map_fd;
-	err = dl_config__path("nic_counters.tsv", why, sizeof(why));
-	if (!err)
-		err = dl_nic_map__load(why, &nic_map);
-	if (err)
-		pr_warn("driver counter map %s unusable (%s): NIC columns from qstats and sysfs only\n",
-			why, strerror(-err));
-
+	if (!o.json)
+		say_hook(&o, dl_report_session__hook(s, 0));
 	if (!o.json && o.duration)
 		fprintf(stderr, "dropledger: counting on %s for %.1f s (Ctrl-C to stop early)\n",
 			o.ifname, o.duration);
 	else if (!o.json)
 		fprintf(stderr, "dropledger: counting on %s until stopped (Ctrl-C)\n", o.ifname);
-	/*
-	 * The run covers [ready, end]: a baseline taken now removes what
-	 * attaching itself caused (veth re-creating its queues for XDP).
-	 */
-	dl_kstate__take(&ks_start, o.ifname, nic_map);
-	err = collect_now(&base, &o, ifindex, ing, dt, &names);
-	if (err)
-		goto fail_read;
 	cli_ready(o.ready_file);
-	t0 = cli_now();
+	t0 = dl_report_session__t0(s);
+	end = o.duration ? t0 + o.duration : 1e300;
 	if (o.interval) {
-		struct dl_ledger prev;
-		struct dl_kstate ks_prev;
-		unsigned int k = 1;
-		double mark = t0;
+		unsigned int k;
+		bool go_on = true;
 
-		/* ks_start stays for the whole-run ledger; intervals get their own. */
-		dl_kstate__take(&ks_prev, o.ifname, nic_map);
-		err = collect_now(&prev, &o, ifindex, ing, dt, &names);
-		/* The run is the union of its intervals: it starts where the first does. */
-		if (!err) {
-			dl_ledger__free(&base);
-			err = dl_ledger__copy(&base, &prev);
-		}
-		if (err) {
-			dl_kstate__release(&ks_prev);
-			dl_ledger__free(&prev);
-			goto fail_read;
-		}
-		for (;; k++) {
+		for (k = 1; go_on && !err; k++) {
 			double next = t0 + k * o.interval;
-			double end = o.duration ? t0 + o.duration : 1e300;
-			bool go_on = cli_wait_ingress(ing, next < end ? next : end,
-						      cut, sizeof(cut));
 
-			err = print_interval(&prev, &ks_prev, k, cli_now() - mark, cut, &o,
-					     ifindex, ing, dt, &names, nic_map);
-			mark = cli_now();
-			if (err || !go_on || next >= end)
-				break;
+			go_on = dl_report_session__wait(s, next < end ? next : end, &cli_stop) &&
+				next < end;
+			/* A closed reader gets nothing more, not even this one. */
+			if (!dl_output__failed(&dl_stdout))
+				err = dl_report_session__interval(s);
 		}
-		/* ...and ends where the last does. */
-		cum = prev;
-		ks_end = ks_prev;
-		have_end = true;
-		if (err == -EPIPE)
-			goto out;
-		if (err)
-			goto fail_read;
 	} else {
-		cli_wait_ingress(ing, t0 + o.duration, cut, sizeof(cut));
-	}
-	/* The last word on the attachment, before the last read. */
-	if (!cut[0])
-		cli_check_ingress(ing, cut, sizeof(cut));
-	/* The workers drain what the rings hold, then stop. */
-	if (tap && dl_tap_session__stop(tap)) {
-		fprintf(stderr, "dropledger: cannot read the tap mirror counts\n");
-		goto out;
-	}
-	if (!have_end) {
-		dl_kstate__take(&ks_end, o.ifname, nic_map);
-		err = collect_now(&cum, &o, ifindex, ing, dt, &names);
+		dl_report_session__wait(s, end, &cli_stop);
 	}
 	if (!err)
-		err = dl_ledger__diff(&base, &cum, &l);
+		err = dl_report_session__finish(s);
 	if (!err)
-		err = dl_ledger__add_kstate(&l, &ks_start, &ks_end);
-	if (!err)
-		err = dl_ledger__add_rss(&l, o.ing.track_flow_queues ?
-					 dl_ingress__flow_q_map_fd(ing) : -1,
-					 &ks_start, &ks_end, o.skew_threshold);
-	if (err)
-		goto fail_read;
-	/* The span the counts cover: between the two snapshots. */
-	l.duration_s = cum.t - base.t;
-	l.cumulative = o.interval > 0;
-	l.truncated_reason = cut[0] ? cut : NULL;
-	if (print_ledger(&l, o.json, tap) && cli_stop == SIGPIPE)
-		pr_debug("output closed: whole-run ledger not printed\n");
-	rc = cut[0] ? DL_EXIT_CUT : DL_EXIT_OK;
-	goto out;
-fail_read:
-	fprintf(stderr, "dropledger: reading counters: %s\n", strerror(-err));
+		rc = dl_report_session__cut(s) ? DL_EXIT_CUT : DL_EXIT_OK;
+	if (rc == DL_EXIT_OK && o.fired[0]) {
+		fprintf(stderr, "dropledger: --fail-on: %s\n", o.fired);
+		rc = DL_EXIT_THRESHOLD;
+	}
 out:
-	dl_kstate__release(&ks_start);
-	dl_kstate__release(&ks_end);
-	dl_nic_map__free(nic_map);
-	dl_ledger__free(&l);
-	dl_ledger__free(&base);
-	dl_ledger__free(&cum);
-	dl_tap_session__free(tap);
-	dl_drop_trace__destroy(dt);
-	dl_ingress__destroy(ing);
+	/* Detached before anything is said about the output. */
+	dl_report_session__free(s);
+	dl_output__complain(&dl_stdout, "report");
 	free(o.cpus);
-	dl_ksyms__free((struct dl_ksyms *)names.ksyms);
-	dl_reasons__free((struct dl_reasons *)names.reasons);
-	dl_causes__free((struct dl_causes *)names.causes);
+	dl_fail_on__free(o.fail_on);
 	return rc;
 }

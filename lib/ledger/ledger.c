@@ -10,6 +10,7 @@
 
 #include <bpf/bpf.h>
 
+#include "fastpath/flow_cache.h"
 #include "counters/sysfs_stats.h"
 #include "verdict/causes.h"
 #include "trace/drop_reasons.h"

@@ -16,6 +16,7 @@
 
 #include "counters/sysfs_stats.h"
 #include "fastpath/flow.h"
+#include "fastpath/flow_cache.h"
 #include "ledger/snapshot.h"
 #include "trace/drop_trace.h"
 #include "util/log.h"
@@ -330,8 +331,9 @@ static int take_flows(struct dl_snapshot *s, const struct dl_snapshot_src *src)
 						    .location = a.v[k].location,
 						    .flow = a.v[k].flow, .count = a.v[k].count };
 			h = dl_flow__hash(&f->flow);
+			/* Table plus what dl_ingress's per-CPU cache still holds. */
 			if (src->flow_map_fd >= 0 &&
-			    !bpf_map_lookup_elem(src->flow_map_fd, &h, &fi))
+			    !dl_flow_info__lookup(src->flow_map_fd, h, &fi))
 				f->arrived = (struct dl_opt){ .v = fi.packets, .have = true };
 		}
 	}
