@@ -12,7 +12,6 @@
 #endif
 
 #define DL_MAX_QUEUES 64	/* rx queues tracked per interface */
-#define DL_DROP_KEYS 65536	/* distinct (reason, location, queue, flow) */
 #define DL_FLOW_ENTRIES 65536	/* LRU flow table: hash -> queue, cpu */
 
 /* Per rx queue, per CPU counters written by the XDP program. */
@@ -142,24 +141,55 @@ struct dl_owner {
 #define DL_OWNER_MAGIC 0x444c4f57u	/* "DLOW" */
 
 /*
- * Key of the per-CPU drop aggregate: one map operation per drop event.
- * flow_hash 0 stands for flows not tracked (--no-flows) or that no longer
- * fit: their drops still count under their cause, exactly.
+ * Drop counts, kept in two per-CPU tables so that flow cardinality never
+ * costs a reason (a flood of 10^6 distinct flows used to fill one
+ * flow-keyed map and lose 92 % of its drops):
+ *
+ * - cause slots: exact count per (reason, location, rx queue), an
+ *   open-addressed per-CPU array (DL_CAUSE_SLOTS, DL_CAUSE_PROBES probes
+ *   from dl_cause_slot_of()). Realistic reason x location x queue counts are
+ *   tens; a key that finds no slot still keeps its reason in
+ *   dl_reason_other[reason] (location unknown), and is counted.
+ * - flow slots: detail only, (reason, location, tx, flow) per CPU, claimed
+ *   first come (DL_FLOW_SLOTS, DL_FLOW_PROBES). A flow without a slot is in
+ *   its cause's remainder: cause count - sum of its flows, exact.
+ *
+ * Both are arrays, so the per-drop cost is inlined loads, no hash map, no
+ * lock. A slot is claimed by this CPU only; count 0 means free.
  */
-struct dl_drop_key {
+#define DL_CAUSE_SLOTS 1024
+#define DL_CAUSE_PROBES 8
+#define DL_REASON_SLOTS 1024	/* dl_reason_other: reasons below this */
+#define DL_FLOW_SLOTS 16384
+#define DL_FLOW_PROBES 4
+
+struct dl_cause_slot {
+	__u64 count;		/* frames (GRO segments counted); 0: free */
+	__u64 location;		/* kernel text address of the kfree_skb caller */
 	__u32 reason;		/* enum skb_drop_reason of the running kernel */
 	__u32 rxq;		/* DL_RXQ_UNKNOWN / DL_RXQ_TX when not a queue */
-	__u64 location;		/* kernel text address of the kfree_skb caller */
-	__u32 flow_hash;	/* dl_flow_hash(), never 0 for a tracked flow */
+};
+
+struct dl_flow_slot {
+	__u64 count;		/* 0: free */
+	__u64 location;
+	__u32 reason;
+	__u32 tx;		/* 1: DL_RXQ_TX cause */
+	__u32 flow_hash;
 	__u32 pad;
+	struct dl_flow flow;
 };
 
-#define DL_FLOW_OTHER 0u
+/* Slot of a cause key: a mix of its fields, same in BPF and userspace. */
+static inline __u32 dl_cause_slot_of(__u32 reason, __u64 location, __u32 rxq)
+{
+	__u64 x = location ^ ((__u64)reason << 32) ^ ((__u64)rxq * 0x9e3779b97f4a7c15ull);
 
-struct dl_drop_val {
-	__u64 count;		/* frames (GRO segments counted) */
-	struct dl_flow flow;	/* zero for DL_FLOW_OTHER */
-};
+	x ^= x >> 29;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 32;
+	return (__u32)x;
+}
 
 #define DL_RXQ_UNKNOWN 0xffffffffu
 /*
@@ -174,7 +204,7 @@ enum dl_drop_stat {
 	DL_DS_EVENTS,		/* kfree_skb events seen, all namespaces */
 	DL_DS_MATCHED,		/* events of the watched interface and netns */
 	DL_DS_MATCHED_PKTS,	/* frames in them (GRO segments counted) */
-	DL_DS_KEY_FULL,		/* drop_cnt full: event lost, counted here */
+	DL_DS_KEY_FULL,		/* no cause slot: kept in dl_reason_other */
 	DL_DS_NO_NETNS,		/* no device and no socket: netns unknown */
 	DL_DS_CONSUMED,		/* consume_skb of watched ingress skbs */
 	DL_DS_CONSUMED_PKTS,	/* frames in them */
@@ -182,6 +212,8 @@ enum dl_drop_stat {
 	DL_DS_PRESTACK,		/* drops on the watched device outside the rx path (DL_RXQ_TX) */
 	DL_DS_NETNS_FROM_FLOW,	/* netns unknown, flow seen at our XDP: ours */
 	DL_DS_CONSUMED_UDP,	/* consumed frames that were UDP (for Udp InDatagrams) */
+	DL_DS_FLOW_FULL,	/* frames whose flow found no slot (remainder) */
+	DL_DS_REASON_LOST,	/* reason >= DL_REASON_SLOTS and no cause slot */
 	DL_DS_MAX,
 };
 

@@ -20,16 +20,36 @@
 #include "dropledger_shared.h"
 #include "parse.bpf.h"
 
+/* A scalar as a read-only kernel object: loads that fault read 0. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
 const volatile __u32 target_ifindex;	/* 0: every interface */
 const volatile __u32 target_netns;	/* netns inode; 0: every namespace */
 const volatile __u32 track_flows = 1;	/* 0: causes only, the cheapest */
 
+/* Exact drop counts per (reason, location, queue); see dropledger_shared.h. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, DL_DROP_KEYS);
-	__type(key, struct dl_drop_key);
-	__type(value, struct dl_drop_val);
-} drop_cnt SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DL_CAUSE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct dl_cause_slot);
+} cause_slots SEC(".maps");
+
+/* A cause with no slot left keeps its reason here (location unknown). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DL_REASON_SLOTS);
+	__type(key, __u32);
+	__type(value, struct dl_cause_slot);
+} reason_other SEC(".maps");
+
+/* Flow detail, bounded; what finds no slot is its cause's remainder. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DL_FLOW_SLOTS);
+	__type(key, __u32);
+	__type(value, struct dl_flow_slot);
+} flow_slots SEC(".maps");
 
 /* Delivered frames per rx queue (consume_skb of watched ingress skbs). */
 struct {
@@ -53,6 +73,27 @@ struct {
 	__type(key, __u32);
 	__type(value, struct dl_flow_info);
 } flow_tbl SEC(".maps");
+
+/*
+ * The queue of the flow this CPU looked up last, reused for its next
+ * DL_RXQ_MEMO_USES drops: a storm is mostly one or a few flows, and the
+ * LRU lookup is a third of a drop's cost. Looked up again after that, so a
+ * flow moved to another queue (RSS rewritten) shows within as many drops.
+ */
+#define DL_RXQ_MEMO_USES 64
+
+struct dl_rxq_memo {
+	__u32 hash;
+	__u32 rxq;
+	__u64 uses;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dl_rxq_memo);
+} rxq_memo SEC(".maps");
 
 static __always_inline struct dl_drop_stats *stats(void)
 {
@@ -81,36 +122,78 @@ static __always_inline bool ns_from_flow(int w, __u32 hash,
 	return false;
 }
 
-/* Add @n frames under @k, falling back to the cause's "other flows" entry. */
-static __always_inline void drop_add(struct dl_drop_key *k, const struct dl_flow *f,
-				     __u64 n, struct dl_drop_stats *st)
+/*
+ * Count @n frames under (reason, location, rxq): a few inlined array loads
+ * on this CPU's own slots, no hash map, no lock. Only this CPU writes its
+ * slots (tracing programs do not nest on one CPU), so claiming a free slot
+ * is two plain stores; userspace skips a slot whose count is still 0.
+ */
+static __always_inline void cause_add(__u32 reason, __u64 location, __u32 rxq,
+				      __u64 n, struct dl_drop_stats *st)
 {
-	struct dl_drop_val *v, nv = { .count = n };
-	int i;
+	__u32 i, h = dl_cause_slot_of(reason, location, rxq), idx;
+	struct dl_cause_slot *s;
 
-	for (i = 0; i < 2; i++) {
-		v = bpf_map_lookup_elem(&drop_cnt, k);
-		if (v) {
-			v->count += n;
+	for (i = 0; i < DL_CAUSE_PROBES; i++) {
+		idx = (h + i) & (DL_CAUSE_SLOTS - 1);
+		s = bpf_map_lookup_elem(&cause_slots, &idx);
+		if (!s)
 			return;
+		if (s->count && (s->location != location || s->reason != reason ||
+				 s->rxq != rxq))
+			continue;
+		if (!s->count) {
+			s->location = location;
+			s->reason = reason;
+			s->rxq = rxq;
 		}
-		if (k->flow_hash)
-			nv.flow = *f;
-		if (!bpf_map_update_elem(&drop_cnt, k, &nv, BPF_NOEXIST))
-			return;
-		/* Raced with another insert of the same key: add to it. */
-		v = bpf_map_lookup_elem(&drop_cnt, k);
-		if (v) {
-			v->count += n;
-			return;
-		}
-		/* Full: keep the count exact under the cause, lose the flow. */
-		if (!k->flow_hash)
-			break;
-		k->flow_hash = DL_FLOW_OTHER;
-		__builtin_memset(&nv.flow, 0, sizeof(nv.flow));
+		s->count += n;
+		return;
 	}
+	/* Never seen with realistic causes; the reason still counts. */
 	st->v[DL_DS_KEY_FULL] += n;
+	idx = (reason ^ (reason >> 16)) & (DL_REASON_SLOTS - 1);
+	s = bpf_map_lookup_elem(&reason_other, &idx);
+	if (!s)
+		return;
+	if (s->count && s->reason != reason) {
+		st->v[DL_DS_REASON_LOST] += n;
+		return;
+	}
+	s->reason = reason;
+	s->rxq = DL_RXQ_UNKNOWN;
+	s->count += n;
+}
+
+/* Flow detail of a drop: its own slot, or the cause's counted remainder. */
+static __always_inline void flow_add(__u32 reason, __u64 location, __u32 tx,
+				     __u32 hash, const struct dl_flow *f, __u64 n,
+				     struct dl_drop_stats *st)
+{
+	__u32 i, h = hash ^ dl_cause_slot_of(reason, location, tx), idx;
+	struct dl_flow_slot *s;
+
+	for (i = 0; i < DL_FLOW_PROBES; i++) {
+		idx = (h + i) & (DL_FLOW_SLOTS - 1);
+		s = bpf_map_lookup_elem(&flow_slots, &idx);
+		if (!s)
+			return;
+		if (!s->count) {
+			s->location = location;
+			s->reason = reason;
+			s->tx = tx;
+			s->flow_hash = hash;
+			s->flow = *f;
+			s->count = n;
+			return;
+		}
+		if (s->flow_hash == hash && s->location == location &&
+		    s->reason == reason && s->tx == tx) {
+			s->count += n;
+			return;
+		}
+	}
+	st->v[DL_DS_FLOW_FULL] += n;
 }
 
 /* tp_btf: the skb is a trusted BTF pointer, fields are plain loads. */

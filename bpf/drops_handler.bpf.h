@@ -55,12 +55,19 @@ static __always_inline __u64 DL_H(skb_frames)(struct sk_buff *skb)
 	struct skb_shared_info *shi;
 	__u16 segs;
 
-	/* An address computed from head: always a probe read. */
-	shi = (void *)(head + RD(skb, end));
-	segs = BPF_CORE_READ(shi, gso_segs);
+	/* An address computed from head: a read-only cast, plain loads. */
+	shi = bpf_rdonly_cast((void *)((__u64)head + RD(skb, end)),
+			      bpf_core_type_id_kernel(struct skb_shared_info));
+	segs = shi->gso_segs;
 	return segs > 1 ? segs : 1;
 }
 
+/*
+ * The flow of a freed skb, hashing as XDP hashed the frame. IPv4 without
+ * options (nearly every drop) is read with plain loads through a read-only
+ * cast (a faulting load reads 0, no helper call); the rest, and anything
+ * odd, through the shared parser's probe reads: same fields either way.
+ */
 static __always_inline void DL_H(skb_flow)(struct sk_buff *skb, struct dl_flow *f)
 {
 	struct dl_pkt pkt = {};
@@ -75,6 +82,30 @@ static __always_inline void DL_H(skb_flow)(struct sk_buff *skb, struct dl_flow *
 		nh = mac + 14;
 	if (nh == 0xffff)
 		return;
+	if (proto == bpf_htons(DL_ETH_P_IP) && nh <= DL_MAX_OFF && nh + 24 <= pkt.tail) {
+		const struct iphdr *ip = bpf_rdonly_cast((void *)((__u64)pkt.head + nh),
+						bpf_core_type_id_kernel(struct iphdr));
+		const __u8 *b = (const void *)ip;
+		__u8 l4 = ip->protocol;
+
+		if (b[0] == 0x45 && (l4 == 6 || l4 == 17 || l4 == 132 || l4 == 136)) {
+			const struct udphdr *uh;
+
+			f->l3proto = proto;
+			f->saddr[0] = ip->saddr;
+			f->daddr[0] = ip->daddr;
+			f->l4proto = l4;
+			if (ip->frag_off & bpf_htons(0x1fff)) {
+				f->frag = 1;
+				return;
+			}
+			uh = bpf_rdonly_cast((void *)((__u64)pkt.head + nh + 20),
+					     bpf_core_type_id_kernel(struct udphdr));
+			f->sport = uh->source;
+			f->dport = uh->dest;
+			return;
+		}
+	}
 	if (dl_parse_l3(&pkt, nh, proto, f) != DL_PARSE_OK)
 		f->l4proto = 0xff;	/* mark: headers unreadable */
 }
@@ -88,13 +119,33 @@ static __always_inline __u32 DL_H(skb_rxq)(struct sk_buff *skb, __u32 hash,
 					    struct dl_drop_stats *st)
 {
 	__u16 qm = RD(skb, queue_mapping);
+	struct dl_rxq_memo *m = NULL;
 	struct dl_flow_info *fi;
+	__u32 zero = 0;
 
+	if (hash) {
+		m = bpf_map_lookup_elem(&rxq_memo, &zero);
+		if (m && m->hash == hash && m->uses < DL_RXQ_MEMO_USES) {
+			m->uses++;
+			if (m->rxq != DL_RXQ_UNKNOWN) {
+				st->v[DL_DS_QUEUE_FROM_FLOW]++;
+				return m->rxq;
+			}
+			goto no_flow;
+		}
+	}
 	fi = hash ? bpf_map_lookup_elem(&flow_tbl, &hash) : NULL;
+	if (m) {
+		/* Not in XDP's table is remembered too: as costly to look up. */
+		m->hash = hash;
+		m->rxq = fi ? fi->rxq : DL_RXQ_UNKNOWN;
+		m->uses = 0;
+	}
 	if (fi) {
 		st->v[DL_DS_QUEUE_FROM_FLOW]++;
 		return fi->rxq;
 	}
+no_flow:
 	if (qm)
 		return qm - 1;
 	return DL_RXQ_UNKNOWN;
@@ -104,9 +155,8 @@ static __always_inline void DL_H(handle_drop)(struct sk_buff *skb, __u64 locatio
 					      __u32 reason, struct sock *sk)
 {
 	struct dl_drop_stats *st = stats();
-	struct dl_drop_key k = {};
 	struct dl_flow f = {};
-	__u32 hash = 0;
+	__u32 hash = 0, rxq;
 	__u64 n;
 	int w;
 
@@ -129,11 +179,10 @@ static __always_inline void DL_H(handle_drop)(struct sk_buff *skb, __u64 locatio
 		st->v[DL_DS_MATCHED]++;
 		st->v[DL_DS_MATCHED_PKTS] += n;
 	}
-	k.reason = reason;
-	k.location = location;
-	k.rxq = w == W_TX ? DL_RXQ_TX : DL_H(skb_rxq)(skb, hash, st);
-	k.flow_hash = hash;
-	drop_add(&k, &f, n, st);
+	rxq = w == W_TX ? DL_RXQ_TX : DL_H(skb_rxq)(skb, hash, st);
+	cause_add(reason, location, rxq, n, st);
+	if (hash)
+		flow_add(reason, location, w == W_TX, hash, &f, n, st);
 }
 
 static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)

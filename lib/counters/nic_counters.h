@@ -85,31 +85,6 @@ int dl_nic__snapshot_build(const struct dl_nic_inputs *in, const struct dl_nic_m
 			   struct dl_nic_snapshot **out);
 void dl_nic__snapshot_free(struct dl_nic_snapshot *s);
 
-/* Why an interval is marked reset (struct dl_nic_delta.reset). */
-enum {
-	DL_NIC_RESET_BACKWARDS = 1u << 0,	/* a counter decreased */
-	DL_NIC_RESET_QUEUES = 1u << 1,		/* the RX queue count changed */
-	DL_NIC_RESET_SOURCE = 1u << 2,		/* a column came, went or changed source */
-	DL_NIC_RESET_DEVICE = 1u << 3,		/* other ifindex or driver */
-};
-
-struct dl_nic_delta {
-	uint64_t interval_ns;
-	uint32_t reset;			/* 0: clean interval; else DL_NIC_RESET_* */
-	/*
-	 * Per column: present only where both snapshots had it from the same
-	 * source and it did not go backwards; otherwise the reset bit is set
-	 * and the value is absent (never negative, never wrapped).
-	 */
-	struct dl_nic_vals global;
-	unsigned int nr_queues;		/* as in the newer snapshot */
-	struct dl_nic_vals *queue;
-};
-
-/* Interval from @prev to @cur. Returns 0, -EINVAL, -ENOMEM. */
-int dl_nic__delta(const struct dl_nic_snapshot *prev, const struct dl_nic_snapshot *cur,
-		  struct dl_nic_delta **out);
-void dl_nic__delta_free(struct dl_nic_delta *d);
 
 /* Value of a column if present: 0, or -ENOENT. */
 int dl_nic_vals__get(const struct dl_nic_vals *v, enum dl_nic_col col, uint64_t *val);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/counter.h"
+#include "counters/nic_delta.h"
 #include "counters/nic_counters.h"
 
 #define BIT(c) (1u << (c))

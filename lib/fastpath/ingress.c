@@ -462,6 +462,11 @@ int dl_ingress__read_rxq(const struct dl_ingress *ing, struct dl_rxq_stats *out)
 	return 0;
 }
 
+int dl_ingress__rxq_map_fd(const struct dl_ingress *ing)
+{
+	return bpf_map__fd(ing->skel->maps.rxq_cnt);
+}
+
 int dl_ingress__flow_map_fd(const struct dl_ingress *ing)
 {
 	return bpf_map__fd(ing->skel->maps.flow_tbl);

@@ -89,6 +89,9 @@ int dl_ingress__remove_stale_tc(int ifindex, char *msg, size_t msg_len);
 /* Per-queue counters summed over CPUs; @out has DL_MAX_QUEUES + 1 slots. */
 int dl_ingress__read_rxq(const struct dl_ingress *ing, struct dl_rxq_stats *out);
 
+/* fd of the per-CPU per-queue counters (rxq_cnt, DL_MAX_QUEUES + 1 slots). */
+int dl_ingress__rxq_map_fd(const struct dl_ingress *ing);
+
 /* fd of the LRU flow table (hash -> struct dl_flow_info). */
 int dl_ingress__flow_map_fd(const struct dl_ingress *ing);
 

@@ -21,13 +21,13 @@ _Static_assert(sizeof(struct dl_flow_info) == 80 &&
 _Static_assert(sizeof(struct dl_owner) == 24 &&
 	       _Alignof(struct dl_owner) == 8, "dl_owner layout");
 
-_Static_assert(sizeof(struct dl_drop_key) == 24 &&
-	       _Alignof(struct dl_drop_key) == 8, "dl_drop_key layout");
+_Static_assert(sizeof(struct dl_cause_slot) == 24 &&
+	       _Alignof(struct dl_cause_slot) == 8, "dl_cause_slot layout");
 
-_Static_assert(sizeof(struct dl_drop_val) == 48 &&
-	       _Alignof(struct dl_drop_val) == 8, "dl_drop_val layout");
+_Static_assert(sizeof(struct dl_flow_slot) == 72 &&
+	       _Alignof(struct dl_flow_slot) == 8, "dl_flow_slot layout");
 
-_Static_assert(sizeof(struct dl_drop_stats) == 88 &&
+_Static_assert(sizeof(struct dl_drop_stats) == 104 &&
 	       _Alignof(struct dl_drop_stats) == 8, "dl_drop_stats layout");
 
 _Static_assert(sizeof(struct dl_stamp) == 16 &&

@@ -19,102 +19,247 @@
 #include "trace/ksyms.h"
 #include "ledger/ledger.h"
 #include "counters/nic_counters.h"
+#include "counters/nic_delta.h"
 #include "rss/rss_report.h"
 #include "verdict/verdict_context.h"
 
-/* All dropped flows of one cause before the top-N cut. */
-struct flow_acc {
-	struct dl_ledger_flow *v;
-	unsigned int n, cap;
-};
-
-struct collect {
-	struct dl_ledger *l;
-	struct flow_acc *acc;	/* parallel to l->causes */
-	unsigned int cap;
-};
-
-static struct dl_ledger_cause *cause_get(struct collect *c, uint32_t reason,
-					 uint64_t location, bool tx)
+/*
+ * b - a for a cumulative count. A count below its previous value means
+ * the maps were reset: what was counted since is b, taken as such and
+ * flagged; never a negative or a wrapped number.
+ */
+static uint64_t span(uint64_t a, uint64_t b, bool *reset)
 {
-	struct dl_ledger *l = c->l;
+	if (b >= a)
+		return b - a;
+	*reset = true;
+	return b;
+}
+
+static unsigned int qslot(uint32_t rxq)
+{
+	return rxq < DL_MAX_QUEUES ? rxq : DL_Q_UNKNOWN;
+}
+
+static struct dl_ledger_cause *cause_find(struct dl_ledger *l, uint32_t reason,
+					  uint64_t location, bool tx)
+{
 	unsigned int i;
 
 	for (i = 0; i < l->ncauses; i++)
 		if (l->causes[i].reason == reason && l->causes[i].location == location &&
 		    l->causes[i].tx == tx)
 			return &l->causes[i];
-	if (l->ncauses == c->cap) {
-		unsigned int cap = c->cap ? c->cap * 2 : 16;
-		struct dl_ledger_cause *nc = realloc(l->causes, cap * sizeof(*nc));
-		struct flow_acc *na;
-
-		if (!nc)
-			return NULL;
-		l->causes = nc;
-		na = realloc(c->acc, cap * sizeof(*na));
-		if (!na)
-			return NULL;
-		c->acc = na;
-		c->cap = cap;
-	}
-	memset(&l->causes[l->ncauses], 0, sizeof(l->causes[0]));
-	memset(&c->acc[l->ncauses], 0, sizeof(c->acc[0]));
-	l->causes[l->ncauses].reason = reason;
-	l->causes[l->ncauses].location = location;
-	l->causes[l->ncauses].tx = tx;
-	return &l->causes[l->ncauses++];
+	return NULL;
 }
 
-static int add_flow(struct flow_acc *a, const struct dl_flow *flow, uint64_t count)
+/* Per-(cause, queue) counts of a snapshot, in @l's cause order. */
+static int cause_counts(struct dl_ledger *l, const struct dl_snapshot *s,
+			unsigned int *cap, bool add_new, uint64_t (*cnt)[DL_MAX_QUEUES + 1],
+			uint64_t (**cntp)[DL_MAX_QUEUES + 1])
 {
 	unsigned int i;
 
-	for (i = 0; i < a->n; i++) {
-		if (!memcmp(&a->v[i].flow, flow, sizeof(*flow))) {
-			a->v[i].count += count;
-			return 0;
-		}
-	}
-	if (a->n == a->cap) {
-		unsigned int cap = a->cap ? a->cap * 2 : 8;
-		struct dl_ledger_flow *nv = realloc(a->v, cap * sizeof(*nv));
+	for (i = 0; s && i < s->ncauses; i++) {
+		const struct dl_snap_cause *sc = &s->causes[i];
+		bool tx = sc->rxq == DL_RXQ_TX;
+		struct dl_ledger_cause *c = cause_find(l, sc->reason, sc->location, tx);
 
-		if (!nv)
-			return -ENOMEM;
-		a->v = nv;
-		a->cap = cap;
+		if (!c && !add_new)
+			continue;	/* gone in @b: the maps were reset */
+		if (!c) {
+			if (l->ncauses == *cap) {
+				unsigned int nc = *cap ? *cap * 2 : 16;
+				struct dl_ledger_cause *v = realloc(l->causes, nc * sizeof(*v));
+				uint64_t (*w)[DL_MAX_QUEUES + 1];
+
+				if (!v)
+					return -ENOMEM;
+				l->causes = v;
+				w = realloc(*cntp, nc * sizeof(*w));
+				if (!w)
+					return -ENOMEM;
+				*cntp = w;
+				*cap = nc;
+			}
+			c = &l->causes[l->ncauses];
+			memset(c, 0, sizeof(*c));
+			memset((*cntp)[l->ncauses], 0, sizeof((*cntp)[0]));
+			c->reason = sc->reason;
+			c->location = sc->location;
+			c->tx = tx;
+			l->ncauses++;
+		}
+		cnt = *cntp;
+		cnt[c - l->causes][qslot(sc->rxq)] += sc->count;
 	}
-	memset(&a->v[a->n], 0, sizeof(a->v[0]));
-	a->v[a->n].flow = *flow;
-	a->v[a->n].count = count;
-	a->n++;
 	return 0;
 }
 
-static int on_drop(const struct dl_drop_key *k, uint64_t count,
-		   const struct dl_flow *flow, void *ctx)
+static const struct dl_snap_flowsum *flowsum_find(const struct dl_snapshot *s,
+						  const struct dl_ledger_cause *c)
 {
-	struct collect *c = ctx;
-	bool tx = k->rxq == DL_RXQ_TX;
-	struct dl_ledger_cause *cause = cause_get(c, k->reason, k->location, tx);
-	unsigned int q = k->rxq < DL_MAX_QUEUES ? k->rxq : DL_Q_UNKNOWN;
+	unsigned int i;
 
-	if (!cause)
-		return -ENOMEM;
-	cause->count += count;
-	if (flow && add_flow(&c->acc[cause - c->l->causes], flow, count))
-		return -ENOMEM;
-	/* Transmit-side drops are not arrivals: kept out of the rx equation. */
-	if (tx) {
-		c->l->tx_dropped += count;
-		return 0;
+	for (i = 0; s && i < s->nflowsums; i++)
+		if (s->flowsums[i].reason == c->reason &&
+		    s->flowsums[i].location == c->location && s->flowsums[i].tx == c->tx)
+			return &s->flowsums[i];
+	return NULL;
+}
+
+static const struct dl_snap_flow *flow_find(const struct dl_snapshot *s,
+					    const struct dl_snap_flow *f)
+{
+	unsigned int i;
+
+	for (i = 0; s && i < s->nflows; i++)
+		if (s->flows[i].reason == f->reason && s->flows[i].location == f->location &&
+		    s->flows[i].tx == f->tx &&
+		    !memcmp(&s->flows[i].flow, &f->flow, sizeof(f->flow)))
+			return &s->flows[i];
+	return NULL;
+}
+
+static int flow_cmp(const void *a, const void *b);
+
+/* Top flows of cause @c over the span, and what they leave out. */
+static void cause_flows(struct dl_ledger_cause *c, const struct dl_snapshot *a,
+			const struct dl_snapshot *b, bool *reset)
+{
+	const struct dl_snap_flowsum *fa = flowsum_find(a, c), *fb = flowsum_find(b, c);
+	struct dl_ledger_flow top[DL_SNAP_TOP_FLOWS];
+	uint64_t listed = 0, slotted;
+	unsigned int i, n = 0;
+
+	if (!b->has_flows)
+		return;
+	for (i = 0; i < b->nflows && n < DL_SNAP_TOP_FLOWS; i++) {
+		const struct dl_snap_flow *f = &b->flows[i], *p;
+
+		if (f->reason != c->reason || f->location != c->location || f->tx != c->tx)
+			continue;
+		p = flow_find(a, f);
+		top[n] = (struct dl_ledger_flow){ .flow = f->flow, .arrived = f->arrived };
+		top[n].count = p ? span(p->count, f->count, reset) : f->count;
+		if (p && f->arrived.have && p->arrived.have)
+			top[n].arrived.v = span(p->arrived.v, f->arrived.v, reset);
+		if (top[n].count)
+			n++;
 	}
-	cause->queues[q] += count;
-	c->l->stack_dropped += count;
-	if (q != DL_Q_UNKNOWN)
-		c->l->q[q].stack_dropped += count;
-	return 0;
+	qsort(top, n, sizeof(top[0]), flow_cmp);
+	c->nflows = n < DL_TOP_FLOWS ? n : DL_TOP_FLOWS;
+	memcpy(c->flows, top, c->nflows * sizeof(top[0]));
+	for (i = 0; i < c->nflows; i++)
+		listed += c->flows[i].count;
+	slotted = fb ? (fa ? span(fa->count, fb->count, reset) : fb->count) : 0;
+	/* Flow slots never hold more than the exact cause count. */
+	if (slotted > c->count)
+		slotted = c->count;
+	if (listed > slotted)
+		listed = slotted;
+	c->flows_other = (struct dl_opt){ .v = c->count - listed, .have = true };
+	c->flows_untracked = (struct dl_opt){ .v = c->count - slotted, .have = true };
+	if (fb)
+		c->flows_distinct = (struct dl_opt){ .v = fb->nflows, .have = true };
+}
+
+int dl_ledger__compute(const struct dl_snapshot *a, const struct dl_snapshot *b,
+		       struct dl_ledger *l)
+{
+	uint64_t (*cnt)[DL_MAX_QUEUES + 1] = NULL, (*prev)[DL_MAX_QUEUES + 1] = NULL;
+	unsigned int q, i, cap = 0, pcap;
+	bool reset = false;
+	int err;
+
+	l->causes = NULL;
+	l->ncauses = 0;
+	l->xdp_seen = l->malformed = l->stack_dropped = l->delivered = 0;
+	memset(l->q, 0, sizeof(l->q));
+	for (q = 0; q < DL_MAX_QUEUES; q++) {
+		l->q[q].arrived = span(a ? a->frames[q] : 0, b->frames[q], &reset);
+		l->q[q].bytes = span(a ? a->bytes[q] : 0, b->bytes[q], &reset);
+		l->q[q].malformed = span(a ? a->malformed[q] : 0, b->malformed[q], &reset);
+		l->q[q].delivered = span(a ? a->consumed[q] : 0, b->consumed[q], &reset);
+		l->xdp_seen += l->q[q].arrived;
+		l->malformed += l->q[q].malformed;
+		l->delivered += l->q[q].delivered;
+	}
+	l->queue_overflow = span(a ? a->frames[DL_MAX_QUEUES] : 0, b->frames[DL_MAX_QUEUES],
+				 &reset);
+	l->xdp_seen += l->queue_overflow;
+	l->delivered_unknown_q = span(a ? a->consumed[DL_MAX_QUEUES + 1] : 0,
+				      b->consumed[DL_MAX_QUEUES + 1], &reset);
+	l->delivered += span(a ? a->consumed[DL_MAX_QUEUES] : 0, b->consumed[DL_MAX_QUEUES],
+			     &reset) + l->delivered_unknown_q;
+#define STAT(i) span(a ? a->stats[i] : 0, b->stats[i], &reset)
+	l->delivered_udp = STAT(DL_DS_CONSUMED_UDP);
+	l->records_lost = STAT(DL_DS_REASON_LOST);
+	l->location_lost = STAT(DL_DS_KEY_FULL);
+	l->flows_untracked = STAT(DL_DS_FLOW_FULL);
+	l->unattributed = STAT(DL_DS_NO_NETNS);
+#undef STAT
+	l->nqueues = b->nqueues;
+
+	/* Causes: @b's counts per queue, minus @a's where @a had them. */
+	err = cause_counts(l, b, &cap, true, NULL, &cnt);
+	if (err)
+		goto out;
+	pcap = cap;
+	prev = calloc(pcap ? pcap : 1, sizeof(*prev));
+	if (!prev) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (a) {
+		err = cause_counts(l, a, &cap, false, prev, &prev);
+		if (err)
+			goto out;
+	}
+	l->tx_dropped = 0;
+	for (i = 0; i < l->ncauses; i++) {
+		struct dl_ledger_cause *c = &l->causes[i];
+
+		c->count = 0;
+		for (q = 0; q <= DL_MAX_QUEUES; q++) {
+			c->queues[q] = span(prev[i][q], cnt[i][q], &reset);
+			c->count += c->queues[q];
+		}
+		/* Transmit-side drops are not arrivals: kept out of the rx equation. */
+		if (c->tx) {
+			l->tx_dropped += c->count;
+			memset(c->queues, 0, sizeof(c->queues));
+			continue;
+		}
+		l->stack_dropped += c->count;
+		for (q = 0; q < DL_MAX_QUEUES; q++)
+			l->q[q].stack_dropped += c->queues[q];
+	}
+	/* Causes with nothing in this span are not shown. */
+	for (i = 0, q = 0; i < l->ncauses; i++)
+		if (l->causes[i].count)
+			l->causes[q++] = l->causes[i];
+	l->ncauses = q;
+	for (i = 0; i < l->ncauses; i++)
+		cause_flows(&l->causes[i], a, b, &reset);
+	/* A drop whose reason was lost is a drop still: not residual. */
+	l->stack_dropped += l->records_lost;
+	l->residual = (int64_t)l->xdp_seen - (int64_t)l->stack_dropped -
+		      (int64_t)l->delivered;
+	l->counter_reset = reset;
+	l->t = b->t;
+	if (a)
+		l->duration_s = b->t - a->t;
+	err = 0;
+out:
+	free(cnt);
+	free(prev);
+	if (err) {
+		free(l->causes);
+		l->causes = NULL;
+		l->ncauses = 0;
+	}
+	return err;
 }
 
 static int flow_cmp(const void *a, const void *b)
@@ -211,90 +356,58 @@ static void name_cause(struct dl_ledger *l, struct dl_ledger_cause *c,
 			c->summary, sizeof(c->summary), c->advice, sizeof(c->advice));
 }
 
+void dl_ledger__name(struct dl_ledger *l, const struct dl_ledger_names *names)
+{
+	struct dl_vctx *vctx = NULL;
+	unsigned int i;
+
+	/* Gathered here: the verdict pass runs in the watched namespace. */
+	if (l->ncauses)
+		vctx = dl_vctx__gather(l->ifname, l->ifindex);
+	for (i = 0; i < l->ncauses; i++)
+		name_cause(l, &l->causes[i], names, vctx);
+	dl_vctx__free(vctx);
+	if (l->ncauses)
+		qsort(l->causes, l->ncauses, sizeof(*l->causes), cause_cmp);
+}
+
 int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 		       const struct dl_drop_trace *dt,
 		       const struct dl_ledger_names *names)
 {
-	uint64_t stats[DL_DS_MAX] = {}, consumed[DL_MAX_QUEUES + 2] = {};
-	struct collect c = { .l = l };
-	struct dl_vctx *vctx = NULL;
-	unsigned int q, i, maxq = 0;
+	struct dl_snapshot_src src = {
+		.ifname = l->ifname, .rxq_map_fd = -1, .rxq = rxq, .dt = dt,
+		.flow_map_fd = names->flow_map_fd,
+	};
+	struct dl_snapshot s;
 	int err;
 
-	for (q = 0; q < DL_MAX_QUEUES; q++) {
-		l->q[q].arrived = rxq[q].frames;
-		l->q[q].bytes = rxq[q].bytes;
-		l->q[q].malformed = rxq[q].malformed;
-		l->xdp_seen += rxq[q].frames;
-		l->malformed += rxq[q].malformed;
-		if (rxq[q].frames)
-			maxq = q + 1;
-	}
-	l->queue_overflow = rxq[DL_MAX_QUEUES].frames;
-	l->xdp_seen += l->queue_overflow;
-	l->nqueues = dl_sysfs__rx_queues(l->ifname);
-	if (l->nqueues > DL_MAX_QUEUES)
-		l->nqueues = DL_MAX_QUEUES;
-	if (l->nqueues < maxq)
-		l->nqueues = maxq;
-
-	if (dt) {
-		err = dl_drop_trace__for_each_drop(dt, on_drop, &c);
-		if (!err)
-			err = dl_drop_trace__stats(dt, stats);
-		if (!err)
-			err = dl_drop_trace__consumed(dt, consumed);
-		if (err)
-			goto out;
-	}
-	for (q = 0; q < DL_MAX_QUEUES; q++) {
-		l->q[q].delivered = consumed[q];
-		l->delivered += consumed[q];
-	}
-	l->delivered += consumed[DL_MAX_QUEUES] + consumed[DL_MAX_QUEUES + 1];
-	l->delivered_unknown_q = consumed[DL_MAX_QUEUES + 1];
-	l->delivered_udp = stats[DL_DS_CONSUMED_UDP];
-	l->records_lost = stats[DL_DS_KEY_FULL];
-	l->unattributed = stats[DL_DS_NO_NETNS];
-	/* Lost drop events are drops too: count them so they are not residual. */
-	l->stack_dropped += l->records_lost;
-	l->residual = (int64_t)l->xdp_seen - (int64_t)l->stack_dropped -
-		      (int64_t)l->delivered;
-
-	/* Gathered here: collect runs in the watched namespace, at interval end. */
-	if (l->ncauses)
-		vctx = dl_vctx__gather(l->ifname, l->ifindex);
-	for (i = 0; i < l->ncauses; i++) {
-		struct dl_ledger_cause *cause = &l->causes[i];
-		struct flow_acc *a = &c.acc[i];
-		unsigned int k;
-
-		cause->nflows = a->n < DL_TOP_FLOWS ? a->n : DL_TOP_FLOWS;
-		if (a->n) {	/* a->v is NULL when empty: no qsort/memcpy on it */
-			qsort(a->v, a->n, sizeof(*a->v), flow_cmp);
-			memcpy(cause->flows, a->v, cause->nflows * sizeof(*a->v));
-		}
-		for (k = 0; names->flow_map_fd >= 0 && k < cause->nflows; k++) {
-			struct dl_flow_info fi;
-			__u32 h = dl_flow__hash(&cause->flows[k].flow);
-
-			/* Table plus what dl_ingress's per-CPU cache still holds. */
-			if (!dl_flow_info__lookup(names->flow_map_fd, h, &fi)) {
-				cause->flows[k].arrived.v = fi.packets;
-				cause->flows[k].arrived.have = true;
-			}
-		}
-		name_cause(l, cause, names, vctx);
-	}
-	dl_vctx__free(vctx);
-	if (l->ncauses)	/* qsort(NULL, 0) is undefined (UBSan) */
-		qsort(l->causes, l->ncauses, sizeof(*l->causes), cause_cmp);
-	err = 0;
-out:
-	for (i = 0; i < l->ncauses; i++)
-		free(c.acc[i].v);
-	free(c.acc);
+	err = dl_snapshot__take(&s, &src);
+	if (err)
+		return err;
+	err = dl_ledger__compute(NULL, &s, l);
+	dl_snapshot__free(&s);
+	if (!err)
+		dl_ledger__name(l, names);
 	return err;
+}
+
+int dl_ledger__copy(struct dl_ledger *dst, const struct dl_ledger *src)
+{
+	*dst = *src;
+	dst->nic = NULL;
+	dst->xchecks = NULL;
+	dst->nxchecks = 0;
+	dst->cpus = NULL;
+	dst->ncpus = 0;
+	dst->rss = NULL;
+	dst->causes = calloc(src->ncauses ? src->ncauses : 1, sizeof(*dst->causes));
+	if (!dst->causes) {
+		dst->ncauses = 0;
+		return -ENOMEM;
+	}
+	memcpy(dst->causes, src->causes, src->ncauses * sizeof(*dst->causes));
+	return 0;
 }
 
 void dl_ledger__free(struct dl_ledger *l)

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "dropledger_shared.h"
+#include "ledger/snapshot.h"
 
 #define DL_TOP_FLOWS 5
 #define DL_Q_UNKNOWN DL_MAX_QUEUES	/* slot for drops of unknown queue */
@@ -24,12 +25,6 @@ struct dl_drop_trace;
 struct dl_ksyms;
 struct dl_reasons;
 struct dl_rss_report;
-
-/* A counter that may not exist on this driver or kernel. */
-struct dl_opt {
-	uint64_t v;
-	bool have;
-};
 
 struct dl_ledger_flow {
 	struct dl_flow flow;
@@ -48,6 +43,12 @@ struct dl_ledger_cause {
 	uint64_t queues[DL_MAX_QUEUES + 1];	/* last: queue unknown */
 	struct dl_ledger_flow flows[DL_TOP_FLOWS];
 	unsigned int nflows;
+	/*
+	 * Drops of this cause in no listed flow (beyond the top flows, or
+	 * whose flow found no slot: flows_untracked of them), and the distinct
+	 * flows in the slots; absent without flow detail.
+	 */
+	struct dl_opt flows_other, flows_untracked, flows_distinct;
 	const char *category;
 	const char *group;
 	char summary[640];
@@ -90,6 +91,8 @@ struct dl_ledger {
 	const char *hook;
 	const char *drop_source;	/* "tp_btf", "tracepoint" */
 	double duration_s;
+	double t;		/* the snapshot's moment (cumulative ledgers) */
+	bool counter_reset;	/* a count went backwards: the new count is taken */
 	unsigned int interval;	/* 1, 2, ... with --interval; 0: whole run */
 	bool cumulative;	/* the run's total, printed after intervals */
 	const char *truncated_reason;	/* the run was cut short; NULL: it was not */
@@ -107,7 +110,9 @@ struct dl_ledger {
 	 * 6.13+); absent when nothing explains it.
 	 */
 	struct dl_opt residual_delivered_untraced;
-	uint64_t records_lost;	/* drop events the maps could not hold */
+	uint64_t records_lost;	/* drops whose reason could not be kept */
+	uint64_t location_lost;	/* drops kept by reason only: no cause slot */
+	uint64_t flows_untracked;	/* drops whose flow found no slot */
 	uint64_t unattributed;	/* drops whose namespace could not be told */
 	uint64_t tx_dropped;	/* freed on the device outside the rx path (causes with tx) */
 	uint64_t queue_overflow;	/* frames on queues >= DL_MAX_QUEUES */
@@ -147,51 +152,45 @@ struct dl_ledger_names {
 };
 
 /*
- * Fill @l (ifname, ifindex, mode, duration already set by the caller) from
- * the per-queue XDP counters and the drop tracer's maps.
+ * The ledger of the span from snapshot @a (NULL: the start, all zero) to
+ * @b: pure arithmetic, no I/O. @l's identity (ifname, ifindex, mode,
+ * attach, drop_source, interval) is kept; every count is set. A count that
+ * went backwards (the maps were reset) counts from zero again, never
+ * negative: the ledger says counter_reset. duration_s is b->t - a->t.
+ */
+int dl_ledger__compute(const struct dl_snapshot *a, const struct dl_snapshot *b,
+		       struct dl_ledger *l);
+
+/*
+ * The verdict pass over a computed ledger: names each cause (reason,
+ * function), renders its summary and advice from @names->causes, refines
+ * them with the host's state (read here: memberships, rp_filter, routes),
+ * and sorts causes largest first.
+ */
+void dl_ledger__name(struct dl_ledger *l, const struct dl_ledger_names *names);
+
+/*
+ * Compatibility: the cumulative ledger from summed XDP counts @rxq and the
+ * tracer, named. Without a per-CPU moment; dl_snapshot__take with the
+ * rxq map is what makes intervals balance.
  */
 int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 		       const struct dl_drop_trace *dt,
 		       const struct dl_ledger_names *names);
 
-struct dl_kstate;
-
-/*
- * Add the kernel's counters between @a and @b (taken before and after the
- * interval): NIC drops per queue (arrived = nic_dropped + xdp_seen), the
- * cross-checks of kernel counters against traced drops, softnet per CPU.
- * Call after dl_ledger__collect. Missing parts stay absent.
- */
-int dl_ledger__add_kstate(struct dl_ledger *l, const struct dl_kstate *a,
-			  const struct dl_kstate *b);
-
-/*
- * Add the rss section: skew over the interval's per-queue arrivals, the
- * flows per queue from the XDP flow_q_cnt map (@flow_q_fd, -1: none) and
- * softnet between @a and @b (may be NULL). A queue above @hot_factor x the
- * mean (0: default 1.5) is hot; a skew or elephant verdict is added as a
- * cause of category "rss" after the drop causes.
- */
-int dl_ledger__add_rss(struct dl_ledger *l, int flow_q_fd, const struct dl_kstate *a,
-		       const struct dl_kstate *b, double hot_factor);
-
 void dl_ledger__free(struct dl_ledger *l);
 
 /*
- * @out = @cur - @prev for two cumulative ledgers of the same run (counts
- * only grow): the interval between them. Kernel-counter parts are not
- * diffed; add them to @out with dl_ledger__add_kstate.
+ * A copy of a cumulative ledger (its causes duplicated) for a later
+ * dl_ledger__diff; kernel-counter parts are not copied. 0 or -ENOMEM.
  */
-int dl_ledger__diff(const struct dl_ledger *prev, const struct dl_ledger *cur,
-		    struct dl_ledger *out);
+int dl_ledger__copy(struct dl_ledger *dst, const struct dl_ledger *src);
 
-/* The ledger as a new JSON object (caller owns it), for adding sections. */
-json_t *dl_ledger__to_json(const struct dl_ledger *l);
-/* One line through the JSON envelope (util/json.h), newline-terminated. */
-int dl_ledger__dump_json(json_t *root, FILE *out);
-/* One JSON object, newline-terminated. */
-int dl_ledger__print_json(const struct dl_ledger *l, FILE *out);
-/* Aligned text tables for people. */
-int dl_ledger__print_text(const struct dl_ledger *l, FILE *out);
+/* Parts of the ledger with their own file: interval diff, kernel
+ * counters, the rss section, printing. */
+#include "ledger/ledger_diff.h"
+#include "ledger/ledger_kernel.h"
+#include "ledger/ledger_print.h"
+#include "ledger/ledger_rss.h"
 
 #endif

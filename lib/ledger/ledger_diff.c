@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger/ledger_diff.h"
 #include "ledger/ledger.h"
 
 static const struct dl_ledger_cause *find_cause(const struct dl_ledger *l,
@@ -22,9 +23,22 @@ static const struct dl_ledger_cause *find_cause(const struct dl_ledger *l,
 	return NULL;
 }
 
-static uint64_t sub(uint64_t a, uint64_t b)
+/* cur - prev; a count below its previous value was reset: cur is new. */
+static bool reset;
+
+static uint64_t sub(uint64_t cur, uint64_t prev)
 {
-	return a > b ? a - b : 0;
+	if (cur >= prev)
+		return cur - prev;
+	reset = true;
+	return cur;
+}
+
+static struct dl_opt sub_opt(struct dl_opt cur, struct dl_opt prev)
+{
+	if (!cur.have || !prev.have)
+		return cur.have && !prev.have ? cur : (struct dl_opt){};
+	return (struct dl_opt){ .v = sub(cur.v, prev.v), .have = true };
 }
 
 static void diff_flows(const struct dl_ledger_cause *p, struct dl_ledger_cause *o)
@@ -48,11 +62,30 @@ static void diff_flows(const struct dl_ledger_cause *p, struct dl_ledger_cause *
 	o->nflows = n;
 }
 
+/* What the listed flows leave out, after the diff changed them. */
+static void diff_flow_rest(const struct dl_ledger_cause *p, struct dl_ledger_cause *o)
+{
+	uint64_t listed = 0;
+	unsigned int i;
+
+	if (!o->flows_other.have)
+		return;
+	for (i = 0; i < o->nflows; i++)
+		listed += o->flows[i].count;
+	o->flows_other.v = listed < o->count ? o->count - listed : 0;
+	if (p) {
+		o->flows_untracked = sub_opt(o->flows_untracked, p->flows_untracked);
+		if (o->flows_untracked.v > o->count)
+			o->flows_untracked.v = o->count;
+	}
+}
+
 int dl_ledger__diff(const struct dl_ledger *prev, const struct dl_ledger *cur,
 		    struct dl_ledger *out)
 {
 	unsigned int i, q, n = 0;
 
+	reset = false;
 	*out = *cur;
 	out->nic = NULL;
 	out->xchecks = NULL;
@@ -72,6 +105,8 @@ int dl_ledger__diff(const struct dl_ledger *prev, const struct dl_ledger *cur,
 	out->delivered_udp = sub(cur->delivered_udp, prev->delivered_udp);
 	out->residual_delivered_untraced = (struct dl_opt){};
 	out->records_lost = sub(cur->records_lost, prev->records_lost);
+	out->location_lost = sub(cur->location_lost, prev->location_lost);
+	out->flows_untracked = sub(cur->flows_untracked, prev->flows_untracked);
 	out->unattributed = sub(cur->unattributed, prev->unattributed);
 	out->tx_dropped = sub(cur->tx_dropped, prev->tx_dropped);
 	out->queue_overflow = sub(cur->queue_overflow, prev->queue_overflow);
@@ -100,8 +135,13 @@ int dl_ledger__diff(const struct dl_ledger *prev, const struct dl_ledger *cur,
 		if (!o->count)
 			continue;
 		diff_flows(p, o);
+		diff_flow_rest(p, o);
 		n++;
 	}
 	out->ncauses = n;
+	out->counter_reset = reset || cur->counter_reset;
+	/* The span between the two snapshots, not the time taken to read them. */
+	if (cur->t > 0 && prev->t > 0)
+		out->duration_s = cur->t - prev->t;
 	return 0;
 }

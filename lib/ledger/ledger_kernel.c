@@ -12,8 +12,10 @@
 
 #include "util/counter.h"
 #include "counters/kstate.h"
+#include "ledger/ledger_kernel.h"
 #include "ledger/ledger.h"
 #include "counters/nic_counters.h"
+#include "counters/nic_delta.h"
 #include "counters/snmp.h"
 #include "counters/softnet.h"
 #include "counters/sysfs_stats.h"
@@ -118,6 +120,8 @@ static int add_xchecks(struct dl_ledger *l, const struct dl_kstate *a,
 			x->note = "/proc/net/stat/arp_cache exists only in the initial network namespace";
 		else if (!x->kernel.have)
 			x->note = "the kernel counter is not available here";
+		else if (x->kernel.v > x->traced && l->records_lost)
+			x->note = "the tracer lost the reason of some drops (records_lost): they may be of this reason";
 		else if (x->kernel.v > x->traced && !strcmp(r->reason, DELIVERED_UDP))
 			x->note = "datagrams read by applications are freed without a tracepoint (skb_attempt_defer_free, Linux 6.13+): delivered, not lost; other interfaces of the namespace add too";
 		else if (x->kernel.v > x->traced && r->tx)

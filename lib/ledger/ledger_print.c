@@ -12,9 +12,11 @@
 
 #include "dl_config.h"
 #include "fastpath/flow.h"
+#include "ledger/ledger_print.h"
 #include "ledger/ledger.h"
 #include "util/output.h"
 #include "counters/nic_counters.h"
+#include "counters/nic_delta.h"
 #include "counters/nic_map.h"
 #include "rss/rss_report.h"
 
@@ -71,6 +73,9 @@ static json_t *cause_json(const struct dl_ledger_cause *c)
 	for (q = 0; q < c->nflows; q++)
 		json_array_append_new(fl, flow_json(&c->flows[q]));
 	json_object_set_new(o, "flows", fl);
+	json_object_set_new(o, "flows_other", opt_json(c->flows_other));
+	json_object_set_new(o, "flows_untracked", opt_json(c->flows_untracked));
+	json_object_set_new(o, "flows_distinct", opt_json(c->flows_distinct));
 	json_object_set_new(o, "summary", json_string(c->summary));
 	json_object_set_new(o, "advice", json_string(c->advice));
 	return o;
@@ -209,6 +214,9 @@ json_t *dl_ledger__to_json(const struct dl_ledger *l)
 	json_object_set_new(tot, "residual", json_integer(l->residual));
 	json_object_set_new(tot, "residual_delivered_untraced", opt_json(l->residual_delivered_untraced));
 	json_object_set_new(tot, "records_lost", json_integer((json_int_t)l->records_lost));
+	json_object_set_new(tot, "location_lost", json_integer((json_int_t)l->location_lost));
+	json_object_set_new(tot, "flows_untracked", json_integer((json_int_t)l->flows_untracked));
+	json_object_set_new(tot, "counter_reset", json_boolean(l->counter_reset));
 	json_object_set_new(tot, "malformed", json_integer((json_int_t)l->malformed));
 	json_object_set_new(tot, "unattributed", json_integer((json_int_t)l->unattributed));
 	json_object_set_new(tot, "tx_dropped", json_integer((json_int_t)l->tx_dropped));
@@ -316,6 +324,11 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 			l->residual_delivered_untraced.v < (uint64_t)l->residual ?
 			"; the rest is not explained" : "");
 	fprintf(out, "  records_lost   %12" PRIu64 "\n", l->records_lost);
+	if (l->location_lost)
+		fprintf(out, "  location_lost  %12" PRIu64 "   (reason kept, dropping function not)\n",
+			l->location_lost);
+	if (l->counter_reset)
+		fprintf(out, "  counter_reset  yes            (the maps were reset: counted again from 0)\n");
 	if (l->unattributed)
 		fprintf(out, "  unattributed   %12" PRIu64 "   (drops whose namespace could not be told)\n",
 			l->unattributed);
@@ -359,6 +372,10 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 			fprintf(out, "  %10s  flow: %-52s %8" PRIu64 " of %s\n", "", fs,
 				c->flows[k].count, ar);
 		}
+		if (c->flows_other.have && c->flows_other.v && strcmp(c->category, "rss"))
+			fprintf(out, "  %10s  other flows: %" PRIu64 " drops (%" PRIu64
+				" beyond the flow table)\n", "", c->flows_other.v,
+				c->flows_untracked.v);
 	}
 	if (l->nic) {
 		int col;

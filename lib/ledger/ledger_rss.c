@@ -11,6 +11,7 @@
 
 #include "fastpath/flow_queues.h"
 #include "counters/kstate.h"
+#include "ledger/ledger_rss.h"
 #include "ledger/ledger.h"
 #include "rss/rss_report.h"
 

@@ -13,6 +13,7 @@
 #include "counters/nic_map.h"
 #include "ledger/ledger.h"
 #include "ledger/report_session.h"
+#include "ledger/snapshot.h"
 #include "linerate/tap_session.h"
 #include "trace/drop_reasons.h"
 #include "trace/drop_trace.h"
@@ -66,10 +67,19 @@ const char *dl_report_session__hook(const struct dl_report_session *s, unsigned 
 	return i < s->ndev && s->dev[i].xdp ? dl_ingress__hook(s->dev[i].xdp) : NULL;
 }
 
-/* The cumulative ledger of @d now. */
+/*
+ * The cumulative ledger of @d now: one snapshot (each CPU's XDP and drop
+ * counts read at one moment, so every interval balances on its own), the
+ * ledger computed from it, then the verdict pass.
+ */
 static int collect(struct dl_report_dev *d, struct dl_ledger *l)
 {
-	struct dl_rxq_stats rxq[DL_MAX_QUEUES + 1];
+	struct dl_snapshot_src src = {
+		.ifname = d->ifname, .rxq_map_fd = dl_ingress__rxq_map_fd(d->xdp),
+		.dt = d->dt, .flow_map_fd = d->names.flow_map_fd,
+		.no_flows = !d->ing.track_flows,
+	};
+	struct dl_snapshot snap;
 	int err;
 
 	memset(l, 0, sizeof(*l));
@@ -79,9 +89,13 @@ static int collect(struct dl_report_dev *d, struct dl_ledger *l)
 	l->attach = dl_ingress__mode(d->xdp);
 	l->hook = dl_ingress__hook(d->xdp);
 	l->drop_source = dl_drop_trace__flavour(d->dt);
-	err = dl_ingress__read_rxq(d->xdp, rxq);
+	err = dl_snapshot__take(&snap, &src);
+	if (!err) {
+		err = dl_ledger__compute(NULL, &snap, l);
+		dl_snapshot__free(&snap);
+	}
 	if (!err)
-		err = dl_ledger__collect(l, rxq, d->dt, &d->names);
+		dl_ledger__name(l, &d->names);
 	if (err) {
 		pr_warn("reading counters of %s: %s\n", d->ifname, strerror(-err));
 		dl_ledger__free(l);
@@ -274,6 +288,13 @@ struct dl_report_session *dl_report_session__start(const struct dl_report_sessio
 				goto fail;
 			}
 			d->have_prev = true;
+			/* The run is the union of its intervals: it starts where they do. */
+			dl_ledger__free(&d->base);
+			err = dl_ledger__copy(&d->base, &d->prev);
+			if (err) {
+				snprintf(why, why_len, "%s", strerror(-err));
+				goto fail;
+			}
 		}
 	}
 	s->t0 = s->mark = dl_report_session__now();
@@ -348,7 +369,8 @@ static int dev_interval(struct dl_report_session *s, struct dl_report_dev *d,
 	err = dl_ledger__diff(&d->prev, &cur, &iv);
 	if (!err) {
 		iv.interval = s->k;
-		iv.duration_s = secs;
+		/* duration_s is the span between the two snapshots (diff). */
+		(void)secs;
 		iv.truncated_reason = d->cut[0] ? d->cut : NULL;
 		err = dl_ledger__add_kstate(&iv, &d->ks_prev, &ks_now);
 		if (!err)
@@ -377,8 +399,9 @@ int dl_report_session__interval(struct dl_report_session *s)
 
 static int dev_finish(struct dl_report_session *s, struct dl_report_dev *d)
 {
-	struct dl_ledger cum, l = {};
-	struct dl_kstate ks_end;
+	struct dl_ledger cum = {}, l = {}, *end = &cum;
+	struct dl_kstate ks_end = {}, *ks = &ks_end;
+	bool own = true;
 	int err;
 
 	/* The last word on the attachment, before the last read. */
@@ -388,27 +411,36 @@ static int dev_finish(struct dl_report_session *s, struct dl_report_dev *d)
 		pr_warn("cannot read the tap mirror counts of %s\n", d->ifname);
 		return -EIO;
 	}
-	err = snapshot(s, d, &ks_end, &cum);
-	if (err)
-		return err;
-	err = dl_ledger__diff(&d->base, &cum, &l);
+	/* With intervals the run ends where the last one did: they add up. */
+	if (d->have_prev && s->k > 0) {
+		end = &d->prev;
+		ks = &d->ks_prev;
+		own = false;
+	} else {
+		err = snapshot(s, d, &ks_end, &cum);
+		if (err)
+			return err;
+	}
+	err = dl_ledger__diff(&d->base, end, &l);
 	if (!err)
-		err = dl_ledger__add_kstate(&l, &d->ks_start, &ks_end);
+		err = dl_ledger__add_kstate(&l, &d->ks_start, ks);
 	if (!err)
 		err = dl_ledger__add_rss(&l, d->ing.track_flow_queues ?
 					 dl_ingress__flow_q_map_fd(d->xdp) : -1,
-					 &d->ks_start, &ks_end, s->o.skew_threshold);
+					 &d->ks_start, ks, s->o.skew_threshold);
 	if (err) {
 		pr_warn("reading counters of %s: %s\n", d->ifname, strerror(-err));
 	} else {
-		l.duration_s = dl_report_session__now() - s->t0;
+		/* duration_s: the span between the snapshots (diff). */
 		l.cumulative = s->k > 0;
 		l.truncated_reason = d->cut[0] ? d->cut : NULL;
 		err = print(s, &l, d->tap);
 	}
 	dl_ledger__free(&l);
-	dl_ledger__free(&cum);
-	dl_kstate__release(&ks_end);
+	if (own) {
+		dl_ledger__free(&cum);
+		dl_kstate__release(&ks_end);
+	}
 	return err;
 }
 

@@ -127,18 +127,7 @@ int dl_rss_report__build(const struct dl_rss_input *in, const struct dl_rss_opts
 			 struct dl_rss_report **out);
 void dl_rss_report__free(struct dl_rss_report *r);
 
-/*
- * The section as a new JSON object (caller owns it; NULL on ENOMEM):
- * queues_total, packets, jain_index, max_over_mean, cv, skewed, enough,
- * hot_queues, hot_share, queues[] (packets, share, cpus, flows, top_flows,
- * elephant), elephants[], cpus[] and cpu_skew (null without softnet),
- * verdict {category, kind, problem, count, queues, summary, advice}.
- * Ratios that cannot be computed are null.
- */
-json_t *dl_rss_report__json(const struct dl_rss_report *r);
-
-/* Aligned text: the queue table, the metrics, the CPU table, the verdict. */
-void dl_rss_report__print_text(const struct dl_rss_report *r, FILE *out);
+#include "rss/rss_report_print.h"
 
 /* "198.18.0.1:5000 -> 198.18.0.2:9000 udp", as the verdict names flows. */
 int dl_rss_report__format_flow(const struct dl_flow *f, char *buf, size_t len);

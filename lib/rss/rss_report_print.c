@@ -10,6 +10,7 @@
 
 #include "util/json.h"
 #include "fastpath/flow.h"
+#include "rss/rss_report_print.h"
 #include "rss/rss_report.h"
 
 static json_t *real_or_null(double v)

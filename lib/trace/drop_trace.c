@@ -31,7 +31,34 @@ struct dl_drop_trace {
 	struct dl_drops_bpf *skel;
 	enum flavour fl;
 	int ncpu;
+	/* Read buffers, allocated once: every snapshot reads them again. */
+	void *cause_buf, *reason_buf, *stats_buf, *consumed_buf, *flow_buf;
 };
+
+static int alloc_bufs(struct dl_drop_trace *dt)
+{
+	dt->cause_buf = malloc(dl_percpu__array_bytes(DL_CAUSE_SLOTS,
+						      sizeof(struct dl_cause_slot)));
+	dt->reason_buf = malloc(dl_percpu__array_bytes(DL_REASON_SLOTS,
+						       sizeof(struct dl_cause_slot)));
+	dt->stats_buf = malloc(dl_percpu__array_bytes(1, sizeof(struct dl_drop_stats)));
+	dt->consumed_buf = malloc(dl_percpu__array_bytes(DL_MAX_QUEUES + 2, sizeof(__u64)));
+	dt->flow_buf = malloc(dl_percpu__array_bytes(DL_FLOW_SLOTS,
+						     sizeof(struct dl_flow_slot)));
+	if (!dt->cause_buf || !dt->reason_buf || !dt->stats_buf || !dt->consumed_buf ||
+	    !dt->flow_buf)
+		return -ENOMEM;
+	return 0;
+}
+
+static void free_bufs(struct dl_drop_trace *dt)
+{
+	free(dt->cause_buf);
+	free(dt->reason_buf);
+	free(dt->stats_buf);
+	free(dt->consumed_buf);
+	free(dt->flow_buf);
+}
 
 /* Arguments of the kfree_skb tracepoint in this kernel, from its BTF. */
 static int kfree_skb_nargs(void)
@@ -111,6 +138,12 @@ struct dl_drop_trace *dl_drop_trace__start(const struct dl_drop_trace_opts *opts
 		return NULL;
 	}
 	dt->ncpu = libbpf_num_possible_cpus();
+	if (dt->ncpu < 1 || alloc_bufs(dt)) {
+		free_bufs(dt);
+		free(dt);
+		errno = ENOMEM;
+		return NULL;
+	}
 	nargs = kfree_skb_nargs();
 	fl = nargs >= 4 ? FL_BTF_SK : nargs == 3 ? FL_BTF : FL_TP;
 	err = load_flavour(dt, fl, opts);
@@ -122,6 +155,7 @@ struct dl_drop_trace *dl_drop_trace__start(const struct dl_drop_trace_opts *opts
 	if (err) {
 		snprintf(why, why_len, "cannot trace skb:kfree_skb: %s%s", strerror(-err),
 			 err == -EPERM ? " (needs root: CAP_BPF, CAP_PERFMON)" : "");
+		free_bufs(dt);
 		free(dt);
 		errno = -err;
 		return NULL;
@@ -135,6 +169,7 @@ void dl_drop_trace__destroy(struct dl_drop_trace *dt)
 	if (!dt)
 		return;
 	dl_drops_bpf__destroy(dt->skel);
+	free_bufs(dt);
 	free(dt);
 }
 
@@ -148,37 +183,95 @@ const char *dl_drop_trace__flavour(const struct dl_drop_trace *dt)
 	return flavour_name[dt->fl];
 }
 
-int dl_drop_trace__for_each_drop(const struct dl_drop_trace *dt, dl_drop_cb cb,
+static int slots_cb(const struct dl_drop_trace *dt, const void *buf, __u32 n, int cpu,
+		    dl_drop_cause_cb cb, void *ctx)
+{
+	int c, c0 = cpu < 0 ? 0 : cpu, c1 = cpu < 0 ? dt->ncpu : cpu + 1, err;
+	__u32 i;
+
+	for (i = 0; i < n; i++) {
+		for (c = c0; c < c1; c++) {
+			const struct dl_cause_slot *s = dl_percpu__at(buf, i, c, sizeof(*s));
+
+			if (!s->count)
+				continue;
+			err = cb(s->reason, s->location, s->rxq, s->count, ctx);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+int dl_drop_trace__read(const struct dl_drop_trace *dt, int cpu,
+			uint64_t stats[DL_DS_MAX], uint64_t *consumed,
+			dl_drop_cause_cb cb, void *ctx)
+{
+	int c, c0 = cpu < 0 ? 0 : cpu, c1 = cpu < 0 ? dt->ncpu : cpu + 1, err;
+	__u32 q, i;
+
+	if (cpu >= dt->ncpu)
+		return -EINVAL;
+	err = dl_percpu__read_array(bpf_map__fd(dt->skel->maps.drop_stats), 1,
+				    sizeof(struct dl_drop_stats), dt->stats_buf);
+	if (!err)
+		err = dl_percpu__read_array(bpf_map__fd(dt->skel->maps.consumed_cnt),
+					    DL_MAX_QUEUES + 2, sizeof(__u64), dt->consumed_buf);
+	if (!err)
+		err = dl_percpu__read_array(bpf_map__fd(dt->skel->maps.cause_slots),
+					    DL_CAUSE_SLOTS, sizeof(struct dl_cause_slot),
+					    dt->cause_buf);
+	if (!err)
+		err = dl_percpu__read_array(bpf_map__fd(dt->skel->maps.reason_other),
+					    DL_REASON_SLOTS, sizeof(struct dl_cause_slot),
+					    dt->reason_buf);
+	if (err)
+		return err;
+	for (c = c0; c < c1; c++) {
+		const struct dl_drop_stats *st = dl_percpu__at(dt->stats_buf, 0, c, sizeof(*st));
+
+		for (i = 0; i < DL_DS_MAX; i++)
+			stats[i] += st->v[i];
+		for (q = 0; q < DL_MAX_QUEUES + 2; q++)
+			consumed[q] += *(const __u64 *)dl_percpu__at(dt->consumed_buf, q, c,
+								     sizeof(__u64));
+	}
+	err = slots_cb(dt, dt->cause_buf, DL_CAUSE_SLOTS, cpu, cb, ctx);
+	if (!err)
+		err = slots_cb(dt, dt->reason_buf, DL_REASON_SLOTS, cpu, cb, ctx);
+	return err;
+}
+
+int dl_drop_trace__for_each_flow(const struct dl_drop_trace *dt, dl_drop_flow_cb cb,
 				 void *ctx)
 {
-	int fd = bpf_map__fd(dt->skel->maps.drop_cnt), err = 0, c;
-	struct dl_drop_key key, next;
-	struct dl_drop_val *vals;
-	bool first = true;
+	int c, err;
+	__u32 i;
 
-	vals = calloc(dt->ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
-		const struct dl_flow *flow = NULL;
-		uint64_t sum = 0;
-
-		first = false;
-		key = next;
-		if (bpf_map_lookup_elem(fd, &key, vals))
-			continue;
-		/* Each CPU that saw the flow stored it; any of them will do. */
+	err = dl_percpu__read_array(bpf_map__fd(dt->skel->maps.flow_slots), DL_FLOW_SLOTS,
+				    sizeof(struct dl_flow_slot), dt->flow_buf);
+	if (err)
+		return err;
+	for (i = 0; i < DL_FLOW_SLOTS; i++) {
 		for (c = 0; c < dt->ncpu; c++) {
-			sum += vals[c].count;
-			if (vals[c].count && key.flow_hash != DL_FLOW_OTHER)
-				flow = &vals[c].flow;
+			const struct dl_flow_slot *s = dl_percpu__at(dt->flow_buf, i, c,
+								     sizeof(*s));
+
+			if (!s->count)
+				continue;
+			err = cb(s->reason, s->location, s->tx, &s->flow, s->count, ctx);
+			if (err)
+				return err;
 		}
-		err = cb(&key, sum, flow, ctx);
-		if (err)
-			break;
 	}
-	free(vals);
-	return err;
+	return 0;
+}
+
+int dl_drop_trace__map_fd(const struct dl_drop_trace *dt, const char *name)
+{
+	int fd = bpf_object__find_map_fd_by_name(dt->skel->obj, name);
+
+	return fd < 0 ? -ENOENT : fd;
 }
 
 int dl_drop_trace__stats(const struct dl_drop_trace *dt, uint64_t out[DL_DS_MAX])

@@ -38,15 +38,31 @@ int dl_drop_trace__flow_map_fd(const struct dl_drop_trace *dt);
 /* "tp_btf", "tp_btf (no rx_sk)" or "tracepoint". */
 const char *dl_drop_trace__flavour(const struct dl_drop_trace *dt);
 
-/*
- * Called once per aggregate entry (cause, queue, flow), the count summed
- * over CPUs; @flow is NULL for k->flow_hash == DL_FLOW_OTHER.
- */
-typedef int (*dl_drop_cb)(const struct dl_drop_key *k, uint64_t count,
-			  const struct dl_flow *flow, void *ctx);
+/* One (reason, location, rx queue) count of one CPU's cause slots. */
+typedef int (*dl_drop_cause_cb)(uint32_t reason, uint64_t location, uint32_t rxq,
+				uint64_t count, void *ctx);
 
-int dl_drop_trace__for_each_drop(const struct dl_drop_trace *dt, dl_drop_cb cb,
+/*
+ * The equation's side of the tracer in four batch reads: CPU @cpu's copy
+ * (every CPU's when @cpu < 0) of the self-accounting counters added into
+ * @stats, of the delivered frames per queue added into @consumed
+ * (DL_MAX_QUEUES + 2 slots), and each cause slot handed to @cb (the same key
+ * may come once per CPU). Flow detail is apart: dl_drop_trace__for_each_flow.
+ */
+int dl_drop_trace__read(const struct dl_drop_trace *dt, int cpu,
+			uint64_t stats[DL_DS_MAX], uint64_t *consumed,
+			dl_drop_cause_cb cb, void *ctx);
+
+/* One flow slot of one CPU: the same flow may come once per CPU. */
+typedef int (*dl_drop_flow_cb)(uint32_t reason, uint64_t location, bool tx,
+			       const struct dl_flow *flow, uint64_t count, void *ctx);
+
+/* Every used flow slot of every CPU (DL_FLOW_SLOTS per CPU). */
+int dl_drop_trace__for_each_flow(const struct dl_drop_trace *dt, dl_drop_flow_cb cb,
 				 void *ctx);
+
+/* fd of one of the tracer's maps by name (benchmarks, tests); -ENOENT. */
+int dl_drop_trace__map_fd(const struct dl_drop_trace *dt, const char *name);
 
 /* Self-accounting counters (enum dl_drop_stat), summed over CPUs. */
 int dl_drop_trace__stats(const struct dl_drop_trace *dt, uint64_t out[DL_DS_MAX]);

@@ -62,19 +62,6 @@ struct dl_vctx *dl_vctx__gather(const char *ifname, int ifindex);
 /* Free a context from dl_vctx__gather() (NULL is fine). */
 void dl_vctx__free(struct dl_vctx *ctx);
 
-/*
- * Refine the verdict of a cause: @reason is the kernel's drop reason name
- * ("IP_RPFILTER", "NOT_SPECIFIED", ...), @function the dropping function
- * (a "+0xoff" suffix is ignored), @top_flow the cause's biggest flow or
- * NULL. Recognised: multicast for a group not joined on the interface (seed
- * 000), IP_RPFILTER, NETFILTER_DROP, NEIGH_FAILED / NEIGH_QUEUEFULL, and
- * STP/LLC frames (not a fault). @ctx may be NULL: only the verdicts that
- * need no context are made. Returns 1 and overwrites @summary and @advice
- * (NUL-terminated, truncated to @slen / @alen) when it refined, 0 when it
- * had nothing to add (buffers untouched), -EINVAL for NULL buffers.
- */
-int dl_vctx__refine(const struct dl_vctx *ctx, const char *reason,
-		    const char *function, const struct dl_flow *top_flow,
-		    char *summary, size_t slen, char *advice, size_t alen);
+#include "verdict/verdict_refine.h"
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fastpath/flow.h"
+#include "verdict/verdict_refine.h"
 #include "verdict/verdict_context.h"
 
 #define ATF_COM_FLAG 0x2	/* <net/if_arp.h> ATF_COM: entry resolved */

@@ -17,6 +17,7 @@
 #include "counters/arp_cache.h"
 #include "counters/conntrack_stat.h"
 #include "counters/nic_counters.h"
+#include "counters/nic_delta.h"
 #include "counters/snmp.h"
 #include "counters/softnet.h"
 

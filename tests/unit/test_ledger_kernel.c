@@ -18,6 +18,7 @@
 #include "counters/kstate.h"
 #include "ledger/ledger.h"
 #include "counters/nic_counters.h"
+#include "counters/nic_delta.h"
 #include "counters/snmp.h"
 
 static struct dl_nic_snapshot *nic_snap(uint64_t rx_packets, uint64_t rx_dropped,

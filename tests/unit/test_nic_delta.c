@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "counters/nic_counters.h"
+#include "counters/nic_delta.h"
 #include "test_util.h"
 
 #define B(c) (1u << (c))
