@@ -5,6 +5,7 @@
  * early; the report is printed either way.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <getopt.h>
 #include <net/if.h>
@@ -29,11 +30,12 @@
 #include "counters/nic_map.h"
 #include "ledger/report_conf.h"
 #include "linerate/tap_session.h"
+#include "evidence/evidence.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: dropledger report -i IFACE [-d SECONDS] [options]\n"
+		"Usage: dropledger report -i IFACE [-d SECONDS] [options] [FILTER]\n"
 		"Attach to IFACE, count every arriving frame per RX queue and every kernel\n"
 		"drop of those frames by reason and location, then print the ledger:\n"
 		"  xdp_seen = stack_dropped + delivered + residual\n"
@@ -63,13 +65,27 @@ static void usage(FILE *out)
 		"      --no-flows         causes only: no flow table at XDP, no flows in drop\n"
 		"                         records (cheapest; drops lose their queue when the\n"
 		"                         driver does not record it)\n"
+		"  -w, --write FILE       the dropped frames as pcapng (- : stdout, the report then\n"
+		"                         goes to stderr), each with reason, location, queue,\n"
+		"                         CPU, device, netns and cause in its comment\n"
+		"      --snaplen N        bytes kept per frame from its MAC header (1..65535,\n"
+		"                         default 128); nothing beyond, ever\n"
+		"      --sample N         write 1 in N dropped frames (default: every one)\n"
+		"      --max-packets N    stop writing after N frames (the rest are counted)\n"
+		"      --html FILE        the whole-run report as one self-contained HTML page\n"
+		"      --save FILE        the whole-run report's JSON, for `dropledger diff`\n"
+		"  FILTER                 a pcap-filter expression ('udp and port 53'): causes\n"
+		"                         and the pcap keep only matching drops; totals stay whole\n"
 		"  -v, --verbose          more detail on stderr (-vv: libbpf too)\n"
 		"  -h, --help             this text\n\n"
 		"Examples:\n"
 		"  dropledger report -i eth1 -d 10\n"
 		"  ip netns exec edge dropledger report -i v0b -d 5 --json | jq .causes\n"
 		"  dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n"
-		"  dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n\n"
+		"  dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n"
+		"  dropledger report -i eth1 -d 10 -w drops.pcapng 'udp and port 53'\n"
+		"  dropledger report -i eth1 -d 10 -w - | tcpdump -n -r -\n"
+		"  dropledger report -i eth1 -d 60 --html run.html --save run.json\n\n"
 		"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Exit codes: 0 ok,\n"
 		"1 runtime failure, 2 usage.\n");
 }
@@ -84,9 +100,53 @@ struct report_opts {
 	int ncpus;
 	unsigned int max_flows;	/* --mirror: flows each worker tracks; 0: default */
 	bool json;
+	FILE *out;		/* stdout, or stderr with -w - */
 	const char *ready_file;
 	struct dl_ingress_opts ing;
+	struct dl_evidence_opts ev;
+	char *filter;		/* trailing words, joined */
 };
+
+/* N in [@min, @max] for --@name. */
+static int parse_count(const char *name, const char *arg, uint64_t min, uint64_t max,
+		       uint64_t *out)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || n < min || n > max) {
+		fprintf(stderr, "dropledger report: --%s takes %llu..%llu, not '%s'\n", name,
+			(unsigned long long)min, (unsigned long long)max, arg);
+		return -EINVAL;
+	}
+	*out = n;
+	return 0;
+}
+
+/* Trailing words are one pcap-filter expression, as tcpdump takes them. */
+static int take_filter(int argc, char **argv, struct report_opts *o)
+{
+	size_t len = 0;
+	int i;
+
+	if (optind >= argc)
+		return 0;
+	for (i = optind; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	o->filter = calloc(1, len);
+	if (!o->filter)
+		return -ENOMEM;
+	for (i = optind; i < argc; i++) {
+		if (i > optind)
+			strcat(o->filter, " ");
+		strcat(o->filter, argv[i]);
+	}
+	o->ev.filter = o->filter;
+	optind = argc;
+	return 0;
+}
 
 /* --cores LIST, or every online CPU. */
 static int parse_cores(const char *cores, int **cpus, int *n)
@@ -127,17 +187,25 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "cores", required_argument, NULL, 'C' },
 		{ "max-flows", required_argument, NULL, 'X' },
 		{ "ready-file", required_argument, NULL, 'R' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "snaplen", required_argument, NULL, 257 },
+		{ "max-packets", required_argument, NULL, 258 },
+		{ "sample", required_argument, NULL, 259 },
+		{ "html", required_argument, NULL, 260 },
+		{ "save", required_argument, NULL, 261 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	int c, verbose = 0, json = -1, flows = -1, skb = -1, how = -1;
 	const char *config = NULL, *cores = NULL;
+	char why[160];
+	uint64_t n;
 
 	o->duration = -1;
 	o->interval = -1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:c:d:I:jvh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:c:d:I:jvhw:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			o->ifname = optarg;
@@ -226,6 +294,30 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		case 'R':
 			o->ready_file = optarg;
 			break;
+		case 'w':
+			o->ev.pcap_path = optarg;
+			break;
+		case 257:
+			if (parse_count("snaplen", optarg, 1, 65535, &n))
+				return -EINVAL;
+			o->ev.snaplen = (uint32_t)n;
+			break;
+		case 258:
+			if (parse_count("max-packets", optarg, 1, UINT64_MAX / 2, &n))
+				return -EINVAL;
+			o->ev.max_packets = n;
+			break;
+		case 259:
+			if (parse_count("sample", optarg, 1, 1000000, &n))
+				return -EINVAL;
+			o->ev.sample = (uint32_t)n;
+			break;
+		case 260:
+			o->ev.html_path = optarg;
+			break;
+		case 261:
+			o->ev.save_path = optarg;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -276,8 +368,12 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		fprintf(stderr, "dropledger report: -d 0 runs until stopped and needs --interval to print anything before that\n");
 		return -EINVAL;
 	}
-	if (cli_args_done("report", argc, argv, o->ifname))
+	if (take_filter(argc, argv, o) || cli_args_done("report", argc, argv, o->ifname))
 		return -EINVAL;
+	if (dl_evidence__check(&o->ev, why, sizeof(why))) {
+		fprintf(stderr, "dropledger report: %s\n", why);
+		return -EINVAL;
+	}
 	if (o->max_flows && !o->ing.sample_every) {
 		fprintf(stderr, "dropledger report: --max-flows sizes the --mirror workers' tables; add --mirror N\n");
 		return -EINVAL;
@@ -330,31 +426,51 @@ static struct dl_tap_session *start_tap(struct dl_ingress *ing,
 
 /*
  * A reader that went away (EPIPE) ends the run cleanly, detached. @tap:
- * the mirror's accounting goes with the whole-run ledger ("tap" in JSON).
+ * the mirror's accounting goes with the whole-run ledger ("tap" in JSON),
+ * as does the evidence (@ev); the whole run's JSON is kept in *@keep for
+ * --html and --save. @out: stdout, or stderr when the pcap streams there.
  */
 static int print_ledger(const struct dl_ledger *l, bool json,
-			const struct dl_tap_session *tap)
+			const struct dl_tap_session *tap, const struct dl_evidence *ev,
+			FILE *out, json_t **keep)
 {
-	if (json && tap) {
-		json_t *root = dl_ledger__to_json(l);
+	json_t *root = NULL;
 
-		if (root) {
-			json_object_set_new(root, "tap", dl_tap_session__json(tap));
-			dl_ledger__dump_json(root, stdout);
-			json_decref(root);
-		}
-	} else if (json) {
-		dl_ledger__print_json(l, stdout);
-	} else {
-		dl_ledger__print_text(l, stdout);
+	if (tap || ev || keep) {
+		root = dl_ledger__to_json(l);
+		if (!root)
+			return -ENOMEM;
 		if (tap)
-			dl_tap_session__print_text(tap, stdout);
+			json_object_set_new(root, "tap", dl_tap_session__json(tap));
+		dl_evidence__annotate(ev, root);
 	}
-	if (fflush(stdout) || ferror(stdout)) {
+	if (json && root) {
+		dl_ledger__dump_json(root, out);
+	} else if (json) {
+		dl_ledger__print_json(l, out);
+	} else {
+		dl_ledger__print_text(l, out);
+		if (tap)
+			dl_tap_session__print_text(tap, out);
+		dl_evidence__print_text(ev, out);
+	}
+	if (keep)
+		*keep = root;
+	else
+		json_decref(root);
+	if (fflush(out) || ferror(out)) {
 		cli_stop = SIGPIPE;
 		return -EPIPE;
 	}
 	return 0;
+}
+
+/* The pcap output failed mid-run (capture thread): end the run. */
+static void on_evidence_error(int err, void *ctx)
+{
+	(void)err;
+	(void)ctx;
+	cli_stop = SIGTERM;
 }
 
 /*
@@ -382,7 +498,7 @@ static int print_interval(struct dl_ledger *prev, struct dl_kstate *ks_prev,
 		iv.duration_s = secs;
 		err = dl_ledger__add_kstate(&iv, ks_prev, &ks_now);
 		if (!err)
-			err = print_ledger(&iv, o->json, NULL);
+			err = print_ledger(&iv, o->json, NULL, NULL, o->out, NULL);
 		dl_ledger__free(&iv);
 	}
 	dl_ledger__free(prev);
@@ -403,26 +519,41 @@ int do_report(int argc, char **argv)
 	struct dl_nic_map *nic_map = NULL;
 	struct report_opts o = {};
 	struct dl_ledger l = {}, base = {}, cum = {};
+	struct dl_evidence *ev = NULL;
+	json_t *whole = NULL;
 	char why[512], note[1024];
 	int ifindex, rc = DL_EXIT_FAIL, err;
 	double t0;
 	unsigned int netns;
 
-	if (parse(argc, argv, &o))
+	if (parse(argc, argv, &o)) {
+		free(o.filter);
 		return DL_EXIT_USAGE;
-	if (cli_check_caps("report"))
+	}
+	if (cli_check_caps("report")) {
+		free(o.filter);
 		return DL_EXIT_FAIL;
+	}
+	/* Filter and outputs before anything is attached: a bad one costs nothing. */
+	err = dl_evidence__open(&o.ev, &ev, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "dropledger report: %s\n", why);
+		free(o.filter);
+		/* -EINVAL: the filter does not compile, a usage error. */
+		return err == -EINVAL ? DL_EXIT_USAGE : DL_EXIT_FAIL;
+	}
+	o.out = dl_evidence__owns_stdout(ev) ? stderr : stdout;
 	ifindex = if_nametoindex(o.ifname);
 	if (!ifindex) {
 		fprintf(stderr, "dropledger: no interface '%s' in this network namespace\n",
 			o.ifname);
-		return DL_EXIT_FAIL;
+		goto out;
 	}
 	err = dl_netns__self_inum(&netns);
 	if (err) {
 		fprintf(stderr, "dropledger: cannot identify this network namespace: %s\n",
 			strerror(-err));
-		return DL_EXIT_FAIL;
+		goto out;
 	}
 	cli_stop_signals();
 
@@ -437,11 +568,20 @@ int do_report(int argc, char **argv)
 	dt = dl_drop_trace__start(&dto, why, sizeof(why));
 	if (!dt) {
 		fprintf(stderr, "dropledger: %s\n", why);
-		return DL_EXIT_FAIL;
+		goto out;
 	}
 	o.ing.ifindex = ifindex;
 	o.ing.ifname = o.ifname;
 	o.ing.flow_map_fd = dl_drop_trace__flow_map_fd(dt);
+	/*
+	 * The pcap before XDP, so a failing output attaches nothing. It reads
+	 * @names only from dl_evidence__arm on, when they are loaded.
+	 */
+	if (dl_evidence__start(ev, ifindex, o.ifname, netns, o.ing.flow_map_fd, &names,
+			       on_evidence_error, NULL, why, sizeof(why))) {
+		fprintf(stderr, "dropledger report: %s\n", why);
+		goto out;
+	}
 	ing = dl_ingress__attach(&o.ing, why, sizeof(why), note, sizeof(note));
 	if (!ing) {
 		fprintf(stderr, "dropledger: %s\n", why);
@@ -484,6 +624,7 @@ int do_report(int argc, char **argv)
 	 * attaching itself caused (veth re-creating its queues for XDP).
 	 */
 	dl_kstate__take(&ks_start, o.ifname, nic_map);
+	dl_evidence__arm(ev);
 	err = collect_now(&base, &o, ifindex, ing, dt, &names);
 	if (err)
 		goto fail_read;
@@ -529,6 +670,12 @@ int do_report(int argc, char **argv)
 	}
 	dl_kstate__take(&ks_end, o.ifname, nic_map);
 	err = collect_now(&cum, &o, ifindex, ing, dt, &names);
+	/* The pcap covers the same window: until the counters were read. */
+	dl_evidence__stop(ev);
+	if (dl_evidence__error(ev, why, sizeof(why))) {
+		fprintf(stderr, "dropledger report: %s\n", why);
+		goto out;
+	}
 	if (!err)
 		err = dl_ledger__diff(&base, &cum, &l);
 	if (!err)
@@ -537,12 +684,19 @@ int do_report(int argc, char **argv)
 		err = dl_ledger__add_rss(&l, o.ing.track_flow_queues ?
 					 dl_ingress__flow_q_map_fd(ing) : -1,
 					 &ks_start, &ks_end, o.skew_threshold);
+	/* After the cross-checks: they compare whole counts. */
+	if (!err)
+		err = dl_evidence__narrow(ev, &l);
 	if (err)
 		goto fail_read;
 	l.duration_s = cli_now() - t0;
 	l.cumulative = o.interval > 0;
-	if (print_ledger(&l, o.json, tap) && cli_stop == SIGPIPE)
+	if (print_ledger(&l, o.json, tap, ev, o.out, &whole) && cli_stop == SIGPIPE)
 		pr_debug("output closed: whole-run ledger not printed\n");
+	if (whole && dl_evidence__write_files(ev, whole, why, sizeof(why))) {
+		fprintf(stderr, "dropledger report: %s\n", why);
+		goto out;
+	}
 	rc = DL_EXIT_OK;
 	goto out;
 fail_read:
@@ -555,11 +709,15 @@ out:
 	dl_ledger__free(&base);
 	dl_ledger__free(&cum);
 	dl_tap_session__free(tap);
+	/* Its thread reads the names: gone before they are. */
+	dl_evidence__free(ev);
 	dl_drop_trace__destroy(dt);
 	dl_ingress__destroy(ing);
 	free(o.cpus);
 	dl_ksyms__free((struct dl_ksyms *)names.ksyms);
 	dl_reasons__free((struct dl_reasons *)names.reasons);
 	dl_causes__free((struct dl_causes *)names.causes);
+	json_decref(whole);
+	free(o.filter);
 	return rc;
 }
