@@ -12,6 +12,7 @@
 #include "evidence/filter.h"
 #include "evidence/html.h"
 #include "ledger/ledger.h"
+#include "util/output.h"
 
 struct dl_evidence {
 	struct dl_evidence_opts o;
@@ -230,8 +231,15 @@ int dl_evidence__write_files(struct dl_evidence *ev, json_t *root, char *why,
 	if (!ev)
 		return 0;
 	if (ev->save) {
-		dl_ledger__dump_json(root, ev->save);
-		err = close_out(&ev->save, ev->o.save_path, why, why_len);
+		/* The line exactly as report --json prints it, envelope and all. */
+		struct dl_output so = { .f = ev->save, .name = ev->o.save_path };
+
+		err = dl_output__json(&so, "report", root);
+		e = close_out(&ev->save, ev->o.save_path, why, why_len);
+		err = err ?: e;
+		if (err && !e)
+			snprintf(why, why_len, "cannot write %s: %s", ev->o.save_path,
+				 strerror(-err));
 	}
 	if (ev->html) {
 		dl_html__write(root, ev->html);
