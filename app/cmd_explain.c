@@ -3,6 +3,7 @@
  * dropledger explain REASON|FUNCTION: what a cause means and how to fix it,
  * from the same data the reports use (config/causes.tsv, functions.tsv).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,8 @@ int do_explain(int argc, char **argv)
 	c = dl_causes__load(NULL, err, sizeof(err));
 	if (!c) {
 		fprintf(stderr, "dropledger explain: %s\n", err);
-		return DL_EXIT_FAIL;
+		/* A table that does not parse is bad input (2); unreadable is 1. */
+		return errno == EINVAL ? DL_EXIT_USAGE : DL_EXIT_FAIL;
 	}
 	snprintf(reason, sizeof(reason), "%s",
 		 strncasecmp(what, "SKB_DROP_REASON_", 16) ? what : what + 16);

@@ -148,7 +148,7 @@ wait "$sh_pid"
 [ -s "$TMP/full.rc" ] || { echo "SKIP: cannot mount a tmpfs here"; exit 77; }
 rc=$(cat "$TMP/full.rc")
 [ "$rc" = 1 ] || { cat "$TMP/full.err" >&2; fail "full disk: exit $rc, not 1"; }
-grep -v -e "libxdp dispatcher" -e "counting on" "$TMP/full.err" >"$TMP/full.msg"
+grep -v -e "libxdp dispatcher" -e "counting on" -e "arrivals counted" "$TMP/full.err" >"$TMP/full.msg"
 [ "$(grep -c . "$TMP/full.msg")" = 1 ] && grep -q "cannot write .*d.pcapng: No space left on device" "$TMP/full.msg" ||
     { cat "$TMP/full.err" >&2; fail "full disk: not one line naming the file"; }
 [ -z "$(xdp_prog_id "$P-b" v0b)" ] || fail "full disk: XDP left attached"
