@@ -32,6 +32,7 @@ int do_dpdk(int argc, char **argv);
 int do_watch(int argc, char **argv);
 int do_top(int argc, char **argv);
 int do_schema(int argc, char **argv);
+int do_diff(int argc, char **argv);
 
 /* "needs root" check naming the missing capabilities; 0 when all present. */
 int cli_check_caps(const char *what);

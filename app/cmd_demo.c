@@ -77,7 +77,7 @@ static void stop(pid_t *pid, int sig)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: dropledger demo [--json] [--prefix NAME]\n"
+		"Usage: dropledger demo [--json] [--html FILE] [--prefix NAME]\n"
 		"Creates the lab (dropledger lab up), watches v0b with 'report' and injects\n"
 		"five faults from the other namespace:\n"
 		"  200 UDP datagrams to a closed port            -> NO_SOCKET\n"
@@ -85,7 +85,8 @@ static void usage(FILE *out)
 		"  20 LLDP frames                                -> UNHANDLED_PROTO (harmless)\n"
 		"  50 multicast datagrams, group joined on v1b   -> dropped in the route lookup\n"
 		"  40 datagrams whose source routes back via v1b -> IP_RPFILTER\n"
-		"then prints the ledger and removes the lab (also on Ctrl-C).\n");
+		"then prints the ledger and removes the lab (also on Ctrl-C).\n"
+		"--html FILE also writes the report as an HTML page (report --html).\n");
 }
 
 int do_demo(int argc, char **argv)
@@ -93,11 +94,12 @@ int do_demo(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "prefix", required_argument, NULL, 'p' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	struct sigaction sa = { .sa_handler = on_sig };
-	const char *self = cli_self(), *prefix = NULL;
+	const char *self = cli_self(), *prefix = NULL, *html = NULL;
 	char dir[] = "/tmp/dropledger-demo.XXXXXX", ready[3][64];
 	pid_t sink = -1, mcast = -1, rep = -1;
 	int c, i, rc = DL_EXIT_FAIL, json = 0;
@@ -110,6 +112,8 @@ int do_demo(int argc, char **argv)
 			json = 1;
 		} else if (c == 'p') {
 			prefix = optarg;
+		} else if (c == 'H') {
+			html = optarg;
 		} else {
 			usage(c == 'h' ? stdout : stderr);
 			return c == 'h' ? DL_EXIT_OK : DL_EXIT_USAGE;
@@ -161,8 +165,12 @@ int do_demo(int argc, char **argv)
 					    "--ready-file", ready[0]);
 		char *argv_mcast[] = DL_ARGV(lab.ns_b, "lab", "sink", "7002", "--join",
 					     "239.1.2.3", "--read", "--ready-file", ready[1]);
+		/* Optional arguments packed in front of the terminating NULLs. */
 		char *argv_rep[] = DL_ARGV(lab.ns_b, "report", "-i", "v0b", "-d", "60",
-					   "--ready-file", ready[2], json ? "--json" : NULL);
+					   "--ready-file", ready[2],
+					   html ? "--html" : json ? "--json" : NULL,
+					   html ? (char *)html : NULL,
+					   html && json ? "--json" : NULL);
 
 		sink = dl_spawn__start(argv_sink, 0);
 		mcast = dl_spawn__start(argv_mcast, 1);

@@ -5,6 +5,7 @@
  * early; the report is printed either way.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <getopt.h>
 #include <net/if.h>
@@ -26,11 +27,12 @@
 #include "ledger/ledger.h"
 #include "ledger/report_session.h"
 #include "util/output.h"
+#include "evidence/evidence.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: dropledger report -i IFACE [-d SECONDS] [options]\n"
+		"Usage: dropledger report -i IFACE [-d SECONDS] [options] [FILTER]\n"
 		"Attach to IFACE, count every arriving frame per RX queue and every kernel\n"
 		"drop of those frames by reason and location, then print the ledger:\n"
 		"  xdp_seen = stack_dropped + delivered + residual\n"
@@ -69,6 +71,12 @@ static void usage(FILE *out)
 		"      --no-flows         causes only: no flow table at XDP, no flows in drop\n"
 		"                         records (cheapest; drops lose their queue when the\n"
 		"                         driver does not record it)\n"
+		"  -w, --write FILE       dropped frames as pcapng with reason, queue, cause\n"
+		"                         per frame (-: stdout, the report to stderr)\n"
+		"      --snaplen N        bytes per frame (1..65535, default 128)\n"
+		"      --sample N         1 in N; --max-packets N: at most N (rest counted)\n"
+		"      --html FILE        the run as an HTML page; --save FILE: its JSON\n"
+		"  FILTER                 pcap-filter ('udp port 53'): narrows causes and pcap\n"
 		"      --fail-on RULES    exit 4 naming the first rule the whole run crosses,\n"
 		"                         e.g. 'stack_dropped_rate>100/s,residual>1%%,\n"
 		"                         reason=NO_SOCKET>0' (see dropledger-watch(1))\n"
@@ -78,7 +86,8 @@ static void usage(FILE *out)
 		"  dropledger report -i eth1 -d 10\n"
 		"  ip netns exec edge dropledger report -i v0b -d 5 --json | jq .causes\n"
 		"  dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n"
-		"  dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n\n"
+		"  dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n"
+		"  dropledger report -i eth1 -d 10 -w - 'udp port 53' | tcpdump -nr -\n\n"
 		"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Exit codes: 0 ok,\n"
 		"1 runtime failure, 2 usage, 4 a --fail-on rule fired, 5 the run was cut short.\n");
 }
@@ -97,7 +106,50 @@ struct report_opts {
 	struct dl_fail_on *fail_on;
 	char fired[512];	/* the first rule a whole-run ledger crossed */
 	struct dl_ingress_opts ing;
+	struct dl_evidence_opts ev;
+	char *filter;		/* trailing words, joined */
 };
+
+/* N in [@min, @max] for --@name. */
+static int parse_count(const char *name, const char *arg, uint64_t min, uint64_t max,
+		       uint64_t *out)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || n < min || n > max) {
+		fprintf(stderr, "dropledger report: --%s takes %llu..%llu, not '%s'\n", name,
+			(unsigned long long)min, (unsigned long long)max, arg);
+		return -EINVAL;
+	}
+	*out = n;
+	return 0;
+}
+
+/* Trailing words are one pcap-filter expression, as tcpdump takes them. */
+static int take_filter(int argc, char **argv, struct report_opts *o)
+{
+	size_t len = 0;
+	int i;
+
+	if (optind >= argc)
+		return 0;
+	for (i = optind; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	o->filter = calloc(1, len);
+	if (!o->filter)
+		return -ENOMEM;
+	for (i = optind; i < argc; i++) {
+		if (i > optind)
+			strcat(o->filter, " ");
+		strcat(o->filter, argv[i]);
+	}
+	o->ev.filter = o->filter;
+	optind = argc;
+	return 0;
+}
 
 /* --cores LIST, or every online CPU. */
 static int parse_cores(const char *cores, int **cpus, int *n)
@@ -140,6 +192,12 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "cores", required_argument, NULL, 'C' },
 		{ "max-flows", required_argument, NULL, 'X' },
 		{ "ready-file", required_argument, NULL, 'R' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "snaplen", required_argument, NULL, 257 },
+		{ "max-packets", required_argument, NULL, 258 },
+		{ "sample", required_argument, NULL, 259 },
+		{ "html", required_argument, NULL, 260 },
+		{ "save", required_argument, NULL, 261 },
 		{ "fail-on", required_argument, NULL, 'O' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -148,11 +206,13 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	int c, verbose = 0, json = -1, flows = -1, skb = -1, how = -1, hook = -1;
 	bool clsact = false;
 	const char *config = NULL, *cores = NULL;
+	char why[160];
+	uint64_t n;
 
 	o->duration = -1;
 	o->interval = -1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:c:d:I:jvh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:c:d:I:jvhw:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			o->ifname = optarg;
@@ -259,6 +319,30 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		case 'R':
 			o->ready_file = optarg;
 			break;
+		case 'w':
+			o->ev.pcap_path = optarg;
+			break;
+		case 257:
+			if (parse_count("snaplen", optarg, 1, 65535, &n))
+				return -EINVAL;
+			o->ev.snaplen = (uint32_t)n;
+			break;
+		case 258:
+			if (parse_count("max-packets", optarg, 1, UINT64_MAX / 2, &n))
+				return -EINVAL;
+			o->ev.max_packets = n;
+			break;
+		case 259:
+			if (parse_count("sample", optarg, 1, 1000000, &n))
+				return -EINVAL;
+			o->ev.sample = (uint32_t)n;
+			break;
+		case 260:
+			o->ev.html_path = optarg;
+			break;
+		case 261:
+			o->ev.save_path = optarg;
+			break;
 		case 'O': {
 			char why[512];
 
@@ -320,8 +404,12 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		fprintf(stderr, "dropledger report: -d 0 runs until stopped and needs --interval to print anything before that\n");
 		return -EINVAL;
 	}
-	if (cli_args_done("report", argc, argv, o->ifname))
+	if (take_filter(argc, argv, o) || cli_args_done("report", argc, argv, o->ifname))
 		return -EINVAL;
+	if (dl_evidence__check(&o->ev, why, sizeof(why))) {
+		fprintf(stderr, "dropledger report: %s\n", why);
+		return -EINVAL;
+	}
 	if (o->max_flows && !o->ing.sample_every) {
 		fprintf(stderr, "dropledger report: --max-flows sizes the --mirror workers' tables; add --mirror N\n");
 		return -EINVAL;
@@ -346,6 +434,51 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	o->ing.hook = hook >= 0 ? (enum dl_hook)hook : clsact ? DL_HOOK_TC : DL_HOOK_AUTO;
 	o->ing.tc_classic = clsact;
 	return 0;
+}
+
+/* The pcap output failed mid-run (capture thread): end the run. */
+static void on_evidence_error(int err, void *ctx)
+{
+	(void)err;
+	(void)ctx;
+	cli_stop = SIGTERM;
+}
+
+/* lib/evidence at the session's fixed points (struct dl_report_hooks). */
+static int ev_attached(void *ctx, unsigned int ifindex, const char *ifname,
+		       unsigned int netns, int flow_map_fd,
+		       const struct dl_ledger_names *names, char *why, size_t why_len)
+{
+	return dl_evidence__start(ctx, ifindex, ifname, netns, flow_map_fd, names,
+				  on_evidence_error, NULL, why, why_len);
+}
+
+static void ev_opened(void *ctx)
+{
+	dl_evidence__arm(ctx);
+}
+
+static int ev_closed(void *ctx, char *why, size_t why_len)
+{
+	dl_evidence__stop(ctx);
+	return dl_evidence__error(ctx, why, why_len);
+}
+
+static int ev_ledger(void *ctx, struct dl_ledger *l)
+{
+	return dl_evidence__narrow(ctx, l);
+}
+
+static int ev_json(void *ctx, json_t *root, char *why, size_t why_len)
+{
+	int err = dl_evidence__annotate(ctx, root);
+
+	return err ?: dl_evidence__write_files(ctx, root, why, why_len);
+}
+
+static void ev_text(void *ctx, FILE *out)
+{
+	dl_evidence__print_text(ctx, out);
 }
 
 /* --fail-on is judged on the whole run, not on its intervals. */
@@ -378,6 +511,12 @@ static void say_hook(const struct report_opts *o, const char *hook)
 
 int do_report(int argc, char **argv)
 {
+	struct dl_output err_out = { .f = stderr, .name = "stderr" };
+	struct dl_report_hooks hooks = {
+		.attached = ev_attached, .opened = ev_opened, .closed = ev_closed,
+		.ledger = ev_ledger, .json = ev_json, .text = ev_text,
+	};
+	struct dl_evidence *ev = NULL;
 	struct dl_report_session_opts so = {};
 	struct dl_report_session *s = NULL;
 	struct report_opts o = {};
@@ -386,11 +525,21 @@ int do_report(int argc, char **argv)
 	double t0, end;
 
 	if (parse(argc, argv, &o)) {
+		free(o.filter);
 		dl_fail_on__free(o.fail_on);
 		return DL_EXIT_USAGE;
 	}
 	if (cli_check_caps("report"))
 		goto out;
+	/* Filter and outputs before anything is attached: a bad one costs nothing. */
+	err = dl_evidence__open(&o.ev, &ev, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "dropledger report: %s\n", why);
+		/* -EINVAL: the filter does not compile, a usage error. */
+		rc = err == -EINVAL ? DL_EXIT_USAGE : DL_EXIT_FAIL;
+		err = 0;
+		goto out;
+	}
 	cli_stop_signals();
 	so.ifnames = &o.ifname;
 	so.nifs = 1;
@@ -401,14 +550,17 @@ int do_report(int argc, char **argv)
 	so.max_flows = o.max_flows;
 	so.intervals = o.interval > 0;
 	so.json = o.json;
-	so.out = &dl_stdout;
+	/* -w -: the pcap has stdout, the report goes to stderr. */
+	so.out = dl_evidence__owns_stdout(ev) ? &err_out : &dl_stdout;
+	hooks.ctx = ev;
+	so.hooks = ev ? &hooks : NULL;
 	if (o.fail_on) {
 		so.on_ledger = check_rules;
 		so.on_ledger_ctx = &o;
 	}
 	s = dl_report_session__start(&so, why, sizeof(why));
 	if (!s) {
-		fprintf(stderr, "dropledger: %s\n", why);
+		fprintf(stderr, "dropledger report: %s\n", why);
 		goto out;
 	}
 	if (!o.json)
@@ -431,7 +583,7 @@ int do_report(int argc, char **argv)
 			go_on = dl_report_session__wait(s, next < end ? next : end, &cli_stop) &&
 				next < end;
 			/* A closed reader gets nothing more, not even this one. */
-			if (!dl_output__failed(&dl_stdout))
+			if (!dl_output__failed(so.out))
 				err = dl_report_session__interval(s);
 		}
 	} else {
@@ -441,15 +593,20 @@ int do_report(int argc, char **argv)
 		err = dl_report_session__finish(s);
 	if (!err)
 		rc = dl_report_session__cut(s) ? DL_EXIT_CUT : DL_EXIT_OK;
+	else if (dl_report_session__hook_error(s)[0])
+		fprintf(stderr, "dropledger report: %s\n", dl_report_session__hook_error(s));
 	if (rc == DL_EXIT_OK && o.fired[0]) {
 		fprintf(stderr, "dropledger: --fail-on: %s\n", o.fired);
 		rc = DL_EXIT_THRESHOLD;
 	}
 out:
+	/* The capture thread reads the session's names: it ends first. */
+	dl_evidence__free(ev);
 	/* Detached before anything is said about the output. */
 	dl_report_session__free(s);
-	dl_output__complain(&dl_stdout, "report");
+	dl_output__complain(so.out ? so.out : &dl_stdout, "report");
 	free(o.cpus);
+	free(o.filter);
 	dl_fail_on__free(o.fail_on);
 	return rc;
 }

@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "top", do_top, "live view: rates, causes by rate, hot queues (q quits and detaches)" },
 	{ "steering", do_steering, "check steering rules and RSS spread: queues, flows, CPUs" },
 	{ "schema", do_schema, "the JSON Schema of report's JSON lines" },
+	{ "diff", do_diff, "compare two saved report runs; exit 3 when the second is worse" },
 	{ "explain", do_explain, "what a drop reason or kernel function means, and the fix" },
 	{ "detach", do_detach, "remove dropledger programs a killed run left on an interface" },
 	{ "capture", do_capture, "AF_XDP capture mode: per-queue arrivals, ring loss, sequence check" },
@@ -58,9 +59,9 @@ static void usage(FILE *out)
 		"  dropledger explain SOCKET_RCVBUFF\n"
 		"\n'dropledger COMMAND --help' for a command's options.\n"
 		"Exit codes: 0 ok, 1 runtime failure (privileges, attach, output), 2 usage or\n"
-		"a bad input file (file:line), 3 steering rules violated, 4 a --fail-on rule\n"
-		"fired, 5 the run was cut short (interface gone, moved, re-queued, or our\n"
-		"program removed).\n");
+		"a bad input file (file:line), 3 steering rules violated or diff's B worse,\n"
+		"4 a --fail-on rule fired, 5 the run was cut short (interface gone, moved,\n"
+		"re-queued, or our program removed).\n");
 }
 
 static const char *out_cmd = "";

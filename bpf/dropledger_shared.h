@@ -308,4 +308,45 @@ struct dl_flow_q_val {
 	__u64 cpus;		/* bit c: XDP ran on CPU c for it (c < 64) */
 };
 
+/*
+ * Evidence capture (bpf/drop_pcap.bpf.c, loaded only with report -w or a
+ * filter): one ring record per sampled drop of the watched device, the
+ * frame from its MAC header up to snaplen bytes after the header.
+ */
+#define DL_PCAP_SNAP_MAX 65535	/* largest snaplen accepted */
+
+struct dl_pcap_rec {
+	__u64 ts_ns;		/* bpf_ktime_get_ns() at the drop */
+	__u64 location;		/* kernel text address of the kfree_skb caller */
+	__u32 reason;		/* enum skb_drop_reason of the running kernel */
+	__u32 rxq;		/* DL_RXQ_UNKNOWN / DL_RXQ_TX when not a queue */
+	__u32 cpu;
+	__u32 ifindex;		/* skb_iif, or the device for DL_RXQ_TX */
+	__u32 netns;		/* netns inode, 0: unknown (seen at our XDP) */
+	__u32 len;		/* frame length on the wire (from the MAC header) */
+	__u32 caplen;		/* bytes of data[] that follow */
+	__u32 segs;		/* frames this skb stands for (GRO) */
+	__u32 flags;		/* DL_PCAP_* */
+	__u32 pad;
+	__u8 data[];		/* caplen bytes */
+};
+
+#define DL_PCAP_NO_MAC 0x1	/* mac header unset: no bytes captured */
+#define DL_PCAP_NONLINEAR 0x2	/* frame longer than its linear part */
+
+/* Per-CPU self-accounting of the evidence capture. */
+enum dl_pcap_stat {
+	DL_PS_MATCHED,		/* drops of the watched device and netns */
+	DL_PS_SAMPLED_OUT,	/* skipped by 1-in-N sampling */
+	DL_PS_SUBMITTED,	/* records committed to the ring */
+	DL_PS_LOST,		/* ring full: record lost */
+	DL_PS_MAX,
+};
+
+struct dl_pcap_stats {
+	__u64 v[DL_PS_MAX];
+	__u64 countdown;	/* drops left to skip before the next sample */
+	__u64 pad[3];
+} __attribute__((aligned(64)));
+
 #endif /* DROPLEDGER_SHARED_H */

@@ -49,6 +49,7 @@ struct dl_report_session {
 	double t0, mark;	/* start of the run, of the current interval */
 	unsigned int k;		/* intervals printed */
 	unsigned int ndev;
+	char hook_why[512];	/* a hook's reason for failing the run */
 	struct dl_report_dev dev[];
 };
 
@@ -116,12 +117,16 @@ static int snapshot(struct dl_report_session *s, struct dl_report_dev *d,
 	return err;
 }
 
-/* One ledger to the output: a JSON line or text tables. */
+/*
+ * One ledger to the output: a JSON line or text tables. @whole: the
+ * whole-run ledger, which the hooks see.
+ */
 static int print(struct dl_report_session *s, const struct dl_ledger *l,
-		 const struct dl_tap_session *tap)
+		 const struct dl_tap_session *tap, bool whole)
 {
+	const struct dl_report_hooks *h = whole ? s->o.hooks : NULL;
 	struct dl_output *out = s->o.out;
-	json_t *root;
+	json_t *root = NULL;
 	int err;
 
 	if (dl_output__failed(out))
@@ -130,17 +135,33 @@ static int print(struct dl_report_session *s, const struct dl_ledger *l,
 		s->o.on_ledger(s->o.on_ledger_ctx, l);
 	if (!out->f)
 		out->f = stdout;
+	if (h && h->json) {
+		root = dl_ledger__to_json(l);
+		if (!root)
+			return -ENOMEM;
+		if (tap)
+			json_object_set_new(root, "tap", dl_tap_session__json(tap));
+		err = h->json(h->ctx, root, s->hook_why, sizeof(s->hook_why));
+		if (err) {
+			json_decref(root);
+			return err;
+		}
+	}
 	if (!s->o.json) {
+		json_decref(root);
 		/* Each printer's own return is seen; the stream's flag too. */
 		err = dl_ledger__print_text(l, out->f);
 		if (!err && tap)
 			err = dl_tap_session__print_text(tap, out->f);
+		if (!err && h && h->text)
+			h->text(h->ctx, out->f);
 		return dl_output__check(out) ?: err;
 	}
-	root = dl_ledger__to_json(l);
+	if (!root)
+		root = dl_ledger__to_json(l);
 	if (!root)
 		return -ENOMEM;
-	if (tap)
+	if (tap && !json_object_get(root, "tap"))
 		json_object_set_new(root, "tap", dl_tap_session__json(tap));
 	err = dl_output__json(out, "report", root);
 	json_decref(root);
@@ -195,6 +216,11 @@ static int attach_dev(struct dl_report_session *s, struct dl_report_dev *d,
 	d->ing.ifindex = d->ifindex;
 	d->ing.ifname = d->ifname;
 	d->ing.flow_map_fd = dl_drop_trace__flow_map_fd(d->dt);
+	/* The names are filled in before the window opens. */
+	if (s->o.hooks && s->o.hooks->attached &&
+	    s->o.hooks->attached(s->o.hooks->ctx, d->ifindex, d->ifname, netns,
+				 d->ing.flow_map_fd, &d->names, why, why_len))
+		return -errno ?: -EIO;
 	d->xdp = dl_ingress__attach(&d->ing, why, why_len, note, sizeof(note));
 	if (!d->xdp)
 		return -errno ?: -EINVAL;
@@ -226,7 +252,7 @@ struct dl_report_session *dl_report_session__start(const struct dl_report_sessio
 	int err;
 
 	why[0] = '\0';
-	if (!o->nifs || !o->out) {
+	if (!o->nifs || !o->out || (o->hooks && o->nifs != 1)) {
 		snprintf(why, why_len, "no interface to report on");
 		errno = EINVAL;
 		return NULL;
@@ -273,6 +299,8 @@ struct dl_report_session *dl_report_session__start(const struct dl_report_sessio
 		d->names.ksyms = s->ksyms;
 		d->names.causes = s->causes;
 		d->names.flow_map_fd = d->ing.flow_map_fd;
+		if (o->hooks && o->hooks->opened)
+			o->hooks->opened(o->hooks->ctx);
 		err = snapshot(s, d, &d->ks_start, &d->base);
 		if (err) {
 			snprintf(why, why_len, "reading counters of %s: %s", d->ifname,
@@ -300,6 +328,9 @@ struct dl_report_session *dl_report_session__start(const struct dl_report_sessio
 	s->t0 = s->mark = dl_report_session__now();
 	return s;
 fail:
+	/* A hook's work (a capture thread reading the names) ends before they go. */
+	if (o->hooks && o->hooks->closed)
+		o->hooks->closed(o->hooks->ctx, s->hook_why, sizeof(s->hook_why));
 	dl_report_session__free(s);
 	errno = err < 0 ? -err : EINVAL;
 	return NULL;
@@ -374,7 +405,7 @@ static int dev_interval(struct dl_report_session *s, struct dl_report_dev *d,
 		iv.truncated_reason = d->cut[0] ? d->cut : NULL;
 		err = dl_ledger__add_kstate(&iv, &d->ks_prev, &ks_now);
 		if (!err)
-			err = print(s, &iv, NULL);
+			err = print(s, &iv, NULL, false);
 		dl_ledger__free(&iv);
 	}
 	dl_ledger__free(&d->prev);
@@ -399,6 +430,7 @@ int dl_report_session__interval(struct dl_report_session *s)
 
 static int dev_finish(struct dl_report_session *s, struct dl_report_dev *d)
 {
+	const struct dl_report_hooks *h = s->o.hooks;
 	struct dl_ledger cum = {}, l = {}, *end = &cum;
 	struct dl_kstate ks_end = {}, *ks = &ks_end;
 	bool own = true;
@@ -421,6 +453,16 @@ static int dev_finish(struct dl_report_session *s, struct dl_report_dev *d)
 		if (err)
 			return err;
 	}
+	if (h && h->closed) {
+		err = h->closed(h->ctx, s->hook_why, sizeof(s->hook_why));
+		if (err) {
+			if (own) {
+				dl_ledger__free(&cum);
+				dl_kstate__release(&ks_end);
+			}
+			return err;
+		}
+	}
 	err = dl_ledger__diff(&d->base, end, &l);
 	if (!err)
 		err = dl_ledger__add_kstate(&l, &d->ks_start, ks);
@@ -428,13 +470,16 @@ static int dev_finish(struct dl_report_session *s, struct dl_report_dev *d)
 		err = dl_ledger__add_rss(&l, d->ing.track_flow_queues ?
 					 dl_ingress__flow_q_map_fd(d->xdp) : -1,
 					 &d->ks_start, ks, s->o.skew_threshold);
+	/* After the cross-checks: they compare whole counts. */
+	if (!err && h && h->ledger)
+		err = h->ledger(h->ctx, &l);
 	if (err) {
 		pr_warn("reading counters of %s: %s\n", d->ifname, strerror(-err));
 	} else {
 		/* duration_s: the span between the snapshots (diff). */
 		l.cumulative = s->k > 0;
 		l.truncated_reason = d->cut[0] ? d->cut : NULL;
-		err = print(s, &l, d->tap);
+		err = print(s, &l, d->tap, true);
 	}
 	dl_ledger__free(&l);
 	if (own) {
@@ -455,6 +500,11 @@ int dl_report_session__finish(struct dl_report_session *s)
 	for (i = 0; i < s->ndev && !err; i++)
 		err = dev_finish(s, &s->dev[i]);
 	return err;
+}
+
+const char *dl_report_session__hook_error(const struct dl_report_session *s)
+{
+	return s->hook_why;
 }
 
 void dl_report_session__free(struct dl_report_session *s)

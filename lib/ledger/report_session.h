@@ -11,12 +11,38 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+#include <jansson.h>
 
 #include "fastpath/ingress.h"
 
 struct dl_ledger;
+struct dl_ledger_names;
 struct dl_output;
 struct dl_report_session;
+
+/*
+ * Optional work riding on a one-interface run (report -w, --html, --save:
+ * lib/evidence), called at the run's fixed points; any member may be NULL.
+ * A hook returning -errno puts its reason in @why and fails the run.
+ */
+struct dl_report_hooks {
+	void *ctx;
+	/* The drop tracer is up (@flow_map_fd: its flow table), XDP not yet. */
+	int (*attached)(void *ctx, unsigned int ifindex, const char *ifname,
+			unsigned int netns, int flow_map_fd,
+			const struct dl_ledger_names *names, char *why, size_t why_len);
+	/* The run's window: just before the baseline, just after the last read. */
+	void (*opened)(void *ctx);
+	int (*closed)(void *ctx, char *why, size_t why_len);
+	/* The whole-run ledger before it is printed (may narrow its causes). */
+	int (*ledger)(void *ctx, struct dl_ledger *l);
+	/* Its JSON before it is printed (sections added, files written). */
+	int (*json)(void *ctx, json_t *root, char *why, size_t why_len);
+	/* After its text tables. */
+	void (*text)(void *ctx, FILE *out);
+};
 
 struct dl_report_session_opts {
 	const char *const *ifnames;	/* interfaces of this network namespace */
@@ -30,6 +56,7 @@ struct dl_report_session_opts {
 	bool intervals;		/* dl_report_session__interval will be called */
 	bool json;
 	struct dl_output *out;	/* where ledgers go: text tables or JSON lines */
+	const struct dl_report_hooks *hooks;	/* NULL: none; needs nifs == 1 */
 	/* Also handed every ledger printed (report --fail-on); may be NULL. */
 	void (*on_ledger)(void *ctx, const struct dl_ledger *l);
 	void *on_ledger_ctx;
@@ -63,6 +90,8 @@ int dl_report_session__interval(struct dl_report_session *s);
  * when intervals were printed). Nothing is printed once the output failed.
  */
 int dl_report_session__finish(struct dl_report_session *s);
+/* Why the last call failed in a hook (""), for the one-line message. */
+const char *dl_report_session__hook_error(const struct dl_report_session *s);
 /* Detach and free. */
 void dl_report_session__free(struct dl_report_session *s);
 
