@@ -225,6 +225,29 @@ int dl_verdict__cond(const char *when, const char *iface,
 	return res;
 }
 
+/* Group of a catalogued function without a usual reason, from its name. */
+static const char *fn_group(const char *fn)
+{
+	static const struct { const char *prefix, *group; } map[] = {
+		{ "tcp", "tcp" }, { "inet_csk", "tcp" }, { "udp", "socket" },
+		{ "__udp", "socket" }, { "sk_", "socket" }, { "sock", "socket" },
+		{ "raw", "socket" }, { "packet", "socket" }, { "tpacket", "socket" },
+		{ "unix", "socket" }, { "neigh", "neighbour" }, { "arp", "neighbour" },
+		{ "parp", "neighbour" }, { "ndisc", "neighbour" }, { "nf_", "netfilter" },
+		{ "nft", "netfilter" }, { "ipt", "netfilter" }, { "ip6t", "netfilter" },
+		{ "__nf", "netfilter" }, { "xfrm", "netfilter" }, { "tcf", "netfilter" },
+		{ "sch_", "netfilter" }, { "qdisc", "qdisc" }, { "__dev_", "qdisc" },
+		{ "dev_", "qdisc" }, { "noop", "qdisc" }, { "ip", "ip-route" },
+		{ "icmp", "ip-route" }, { "igmp", "ip-route" }, { "dst_", "ip-route" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strncmp(fn, map[i].prefix, strlen(map[i].prefix)))
+			return map[i].group;
+	return "l2";
+}
+
 static bool site_matches(const struct dl_cause_site *s, const char *reason,
 			 const char *function)
 {
@@ -315,6 +338,7 @@ int dl_verdict__explain(const struct dl_causes *c, const struct dl_vctx *vctx,
 		if (!strcmp(fn->reason, "-") || !strcmp(fn->reason, "NOT_SPECIFIED")) {
 			char m[512];
 
+			rule->group = fn_group(fn->function);
 			snprintf(m, sizeof(m), "%s freed {flow} on {iface} without a specific reason: %s",
 				 fn->function, fn->meaning);
 			dl_causes__render(m, cctx, summary, slen);
