@@ -161,7 +161,7 @@ json_t *dl_ledger__to_json(const struct dl_ledger *l)
 {
 	json_t *root = json_object(), *tot = json_object(), *qs = json_array(),
 	       *cs = json_array();
-	unsigned int q;
+	unsigned int q, nexp;
 
 	json_object_set_new(root, "tool", json_string("dropledger"));
 	json_object_set_new(root, "version", json_string(DL_VERSION));
@@ -210,9 +210,13 @@ json_t *dl_ledger__to_json(const struct dl_ledger *l)
 		json_array_append_new(qs, o);
 	}
 	json_object_set_new(root, "queues", qs);
-	for (q = 0; q < l->ncauses; q++)
+	for (q = 0, nexp = 0; q < l->ncauses; q++) {
 		json_array_append_new(cs, cause_json(&l->causes[q]));
+		nexp += cause_expected(&l->causes[q]);
+	}
 	json_object_set_new(root, "causes", cs);
+	/* Healthy: no drop, or only background every host drops. */
+	json_object_set_new(root, "healthy", json_boolean(nexp == l->ncauses));
 	json_object_set_new(root, "crosschecks", xchecks_json(l));
 	json_object_set_new(root, "nic", nic_json(l));
 	json_object_set_new(root, "cpus", cpus_json(l));

@@ -328,8 +328,7 @@ int dl_verdict__explain(const struct dl_causes *c, const struct dl_vctx *vctx,
 			dl_causes__render(s->advice, cctx, advice, alen);
 			goto out;
 		}
-		if (strcmp(s->function, "*"))
-			fn_sites = true;
+		fn_sites = true;
 		if (r < 0 && unsure)
 			unsure[i] = true;
 	}
