@@ -12,6 +12,8 @@
 
 #include "cli.h"
 #include "util/log.h"
+#include "util/output.h"
+#include "util/wait.h"
 
 volatile sig_atomic_t cli_stop;
 
@@ -32,28 +34,14 @@ void cli_stop_signals(void)
 
 double cli_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return dl_wait__now();
 }
 
 bool cli_wait_until(const char *ifname, int ifindex, double until)
 {
-	double left;
+	struct dl_wait_if w = { ifname, ifindex };
 
-	while (!cli_stop && (left = until - cli_now()) > 0) {
-		double step = left < 0.1 ? left : 0.1;
-		struct timespec ts = { 0, (long)(step * 1e9) };
-
-		nanosleep(&ts, NULL);
-		if ((int)if_nametoindex(ifname) != ifindex) {
-			pr_warn("%s vanished during the interval: reporting what was counted until then\n",
-				ifname);
-			return false;
-		}
-	}
-	return !cli_stop;
+	return dl_wait__until(until, &cli_stop, &w, 1, &dl_stdout);
 }
 
 int cli_check_caps(const char *what)

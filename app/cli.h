@@ -11,6 +11,12 @@ enum {
 	DL_EXIT_OK = 0,
 	DL_EXIT_FAIL = 1,	/* runtime: privileges, attach, kernel */
 	DL_EXIT_USAGE = 2,	/* bad command line or input file */
+	/*
+	 * The run was cut short: the interface was deleted, renamed, moved or
+	 * re-queued, or our program removed. What was counted is still printed
+	 * ("truncated": true in JSON).
+	 */
+	DL_EXIT_CUT = 5,
 };
 
 int do_report(int argc, char **argv);
@@ -22,6 +28,7 @@ int do_steering(int argc, char **argv);
 int do_gen(int argc, char **argv);
 int do_capture(int argc, char **argv);
 int do_dpdk(int argc, char **argv);
+int do_schema(int argc, char **argv);
 
 /* "needs root" check naming the missing capabilities; 0 when all present. */
 int cli_check_caps(const char *what);

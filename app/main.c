@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "dl_config.h"
 #include "util/log.h"
+#include "util/output.h"
 
 struct command {
 	const char *name;
@@ -19,6 +20,7 @@ struct command {
 static const struct command commands[] = {
 	{ "report", do_report, "attach, count for a while, print the ledger and its causes" },
 	{ "steering", do_steering, "check steering rules and RSS spread: queues, flows, CPUs" },
+	{ "schema", do_schema, "the JSON Schema of report's JSON lines" },
 	{ "explain", do_explain, "what a drop reason or kernel function means, and the fix" },
 	{ "detach", do_detach, "remove dropledger programs a killed run left on an interface" },
 	{ "capture", do_capture, "AF_XDP capture mode: per-queue arrivals, ring loss, sequence check" },
@@ -48,8 +50,10 @@ static void usage(FILE *out)
 		"  dropledger steering -i eth1 --rules my.rules -d 30\n"
 		"  dropledger explain SOCKET_RCVBUFF\n"
 		"\n'dropledger COMMAND --help' for a command's options.\n"
-		"Exit codes: 0 ok, 1 runtime failure (privileges, attach), 2 usage or a bad\n"
-		"input file (file:line), 3 steering rules violated.\n");
+		"Exit codes: 0 ok, 1 runtime failure (privileges, attach, output), 2 usage or\n"
+		"a bad input file (file:line), 3 steering rules violated, 4 a --fail-on rule\n"
+		"fired, 5 the run was cut short (interface gone, moved, re-queued, or our\n"
+		"program removed).\n");
 }
 
 int main(int argc, char **argv)
@@ -69,9 +73,14 @@ int main(int argc, char **argv)
 		printf("dropledger %s\n", DL_VERSION);
 		return DL_EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		/* One output policy for every command: util/output.h. */
+		if (dl_output__setup(commands[i].name))
+			return DL_EXIT_FAIL;
+		return commands[i].fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "dropledger: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return DL_EXIT_USAGE;

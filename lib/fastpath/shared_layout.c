@@ -18,7 +18,7 @@ _Static_assert(sizeof(struct dl_flow) == 40 &&
 _Static_assert(sizeof(struct dl_flow_info) == 80 &&
 	       _Alignof(struct dl_flow_info) == 8, "dl_flow_info layout");
 
-_Static_assert(sizeof(struct dl_owner) == 16 &&
+_Static_assert(sizeof(struct dl_owner) == 24 &&
 	       _Alignof(struct dl_owner) == 8, "dl_owner layout");
 
 _Static_assert(sizeof(struct dl_drop_key) == 24 &&

@@ -13,6 +13,7 @@
 #include "dl_config.h"
 #include "fastpath/flow.h"
 #include "ledger/ledger.h"
+#include "util/output.h"
 #include "counters/nic_counters.h"
 #include "counters/nic_map.h"
 #include "rss/rss_report.h"
@@ -163,8 +164,6 @@ json_t *dl_ledger__to_json(const struct dl_ledger *l)
 	       *cs = json_array();
 	unsigned int q, nexp;
 
-	json_object_set_new(root, "tool", json_string("dropledger"));
-	json_object_set_new(root, "version", json_string(DL_VERSION));
 	json_object_set_new(root, "interface", json_string(l->ifname));
 	json_object_set_new(root, "ifindex", json_integer(l->ifindex));
 	json_object_set_new(root, "mode", json_string(l->mode));
@@ -172,6 +171,9 @@ json_t *dl_ledger__to_json(const struct dl_ledger *l)
 	json_object_set_new(root, "drop_source", l->drop_source ?
 			    json_string(l->drop_source) : json_null());
 	json_object_set_new(root, "duration_s", json_real(l->duration_s));
+	json_object_set_new(root, "truncated", json_boolean(l->truncated_reason));
+	json_object_set_new(root, "truncated_reason", l->truncated_reason ?
+			    json_string(l->truncated_reason) : json_null());
 	if (l->interval || l->cumulative) {
 		json_object_set_new(root, "interval", l->interval ?
 				    json_integer(l->interval) : json_null());
@@ -239,11 +241,9 @@ json_t *dl_ledger__to_json(const struct dl_ledger *l)
 
 int dl_ledger__dump_json(json_t *root, FILE *out)
 {
-	int err = json_dumpf(root, out, JSON_COMPACT | JSON_PRESERVE_ORDER |
-			     JSON_REAL_PRECISION(6));
+	struct dl_output o = { .f = out, .name = "output" };
 
-	fputc('\n', out);
-	return err ? -EIO : 0;
+	return dl_output__json(&o, "report", root);
 }
 
 int dl_ledger__print_json(const struct dl_ledger *l, FILE *out)
@@ -278,6 +278,8 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 	fprintf(out, "dropledger %s: %s (ifindex %d), %s mode, XDP %s, drops via %s, %.1f s\n\n",
 		DL_VERSION, l->ifname, l->ifindex, l->mode, l->attach ? l->attach : "none",
 		l->drop_source ? l->drop_source : "n/a", l->duration_s);
+	if (l->truncated_reason)
+		fprintf(out, "RUN CUT SHORT: %s\n\n", l->truncated_reason);
 	opt_str(l->nic_dropped, nd, sizeof(nd));
 	fprintf(out, "LEDGER\n");
 	fprintf(out, "  arrived        %12" PRIu64 "   = nic_dropped + xdp_seen\n",
