@@ -11,6 +11,7 @@ enum {
 	DL_EXIT_OK = 0,
 	DL_EXIT_FAIL = 1,	/* runtime: privileges, attach, kernel */
 	DL_EXIT_USAGE = 2,	/* bad command line or input file */
+	DL_EXIT_THRESHOLD = 4,	/* a --fail-on rule fired */
 	/*
 	 * The run was cut short: the interface was deleted, renamed, moved or
 	 * re-queued, or our program removed. What was counted is still printed
@@ -28,6 +29,8 @@ int do_steering(int argc, char **argv);
 int do_gen(int argc, char **argv);
 int do_capture(int argc, char **argv);
 int do_dpdk(int argc, char **argv);
+int do_watch(int argc, char **argv);
+int do_top(int argc, char **argv);
 int do_schema(int argc, char **argv);
 
 /* "needs root" check naming the missing capabilities; 0 when all present. */

@@ -4,6 +4,7 @@
  * fix it, from the same data the reports use (config/causes.tsv,
  * functions.tsv, reason_sites.tsv, expected.tsv).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,8 @@ int do_explain(int argc, char **argv)
 	c = dl_causes__load(NULL, err, sizeof(err));
 	if (!c) {
 		fprintf(stderr, "dropledger explain: %s\n", err);
-		return DL_EXIT_FAIL;
+		/* A table that does not parse is bad input (2); unreadable is 1. */
+		return errno == EINVAL ? DL_EXIT_USAGE : DL_EXIT_FAIL;
 	}
 	if (!strcmp(what, "--list")) {
 		list_all(c);

@@ -18,9 +18,12 @@
 #include "cli.h"
 #include "util/config_path.h"
 #include "util/cpulist.h"
+#include "fastpath/hook.h"
 #include "fastpath/ingress.h"
 #include "util/log.h"
 #include "ledger/report_conf.h"
+#include "export/fail_on.h"
+#include "ledger/ledger.h"
 #include "ledger/report_session.h"
 #include "util/output.h"
 
@@ -41,11 +44,20 @@ static void usage(FILE *out)
 		"  -I, --interval SECONDS also print the ledger of every interval (JSON: one\n"
 		"                         object per line), then the whole run\n"
 		"  -j, --json             one JSON object instead of tables\n"
-		"      --attach HOW       libxdp (default: joins libxdp's dispatcher, or attaches\n"
-		"                         alone when the interface is free and says so) or link\n"
-		"                         (exclusive bpf_link for benchmarks; the kernel removes\n"
-		"                         it when the process dies)\n"
+		"      --hook HOOK        where arrivals are counted: auto (default: per driver,\n"
+		"                         config/hooks.tsv), xdp (native XDP) or tc (tc ingress\n"
+		"                         on the skb: veth, bridge, vxlan, where native XDP\n"
+		"                         would convert every skb first); xdp_seen then means\n"
+		"                         seen at that hook\n"
+		"      --attach HOW       XDP: libxdp (default: joins libxdp's dispatcher, or\n"
+		"                         attaches alone when the interface is free and says so)\n"
+		"                         or link (exclusive bpf_link; the kernel removes it when\n"
+		"                         the process dies); tc: link (TCX, default where the\n"
+		"                         kernel has it) or clsact (classic filter)\n"
 		"      --skb-mode         generic XDP even where the driver has native XDP\n"
+		"      --exact-flows      per-flow counts added to the shared flow tables on every\n"
+		"                         frame (atomic adds) instead of through the per-CPU flow\n"
+		"                         cache; the report's figures are exact either way\n"
 		"      --mirror N         tap mode: mirror 1 in N frames (1: every frame) to\n"
 		"                         poll-mode workers: per-queue records, records lost,\n"
 		"                         sequence check of stamped (dropledger gen) flows\n"
@@ -57,6 +69,9 @@ static void usage(FILE *out)
 		"      --no-flows         causes only: no flow table at XDP, no flows in drop\n"
 		"                         records (cheapest; drops lose their queue when the\n"
 		"                         driver does not record it)\n"
+		"      --fail-on RULES    exit 4 naming the first rule the whole run crosses,\n"
+		"                         e.g. 'stack_dropped_rate>100/s,residual>1%%,\n"
+		"                         reason=NO_SOCKET>0' (see dropledger-watch(1))\n"
 		"  -v, --verbose          more detail on stderr (-vv: libbpf too)\n"
 		"  -h, --help             this text\n\n"
 		"Examples:\n"
@@ -65,7 +80,7 @@ static void usage(FILE *out)
 		"  dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n"
 		"  dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n\n"
 		"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Exit codes: 0 ok,\n"
-		"1 runtime failure, 2 usage.\n");
+		"1 runtime failure, 2 usage, 4 a --fail-on rule fired, 5 the run was cut short.\n");
 }
 
 struct report_opts {
@@ -79,6 +94,8 @@ struct report_opts {
 	unsigned int max_flows;	/* --mirror: flows each worker tracks; 0: default */
 	bool json;
 	const char *ready_file;
+	struct dl_fail_on *fail_on;
+	char fired[512];	/* the first rule a whole-run ledger crossed */
 	struct dl_ingress_opts ing;
 };
 
@@ -115,17 +132,21 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "attach", required_argument, NULL, 'A' },
 		{ "skb-mode", no_argument, NULL, 'S' },
+		{ "hook", required_argument, NULL, 'H' },
+		{ "exact-flows", no_argument, NULL, 'E' },
 		{ "no-flows", no_argument, NULL, 'F' },
 		{ "skew-threshold", required_argument, NULL, 'K' },
 		{ "mirror", required_argument, NULL, 'M' },
 		{ "cores", required_argument, NULL, 'C' },
 		{ "max-flows", required_argument, NULL, 'X' },
 		{ "ready-file", required_argument, NULL, 'R' },
+		{ "fail-on", required_argument, NULL, 'O' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	int c, verbose = 0, json = -1, flows = -1, skb = -1, how = -1;
+	int c, verbose = 0, json = -1, flows = -1, skb = -1, how = -1, hook = -1;
+	bool clsact = false;
 	const char *config = NULL, *cores = NULL;
 
 	o->duration = -1;
@@ -164,14 +185,32 @@ static int parse(int argc, char **argv, struct report_opts *o)
 				how = DL_ATTACH_LIBXDP;
 			} else if (!strcmp(optarg, "link")) {
 				how = DL_ATTACH_LINK;
+			} else if (!strcmp(optarg, "clsact")) {
+				clsact = true;
 			} else {
-				fprintf(stderr, "dropledger report: --attach takes libxdp or link, not '%s'\n",
+				fprintf(stderr, "dropledger report: --attach takes libxdp, link or clsact, not '%s'\n",
 					optarg);
 				return -EINVAL;
 			}
 			break;
 		case 'S':
 			skb = 1;
+			break;
+		case 'H':
+			if (!strcmp(optarg, "auto")) {
+				hook = DL_HOOK_AUTO;
+			} else if (!strcmp(optarg, "xdp")) {
+				hook = DL_HOOK_XDP;
+			} else if (!strcmp(optarg, "tc")) {
+				hook = DL_HOOK_TC;
+			} else {
+				fprintf(stderr, "dropledger report: --hook takes auto, xdp or tc, not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'E':
+			o->ing.exact_flows = true;
 			break;
 		case 'M': {
 			char *end;
@@ -220,6 +259,17 @@ static int parse(int argc, char **argv, struct report_opts *o)
 		case 'R':
 			o->ready_file = optarg;
 			break;
+		case 'O': {
+			char why[512];
+
+			dl_fail_on__free(o->fail_on);
+			o->fail_on = dl_fail_on__parse(optarg, why, sizeof(why));
+			if (!o->fail_on) {
+				fprintf(stderr, "dropledger report: %s\n", why);
+				return -EINVAL;
+			}
+			break;
+		}
 		case 'v':
 			verbose++;
 			break;
@@ -282,7 +332,48 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	}
 	if (o->ing.sample_every && parse_cores(cores, &o->cpus, &o->ncpus))
 		return -EINVAL;
+	if (skb > 0 && hook == DL_HOOK_TC) {
+		fprintf(stderr, "dropledger report: --skb-mode is generic XDP; it does not go with --hook tc\n");
+		return -EINVAL;
+	}
+	/* Generic XDP only when asked for: --skb-mode means the xdp hook. */
+	if (skb > 0)
+		hook = DL_HOOK_XDP;
+	if (clsact && hook == DL_HOOK_XDP) {
+		fprintf(stderr, "dropledger report: --attach clsact is for the tc hook (--hook tc)\n");
+		return -EINVAL;
+	}
+	o->ing.hook = hook >= 0 ? (enum dl_hook)hook : clsact ? DL_HOOK_TC : DL_HOOK_AUTO;
+	o->ing.tc_classic = clsact;
 	return 0;
+}
+
+/* --fail-on is judged on the whole run, not on its intervals. */
+static void check_rules(void *ctx, const struct dl_ledger *l)
+{
+	struct report_opts *o = ctx;
+
+	if (!l->interval && !o->fired[0])
+		dl_fail_on__check(o->fail_on, l, o->fired, sizeof(o->fired));
+}
+
+/*
+ * Which hook counts arrivals, and why (the driver's row of hooks.tsv; a
+ * driver without native XDP under auto gets tc). JSON carries "hook".
+ */
+static void say_hook(const struct report_opts *o, const char *hook)
+{
+	struct dl_hook_choice hc;
+	bool asked = o->ing.hook != DL_HOOK_AUTO, tc = hook && !strcmp(hook, "tc");
+
+	dl_hook__auto(o->ifname, &hc);
+	/* The table's reason only when its choice is the one that held. */
+	if (asked || (hc.hook == DL_HOOK_TC) != tc)
+		hc.why[0] = '\0';
+	fprintf(stderr, "dropledger: arrivals counted at %s on %s (%s; driver %s%s%s)\n",
+		tc ? "tc ingress" : "XDP", o->ifname,
+		asked ? "asked for" : "auto", hc.driver[0] ? hc.driver : "unknown",
+		hc.why[0] ? ": " : "", hc.why);
 }
 
 int do_report(int argc, char **argv)
@@ -294,8 +385,10 @@ int do_report(int argc, char **argv)
 	char why[512];
 	double t0, end;
 
-	if (parse(argc, argv, &o))
+	if (parse(argc, argv, &o)) {
+		dl_fail_on__free(o.fail_on);
 		return DL_EXIT_USAGE;
+	}
 	if (cli_check_caps("report"))
 		goto out;
 	cli_stop_signals();
@@ -309,11 +402,17 @@ int do_report(int argc, char **argv)
 	so.intervals = o.interval > 0;
 	so.json = o.json;
 	so.out = &dl_stdout;
+	if (o.fail_on) {
+		so.on_ledger = check_rules;
+		so.on_ledger_ctx = &o;
+	}
 	s = dl_report_session__start(&so, why, sizeof(why));
 	if (!s) {
 		fprintf(stderr, "dropledger: %s\n", why);
 		goto out;
 	}
+	if (!o.json)
+		say_hook(&o, dl_report_session__hook(s, 0));
 	if (!o.json && o.duration)
 		fprintf(stderr, "dropledger: counting on %s for %.1f s (Ctrl-C to stop early)\n",
 			o.ifname, o.duration);
@@ -342,10 +441,15 @@ int do_report(int argc, char **argv)
 		err = dl_report_session__finish(s);
 	if (!err)
 		rc = dl_report_session__cut(s) ? DL_EXIT_CUT : DL_EXIT_OK;
+	if (rc == DL_EXIT_OK && o.fired[0]) {
+		fprintf(stderr, "dropledger: --fail-on: %s\n", o.fired);
+		rc = DL_EXIT_THRESHOLD;
+	}
 out:
 	/* Detached before anything is said about the output. */
 	dl_report_session__free(s);
 	dl_output__complain(&dl_stdout, "report");
 	free(o.cpus);
+	dl_fail_on__free(o.fail_on);
 	return rc;
 }

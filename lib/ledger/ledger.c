@@ -10,6 +10,7 @@
 
 #include <bpf/bpf.h>
 
+#include "fastpath/flow_cache.h"
 #include "counters/sysfs_stats.h"
 #include "verdict/causes.h"
 #include "trace/drop_reasons.h"
@@ -262,14 +263,17 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 		struct flow_acc *a = &c.acc[i];
 		unsigned int k;
 
-		qsort(a->v, a->n, sizeof(*a->v), flow_cmp);
 		cause->nflows = a->n < DL_TOP_FLOWS ? a->n : DL_TOP_FLOWS;
-		memcpy(cause->flows, a->v, cause->nflows * sizeof(*a->v));
+		if (a->n) {	/* a->v is NULL when empty: no qsort/memcpy on it */
+			qsort(a->v, a->n, sizeof(*a->v), flow_cmp);
+			memcpy(cause->flows, a->v, cause->nflows * sizeof(*a->v));
+		}
 		for (k = 0; names->flow_map_fd >= 0 && k < cause->nflows; k++) {
 			struct dl_flow_info fi;
 			__u32 h = dl_flow__hash(&cause->flows[k].flow);
 
-			if (!bpf_map_lookup_elem(names->flow_map_fd, &h, &fi)) {
+			/* Table plus what dl_ingress's per-CPU cache still holds. */
+			if (!dl_flow_info__lookup(names->flow_map_fd, h, &fi)) {
 				cause->flows[k].arrived.v = fi.packets;
 				cause->flows[k].arrived.have = true;
 			}
@@ -277,7 +281,8 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 		name_cause(l, cause, names, vctx);
 	}
 	dl_vctx__free(vctx);
-	qsort(l->causes, l->ncauses, sizeof(*l->causes), cause_cmp);
+	if (l->ncauses)	/* qsort(NULL, 0) is undefined (UBSan) */
+		qsort(l->causes, l->ncauses, sizeof(*l->causes), cause_cmp);
 	err = 0;
 out:
 	for (i = 0; i < l->ncauses; i++)

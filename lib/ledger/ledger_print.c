@@ -158,16 +158,42 @@ static json_t *cpus_json(const struct dl_ledger *l)
 	return a;
 }
 
+/*
+ * A JSON string for a name the kernel accepts but JSON may not: an
+ * interface name is any bytes, and json_string() gives NULL (so "null")
+ * for invalid UTF-8. Bytes that are not valid UTF-8 become the text \xNN.
+ */
+static json_t *json_name(const char *s)
+{
+	json_t *j = json_string(s);
+	char buf[4 * 64 + 1];
+	size_t o = 0;
+
+	if (j)
+		return j;
+	for (; *s && o + 5 < sizeof(buf); s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x80)
+			buf[o++] = c;
+		else
+			o += snprintf(buf + o, sizeof(buf) - o, "\\x%02x", c);
+	}
+	buf[o] = '\0';
+	return json_string(buf);
+}
+
 json_t *dl_ledger__to_json(const struct dl_ledger *l)
 {
 	json_t *root = json_object(), *tot = json_object(), *qs = json_array(),
 	       *cs = json_array();
 	unsigned int q, nexp;
 
-	json_object_set_new(root, "interface", json_string(l->ifname));
+	json_object_set_new(root, "interface", json_name(l->ifname));
 	json_object_set_new(root, "ifindex", json_integer(l->ifindex));
 	json_object_set_new(root, "mode", json_string(l->mode));
 	json_object_set_new(root, "attach", json_string(l->attach ? l->attach : "none"));
+	json_object_set_new(root, "hook", json_string(l->hook ? l->hook : "xdp"));
 	json_object_set_new(root, "drop_source", l->drop_source ?
 			    json_string(l->drop_source) : json_null());
 	json_object_set_new(root, "duration_s", json_real(l->duration_s));
@@ -275,8 +301,10 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 		fprintf(out, "== interval %u (%.1f s)\n", l->interval, l->duration_s);
 	else if (l->cumulative)
 		fprintf(out, "== whole run\n");
-	fprintf(out, "dropledger %s: %s (ifindex %d), %s mode, XDP %s, drops via %s, %.1f s\n\n",
-		DL_VERSION, l->ifname, l->ifindex, l->mode, l->attach ? l->attach : "none",
+	fprintf(out, "dropledger %s: %s (ifindex %d), %s mode, %s %s, drops via %s, %.1f s\n\n",
+		DL_VERSION, l->ifname, l->ifindex, l->mode,
+		l->hook && !strcmp(l->hook, "tc") ? "tc ingress" : "XDP",
+		l->attach ? l->attach : "none",
 		l->drop_source ? l->drop_source : "n/a", l->duration_s);
 	if (l->truncated_reason)
 		fprintf(out, "RUN CUT SHORT: %s\n\n", l->truncated_reason);

@@ -14,6 +14,7 @@
 
 #include "fastpath/ingress.h"
 
+struct dl_ledger;
 struct dl_output;
 struct dl_report_session;
 
@@ -29,6 +30,9 @@ struct dl_report_session_opts {
 	bool intervals;		/* dl_report_session__interval will be called */
 	bool json;
 	struct dl_output *out;	/* where ledgers go: text tables or JSON lines */
+	/* Also handed every ledger printed (report --fail-on); may be NULL. */
+	void (*on_ledger)(void *ctx, const struct dl_ledger *l);
+	void *on_ledger_ctx;
 };
 
 /*
@@ -65,5 +69,8 @@ void dl_report_session__free(struct dl_report_session *s);
 /* When the run started (ready), on the clock of __wait. */
 double dl_report_session__t0(const struct dl_report_session *s);
 double dl_report_session__now(void);
+
+/* "xdp" or "tc": where device @i's arrivals are counted (NULL: no such). */
+const char *dl_report_session__hook(const struct dl_report_session *s, unsigned int i);
 
 #endif

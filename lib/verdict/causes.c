@@ -64,6 +64,37 @@ static char *slurp(const char *path)
 	return buf;
 }
 
+/* The {placeholders} dl_causes__render() fills, in its order. */
+static const char *const placeholders[] = {
+	"iface", "queue", "flow", "dport", "dst", "src", "proto",
+	"ethertype", "location", "reason", "function",
+};
+
+#define NPLACEHOLDERS (sizeof(placeholders) / sizeof(placeholders[0]))
+
+/* Every {name} in @text must be one render knows, or the text is wrong. */
+static int check_placeholders(const char *path, int lineno, const char *text,
+			      char *err, size_t err_len)
+{
+	const char *p = text, *end;
+	size_t i, k;
+
+	while ((p = strchr(p, '{')) && (end = strchr(p, '}'))) {
+		k = end - p - 1;
+		for (i = 0; i < NPLACEHOLDERS; i++)
+			if (strlen(placeholders[i]) == k &&
+			    !strncmp(p + 1, placeholders[i], k))
+				break;
+		if (i == NPLACEHOLDERS) {
+			snprintf(err, err_len, "%s:%d: unknown placeholder '{%.*s}' (known: {iface} {queue} {flow} {dport} {dst} {src} {proto} {ethertype} {location} {reason} {function})",
+				 path, lineno, (int)(k > 32 ? 32 : k), p + 1);
+			return -EINVAL;
+		}
+		p = end + 1;
+	}
+	return 0;
+}
+
 /* Grow @arr (elements of @size) so one more fits; -ENOMEM. */
 static int grow(void **arr, size_t n, size_t *cap, size_t size)
 {
@@ -146,6 +177,9 @@ static int cause_row(void *arg, char **f, const char *path, int lineno,
 		snprintf(err, err_len, "%s:%d: unknown group '%s'", path, lineno, f[2]);
 		return -EINVAL;
 	}
+	if (check_placeholders(path, lineno, f[3], err, err_len) ||
+	    check_placeholders(path, lineno, f[4], err, err_len))
+		return -EINVAL;
 	if (grow((void **)&c->r, c->n, &c->cap_r, sizeof(*c->r)))
 		return -ENOMEM;
 	c->r[c->n++] = (struct dl_cause_rule){
@@ -185,6 +219,9 @@ static int site_row(void *arg, char **f, const char *path, int lineno,
 	(void)lineno;
 	(void)err;
 	(void)err_len;
+	if (check_placeholders(path, lineno, f[3], err, err_len) ||
+	    check_placeholders(path, lineno, f[4], err, err_len))
+		return -EINVAL;
 	if (grow((void **)&c->sites, c->nsites, &c->cap_sites, sizeof(*c->sites)))
 		return -ENOMEM;
 	c->sites[c->nsites++] = (struct dl_cause_site){
@@ -316,6 +353,12 @@ struct dl_causes *dl_causes__load(const char *path, char *err, size_t err_len)
 		       cause_row, c, err, err_len);
 	if (rc)
 		goto fail;
+	/* An empty table would give every cause generic advice, silently. */
+	if (!c->n) {
+		snprintf(err, err_len, "%s: no causes in the table", c->path);
+		rc = -EINVAL;
+		goto fail;
+	}
 	rc = load_siblings(c, err, err_len);
 	if (rc)
 		goto fail;
@@ -403,10 +446,7 @@ void dl_causes__lookup(const struct dl_causes *c, const char *reason,
 void dl_causes__render(const char *tmpl, const struct dl_cause_ctx *ctx,
 		       char *buf, size_t len)
 {
-	static const char *const names[] = {
-		"iface", "queue", "flow", "dport", "dst", "src", "proto",
-		"ethertype", "location", "reason", "function",
-	};
+	const char *const *names = placeholders;
 	char fn[128] = "";
 	const char *vals[] = {
 		ctx->iface, ctx->queue, ctx->flow, ctx->dport, ctx->dst, ctx->src,
@@ -427,11 +467,11 @@ void dl_causes__render(const char *tmpl, const struct dl_cause_ctx *ctx,
 
 		if (*tmpl == '{' && (end = strchr(tmpl, '}'))) {
 			k = end - tmpl - 1;
-			for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			for (i = 0; i < NPLACEHOLDERS; i++) {
 				if (strlen(names[i]) == k && !strncmp(tmpl + 1, names[i], k))
 					break;
 			}
-			if (i < sizeof(names) / sizeof(names[0])) {
+			if (i < NPLACEHOLDERS) {
 				const char *v = vals[i] ? vals[i] : "?";
 
 				o += snprintf(buf + o, len - o, "%s", v);

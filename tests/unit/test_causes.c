@@ -223,6 +223,12 @@ static void test_bad_tables(void **state)
 	expect_error("\n\nNO_SOCKET\tstack\tsockets\ts\ta\t-\n", ":3: unknown group 'sockets'");
 	expect_error("NO_SOCKET\tstack\tsocket\ts\ta\t-\textra\n", ":1: more than 6 fields");
 	expect_error("NO_SOCKET\tstack\tsocket\t\ta\t-\n", ":1: field 4 is empty");
+	/* Silent before: an empty table, and placeholders render cannot fill. */
+	expect_error("# only comments\n\n", "no causes in the table");
+	expect_error("", "no causes in the table");
+	expect_error("NO_SOCKET\tstack\tsocket\tport {port}\ta\t-\n", ":1: unknown placeholder '{port}'");
+	expect_error("# c\nNO_SOCKET\tstack\tsocket\ts\tsee {dport} and {flw}\t-\n",
+		     ":2: unknown placeholder '{flw}'");
 }
 
 int main(void)
