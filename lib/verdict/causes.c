@@ -323,9 +323,9 @@ const struct dl_cause_site *dl_causes__site(const struct dl_causes *c, size_t i)
 
 struct dl_causes *dl_causes__load(const char *path, char *err, size_t err_len)
 {
-	char cand[512];
+	char cand[512], *p;
 	struct dl_causes *c;
-	int rc;
+	int rc, lines;
 
 	if (err_len)
 		err[0] = '\0';
@@ -348,6 +348,8 @@ struct dl_causes *dl_causes__load(const char *path, char *err, size_t err_len)
 		rc = -ENOMEM;
 		goto fail;
 	}
+	for (lines = 0, p = c->text; *p; p++)
+		lines += *p == '\n';
 	rc = parse_tsv(c->text, c->path, 6,
 		       "reason, category, group, summary, advice, counter",
 		       cause_row, c, err, err_len);
@@ -355,7 +357,7 @@ struct dl_causes *dl_causes__load(const char *path, char *err, size_t err_len)
 		goto fail;
 	/* An empty table would give every cause generic advice, silently. */
 	if (!c->n) {
-		snprintf(err, err_len, "%s: no causes in the table", c->path);
+		snprintf(err, err_len, "%s:%d: no causes in the table", c->path, lines);
 		rc = -EINVAL;
 		goto fail;
 	}

@@ -35,7 +35,7 @@ rs_sent() {
 for mode in json text; do
     flag=--json
     [ $mode = text ] && flag=
-    $B "$DL" report -i v0b -d 60 $flag --ready-file "$TMP/$mode.ready" >"$TMP/$mode.out" 2>"$TMP/$mode.err" &
+    $B "$DL" report -i v0b --hook xdp -d 60 $flag --ready-file "$TMP/$mode.ready" >"$TMP/$mode.out" 2>"$TMP/$mode.err" &
     rep=$!
     PIDS+=("$rep")
     wait_file "$TMP/$mode.ready" "$rep"

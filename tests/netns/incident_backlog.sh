@@ -24,7 +24,7 @@ open(sys.argv[1], "w").close()
 time.sleep(120)' "$TMP/listening" &
 PIDS+=($!)
 wait_file "$TMP/listening" $!
-ip netns exec "$P-b" "$DL" report -i v0b -d 60 --json --ready-file "$TMP/ready" \
+ip netns exec "$P-b" "$DL" report -i v0b --hook xdp -d 60 --json --ready-file "$TMP/ready" \
     >"$TMP/out.json" 2>"$TMP/err" &
 rep=$!
 PIDS+=("$rep")

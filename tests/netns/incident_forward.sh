@@ -34,7 +34,7 @@ ip -n "$P-b" route add blackhole 10.7.7.0/24 || fail "blackhole route"
 $B iptables -A FORWARD -p udp --dport 5004 -j DROP || { echo "SKIP: iptables unusable"; exit 77; }
 
 report_start() {
-    $B "$DL" report -i v0b -d 60 --json --ready-file "$TMP/$1.ready" \
+    $B "$DL" report -i v0b --hook xdp -d 60 --json --ready-file "$TMP/$1.ready" \
         >"$TMP/$1.json" 2>"$TMP/$1.err" &
     rep=$!
     PIDS+=("$rep")

@@ -35,7 +35,7 @@ $B iptables -A INPUT -p udp --dport 5001 -j DROP || { echo "SKIP: iptables unusa
 $B iptables -A INPUT -p udp --dport 5002 -j REJECT || fail "iptables REJECT"
 $B iptables -t raw -A PREROUTING -p udp --dport 5003 -j DROP || fail "iptables raw"
 
-$B "$DL" report -i v0b -d 60 --json --ready-file "$TMP/ready" >"$TMP/out.json" 2>"$TMP/err" &
+$B "$DL" report -i v0b --hook xdp -d 60 --json --ready-file "$TMP/ready" >"$TMP/out.json" 2>"$TMP/err" &
 rep=$!
 PIDS+=("$rep")
 wait_file "$TMP/ready" "$rep"
