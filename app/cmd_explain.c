@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dropledger explain REASON|FUNCTION: what a cause means and how to fix it,
- * from the same data the reports use (config/causes.tsv, functions.tsv).
+ * dropledger explain REASON|FUNCTION|--list: what a cause means and how to
+ * fix it, from the same data the reports use (config/causes.tsv,
+ * functions.tsv, reason_sites.tsv, expected.tsv).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,29 +15,79 @@
 #include "dl_config.h"
 #include "trace/drop_reasons.h"
 
+static const struct dl_cause_ctx generic = {
+	.iface = "<iface>", .queue = "<queue>", .flow = "<flow>",
+	.dport = "<port>", .dst = "<dst>", .src = "<src>", .proto = "<proto>",
+	.ethertype = "<ethertype>", .location = "<function>",
+};
+
+static void list_all(const struct dl_causes *c)
+{
+	const struct dl_cause_rule *r;
+	const struct dl_cause_fn *f;
+	const struct dl_cause_site *s;
+	size_t i;
+
+	printf("REASONS (%zu): reason, category/group, kernel counter\n", dl_causes__count(c));
+	for (i = 0; (r = dl_causes__rule(c, i)); i++)
+		printf("  %-28s %s/%-10s %s\n", r->reason, r->category, r->group, r->counter);
+	printf("\nFUNCTIONS (%zu): function, usual reason, meaning\n", dl_causes__fn_count(c));
+	for (i = 0; (f = dl_causes__fn(c, i)); i++)
+		printf("  %-32s %-20s %s\n", f->function, f->reason, f->meaning);
+	printf("\nSITES AND EXPECTED (%zu): reason, function, condition\n",
+	       dl_causes__site_count(c));
+	for (i = 0; (s = dl_causes__site(c, i)); i++)
+		printf("  %-24s %-28s %s%s\n", s->reason, s->function, s->when,
+		       s->expected ? "  [expected]" : "");
+}
+
+/* The site and expected rows naming @reason or @fn. */
+static int print_sites(const struct dl_causes *c, const char *reason, const char *fn)
+{
+	const struct dl_cause_site *s;
+	char buf[1024];
+	size_t i;
+	int n = 0;
+
+	for (i = 0; (s = dl_causes__site(c, i)); i++) {
+		if ((reason && strcmp(s->reason, reason)) ||
+		    (fn && strcmp(s->function, fn)))
+			continue;
+		if (!n++)
+			printf("  sites:\n");
+		dl_causes__render(s->summary, &generic, buf, sizeof(buf));
+		printf("    %s%s in %s%s%s:\n      what: %s\n", s->expected ? "[expected] " : "",
+		       s->reason, s->function, strcmp(s->when, "-") ? " when " : "",
+		       strcmp(s->when, "-") ? s->when : "", buf);
+		dl_causes__render(s->advice, &generic, buf, sizeof(buf));
+		printf("      fix:  %s\n", buf);
+	}
+	return n;
+}
+
 int do_explain(int argc, char **argv)
 {
-	static const struct dl_cause_ctx generic = {
-		.iface = "<iface>", .queue = "<queue>", .flow = "<flow>",
-		.dport = "<port>", .dst = "<dst>", .src = "<src>", .proto = "<proto>",
-		.ethertype = "<ethertype>", .location = "<location>",
-	};
 	char err[256], reason[64], buf[1024];
-	const char *fn_reason, *note;
 	struct dl_cause_ctx ctx = generic;
+	const struct dl_cause_fn *fn;
 	struct dl_reasons *kr;
 	struct dl_causes *c;
 	struct dl_cause_rule r;
 	const char *what;
 	uint32_t code;
+	int in_kernel, rc = DL_EXIT_OK;
 
 	if (argc != 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fprintf(argc == 2 ? stdout : stderr,
 			"Usage: dropledger explain REASON|FUNCTION\n"
+			"       dropledger explain --list\n"
 			"What a kernel drop reason (e.g. SOCKET_RCVBUFF, SKB_DROP_REASON_NO_SOCKET)\n"
 			"or a dropping kernel function (e.g. ip_rcv_finish, udp_queue_rcv_skb+953)\n"
-			"means, its category and group, and the fix an expert would try.\n\n"
-			"Examples:\n  dropledger explain IP_RPFILTER\n  dropledger explain ip_rcv_finish\n");
+			"means at each site, its category and group, the kernel counter that also\n"
+			"counts it, and the fix an expert would try. --list prints every row.\n"
+			"An unknown name exits 2.\n\n"
+			"Examples:\n  dropledger explain IP_RPFILTER\n  dropledger explain ip6_mc_input\n"
+			"  dropledger explain --list\n");
 		return argc == 2 ? DL_EXIT_OK : DL_EXIT_USAGE;
 	}
 	what = argv[1];
@@ -46,28 +97,49 @@ int do_explain(int argc, char **argv)
 		/* A table that does not parse is bad input (2); unreadable is 1. */
 		return errno == EINVAL ? DL_EXIT_USAGE : DL_EXIT_FAIL;
 	}
+	if (!strcmp(what, "--list")) {
+		list_all(c);
+		dl_causes__free(c);
+		return DL_EXIT_OK;
+	}
 	snprintf(reason, sizeof(reason), "%s",
 		 strncasecmp(what, "SKB_DROP_REASON_", 16) ? what : what + 16);
-	if (!dl_causes__function(c, what, &fn_reason, &note)) {
-		snprintf(reason, sizeof(reason), "%s", fn_reason);
-		printf("%s: kernel function that frees packets; usually %s\n  %s\n\n",
-		       what, reason, note);
+	fn = dl_causes__fn_find(c, what);
+	if (fn) {
+		printf("%s: kernel function that frees packets; usually %s\n  what:   %s\n  gather: %s\n",
+		       fn->function, fn->reason, fn->meaning, fn->gather);
+		print_sites(c, NULL, fn->function);
+		printf("\n");
+		if (!strcmp(fn->reason, "-"))
+			goto out;
+		snprintf(reason, sizeof(reason), "%s", fn->reason);
 	}
 	dl_causes__lookup(c, reason, &r);
 	kr = dl_reasons__load(NULL);
+	in_kernel = kr && !dl_reasons__value(kr, reason, &code);
+	if (!fn && !r.from_table && !in_kernel) {
+		fprintf(stderr, "dropledger explain: %s is neither a drop reason nor a catalogued function (dropledger explain --list)\n",
+			what);
+		dl_reasons__free(kr);
+		rc = DL_EXIT_USAGE;
+		goto out;
+	}
 	ctx.reason = reason;
-	printf("%s", reason);
-	if (kr && !dl_reasons__value(kr, reason, &code))
+	printf("%s", r.reason);
+	if (in_kernel)
 		printf(" (SKB_DROP_REASON_%s = %u in this kernel)", reason, code);
 	else if (kr)
 		printf(" (not a drop reason of this kernel)");
-	printf("\n  category: %s\n  group:    %s%s\n", r.category, r.group,
-	       r.from_table ? "" : "  (derived from the name: not in the causes table)");
+	printf("\n  category: %s\n  group:    %s%s\n  counter:  %s\n", r.category, r.group,
+	       r.from_table ? "" : "  (derived from the name: not in the causes table)",
+	       r.counter);
 	dl_causes__render(r.summary, &ctx, buf, sizeof(buf));
 	printf("  what:     %s\n", buf);
 	dl_causes__render(r.advice, &ctx, buf, sizeof(buf));
 	printf("  fix:      %s\n", buf);
+	print_sites(c, r.reason, NULL);
 	dl_reasons__free(kr);
+out:
 	dl_causes__free(c);
-	return DL_EXIT_OK;
+	return rc;
 }

@@ -21,6 +21,7 @@
 #include "counters/nic_counters.h"
 #include "counters/nic_delta.h"
 #include "rss/rss_report.h"
+#include "verdict/verdict.h"
 #include "verdict/verdict_context.h"
 
 /*
@@ -272,7 +273,12 @@ static int flow_cmp(const void *a, const void *b)
 static int cause_cmp(const void *a, const void *b)
 {
 	const struct dl_ledger_cause *x = a, *y = b;
+	bool ex = x->category && !strcmp(x->category, "expected");
+	bool ey = y->category && !strcmp(y->category, "expected");
 
+	/* Background every host drops comes after the real problems. */
+	if (ex != ey)
+		return ex ? 1 : -1;
 	if (x->count != y->count)
 		return x->count < y->count ? 1 : -1;
 	return strcmp(x->reason_name, y->reason_name);
@@ -302,7 +308,6 @@ static void name_cause(struct dl_ledger *l, struct dl_ledger_cause *c,
 	const char *rn = dl_reasons__name(nm->reasons, c->reason);
 	struct dl_cause_ctx ctx = {};
 	struct dl_cause_rule rule;
-	const char *fn_reason, *fn_note;
 	char *plus;
 	unsigned int q, hot = DL_MAX_QUEUES + 1;
 
@@ -337,23 +342,12 @@ static void name_cause(struct dl_ledger *l, struct dl_ledger_cause *c,
 		.dst = dst[0] ? dst : "?", .src = src[0] ? src : "?", .proto = proto,
 		.ethertype = et, .location = c->location_str, .reason = c->reason_name,
 	};
-	/*
-	 * No specific reason from the kernel: the dropping function usually
-	 * tells (udp_destruct_common: the socket closed with data queued).
-	 */
-	if (!strcmp(c->reason_name, "NOT_SPECIFIED") &&
-	    !dl_causes__function(nm->causes, c->function, &fn_reason, &fn_note))
-		dl_causes__lookup(nm->causes, fn_reason, &rule);
-	else
-		dl_causes__lookup(nm->causes, c->reason_name, &rule);
+	/* The tables and the host's state (memberships, sysctls, routes). */
+	dl_verdict__explain(nm->causes, vctx, c->reason_name, c->function,
+			    c->nflows ? &c->flows[0].flow : NULL, &ctx, &rule,
+			    c->summary, sizeof(c->summary), c->advice, sizeof(c->advice));
 	c->category = rule.category;
 	c->group = rule.group;
-	dl_causes__render(rule.summary, &ctx, c->summary, sizeof(c->summary));
-	dl_causes__render(rule.advice, &ctx, c->advice, sizeof(c->advice));
-	/* The host's state (memberships, rp_filter, routes) can say more. */
-	dl_vctx__refine(vctx, c->reason_name, c->function,
-			c->nflows ? &c->flows[0].flow : NULL,
-			c->summary, sizeof(c->summary), c->advice, sizeof(c->advice));
 }
 
 void dl_ledger__name(struct dl_ledger *l, const struct dl_ledger_names *names)

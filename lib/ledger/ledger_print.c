@@ -45,6 +45,12 @@ static json_t *flow_json(const struct dl_ledger_flow *lf)
 	return o;
 }
 
+/* Background every host drops (expected.tsv): listed after real problems. */
+static bool cause_expected(const struct dl_ledger_cause *c)
+{
+	return c->category && !strcmp(c->category, "expected");
+}
+
 static json_t *cause_json(const struct dl_ledger_cause *c)
 {
 	json_t *o = json_object(), *qs = json_object(), *fl = json_array();
@@ -78,6 +84,7 @@ static json_t *cause_json(const struct dl_ledger_cause *c)
 	json_object_set_new(o, "flows_distinct", opt_json(c->flows_distinct));
 	json_object_set_new(o, "summary", json_string(c->summary));
 	json_object_set_new(o, "advice", json_string(c->advice));
+	json_object_set_new(o, "expected", json_boolean(cause_expected(c)));
 	return o;
 }
 
@@ -185,7 +192,7 @@ json_t *dl_ledger__to_json(const struct dl_ledger *l)
 {
 	json_t *root = json_object(), *tot = json_object(), *qs = json_array(),
 	       *cs = json_array();
-	unsigned int q;
+	unsigned int q, nexp;
 
 	json_object_set_new(root, "interface", json_name(l->ifname));
 	json_object_set_new(root, "ifindex", json_integer(l->ifindex));
@@ -239,9 +246,13 @@ json_t *dl_ledger__to_json(const struct dl_ledger *l)
 		json_array_append_new(qs, o);
 	}
 	json_object_set_new(root, "queues", qs);
-	for (q = 0; q < l->ncauses; q++)
+	for (q = 0, nexp = 0; q < l->ncauses; q++) {
 		json_array_append_new(cs, cause_json(&l->causes[q]));
+		nexp += cause_expected(&l->causes[q]);
+	}
 	json_object_set_new(root, "causes", cs);
+	/* Healthy: no drop, or only background every host drops. */
+	json_object_set_new(root, "healthy", json_boolean(nexp == l->ncauses));
 	json_object_set_new(root, "crosschecks", xchecks_json(l));
 	json_object_set_new(root, "nic", nic_json(l));
 	json_object_set_new(root, "cpus", cpus_json(l));
@@ -292,7 +303,7 @@ static void opt_str(struct dl_opt o, char *buf, size_t len)
 int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 {
 	char nd[24];
-	unsigned int q, i;
+	unsigned int q, i, nexp;
 
 	if (l->interval)
 		fprintf(out, "== interval %u (%.1f s)\n", l->interval, l->duration_s);
@@ -346,6 +357,10 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 	}
 
 	fprintf(out, "\nCAUSES%s\n", l->ncauses ? "" : "  (no drops)");
+	for (i = 0, nexp = 0; i < l->ncauses; i++)
+		nexp += cause_expected(&l->causes[i]);
+	if (l->ncauses && nexp == l->ncauses)
+		fprintf(out, "  healthy: every drop is EXPECTED background (multicast nobody joined, discovery broadcasts, LLDP/STP); no fault\n");
 	if (l->ncauses)
 		fprintf(out, "  %10s  %-8s %-10s %-22s %s\n", "count", "category", "group",
 			"reason", "location");
@@ -353,6 +368,8 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 		const struct dl_ledger_cause *c = &l->causes[i];
 		unsigned int k;
 
+		if (cause_expected(c) && (!i || !cause_expected(&l->causes[i - 1])))
+			fprintf(out, "  EXPECTED (background every host drops; not a fault)\n");
 		fprintf(out, "  %10" PRIu64 "  %-8s %-10s %-22s %s%s\n", c->count,
 			c->category, c->group, c->reason_name, c->location_str,
 			c->tx ? "  [tx]" : "");

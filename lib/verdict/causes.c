@@ -10,21 +10,21 @@
 #include "util/config_path.h"
 #include "util/log.h"
 
-struct dl_fn_rule {
-	const char *fn, *reason, *note;
-};
-
 struct dl_causes {
 	struct dl_cause_rule *r;
 	size_t n;
 	char *path;
 	char *text;	/* the file; rules point into it */
-	struct dl_fn_rule *fns;
+	struct dl_cause_fn *fns;
 	size_t nfns;
 	char *fn_text;
+	struct dl_cause_site *sites;
+	size_t nsites;
+	char *site_text, *exp_text;
+	size_t cap_r, cap_fns, cap_sites;
 };
 
-static const char *const categories[] = { "ring", "rss", "stack", NULL };
+static const char *const categories[] = { "ring", "rss", "stack", "expected", NULL };
 static const char *const groups[] = {
 	"l2", "neighbour", "ip-route", "netfilter", "socket", "tcp", "qdisc",
 	"xdp", "other", NULL,
@@ -67,7 +67,7 @@ static char *slurp(const char *path)
 /* The {placeholders} dl_causes__render() fills, in its order. */
 static const char *const placeholders[] = {
 	"iface", "queue", "flow", "dport", "dst", "src", "proto",
-	"ethertype", "location", "reason",
+	"ethertype", "location", "reason", "function",
 };
 
 #define NPLACEHOLDERS (sizeof(placeholders) / sizeof(placeholders[0]))
@@ -86,7 +86,7 @@ static int check_placeholders(const char *path, int lineno, const char *text,
 			    !strncmp(p + 1, placeholders[i], k))
 				break;
 		if (i == NPLACEHOLDERS) {
-			snprintf(err, err_len, "%s:%d: unknown placeholder '{%.*s}' (known: {iface} {queue} {flow} {dport} {dst} {src} {proto} {ethertype} {location} {reason})",
+			snprintf(err, err_len, "%s:%d: unknown placeholder '{%.*s}' (known: {iface} {queue} {flow} {dport} {dst} {src} {proto} {ethertype} {location} {reason} {function})",
 				 path, lineno, (int)(k > 32 ? 32 : k), p + 1);
 			return -EINVAL;
 		}
@@ -95,14 +95,36 @@ static int check_placeholders(const char *path, int lineno, const char *text,
 	return 0;
 }
 
-static int parse(struct dl_causes *c, char *err, size_t err_len)
+/* Grow @arr (elements of @size) so one more fits; -ENOMEM. */
+static int grow(void **arr, size_t n, size_t *cap, size_t size)
+{
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	*cap = *cap ? *cap * 2 : 64;
+	p = realloc(*arr, *cap * size);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	return 0;
+}
+
+/*
+ * Split every non-comment line of @text in place into exactly @nf
+ * tab-separated, non-empty fields and hand them to @row. Errors name
+ * @path and the line.
+ */
+static int parse_tsv(char *text, const char *path, int nf, const char *what,
+		     int (*row)(void *arg, char **f, const char *path, int lineno,
+				char *err, size_t err_len),
+		     void *arg, char *err, size_t err_len)
 {
 	char *line, *next;
-	size_t cap = 0;
-	int lineno = 0;
+	int lineno = 0, rc;
 
-	for (line = c->text; line && *line; line = next) {
-		char *f[5], *p = line;
+	for (line = text; line && *line; line = next) {
+		char *f[8], *p = line;
 		int i;
 
 		next = strchr(line, '\n');
@@ -111,126 +133,199 @@ static int parse(struct dl_causes *c, char *err, size_t err_len)
 		lineno++;
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
-		for (i = 0; i < 5; i++) {
+		for (i = 0; i < nf; i++) {
 			f[i] = p;
-			p = i < 4 ? strchr(p, '\t') : NULL;
-			if (i < 4 && !p) {
-				snprintf(err, err_len, "%s:%d: expected 5 tab-separated fields, found %d",
-					 c->path, lineno, i + 1);
+			p = i < nf - 1 ? strchr(p, '\t') : NULL;
+			if (i < nf - 1 && !p) {
+				snprintf(err, err_len, "%s:%d: expected %d tab-separated fields (%s), found %d",
+					 path, lineno, nf, what, i + 1);
 				return -EINVAL;
 			}
 			if (p)
 				*p++ = '\0';
 		}
-		if (strchr(f[4], '\t')) {
-			snprintf(err, err_len, "%s:%d: more than 5 fields", c->path, lineno);
+		if (strchr(f[nf - 1], '\t')) {
+			snprintf(err, err_len, "%s:%d: more than %d fields (%s)", path,
+				 lineno, nf, what);
 			return -EINVAL;
 		}
-		if (!f[0][0] || !f[3][0] || !f[4][0]) {
-			snprintf(err, err_len, "%s:%d: empty reason, summary or advice",
-				 c->path, lineno);
-			return -EINVAL;
+		for (i = 0; i < nf; i++) {
+			if (!f[i][0]) {
+				snprintf(err, err_len, "%s:%d: field %d is empty (%s)", path,
+					 lineno, i + 1, what);
+				return -EINVAL;
+			}
 		}
-		if (!in_list(f[1], categories)) {
-			snprintf(err, err_len, "%s:%d: unknown category '%s' (ring, rss, stack)",
-				 c->path, lineno, f[1]);
-			return -EINVAL;
-		}
-		if (!in_list(f[2], groups)) {
-			snprintf(err, err_len, "%s:%d: unknown group '%s'", c->path,
-				 lineno, f[2]);
-			return -EINVAL;
-		}
-		if (check_placeholders(c->path, lineno, f[3], err, err_len) ||
-		    check_placeholders(c->path, lineno, f[4], err, err_len))
-			return -EINVAL;
-		if (c->n == cap) {
-			struct dl_cause_rule *r;
-
-			cap = cap ? cap * 2 : 64;
-			r = realloc(c->r, cap * sizeof(*r));
-			if (!r)
-				return -ENOMEM;
-			c->r = r;
-		}
-		c->r[c->n++] = (struct dl_cause_rule){
-			.reason = f[0], .category = f[1], .group = f[2],
-			.summary = f[3], .advice = f[4], .from_table = 1,
-		};
-	}
-	/* An empty table would give every cause generic advice, silently. */
-	if (!c->n) {
-		snprintf(err, err_len, "%s:%d: no causes in the table", c->path, lineno);
-		return -EINVAL;
+		rc = row(arg, f, path, lineno, err, err_len);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
 
-/* functions.tsv beside the causes table: function, reason, note. Optional. */
-static int load_functions(struct dl_causes *c, char *err, size_t err_len)
+static int cause_row(void *arg, char **f, const char *path, int lineno,
+		     char *err, size_t err_len)
 {
-	char path[600], *line, *next;
-	const char *slash = strrchr(c->path, '/');
-	size_t cap = 0;
-	int lineno = 0;
+	struct dl_causes *c = arg;
 
-	snprintf(path, sizeof(path), "%.*s/functions.tsv",
-		 slash ? (int)(slash - c->path) : 1, slash ? c->path : ".");
-	c->fn_text = slurp(path);
-	if (!c->fn_text)
-		return 0;
-	for (line = c->fn_text; line && *line; line = next) {
-		char *t1, *t2;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lineno++;
-		if (line[0] == '#' || !line[0])
-			continue;
-		t1 = strchr(line, '\t');
-		t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-		if (!t2) {
-			snprintf(err, err_len, "%s:%d: expected function<TAB>reason<TAB>note",
-				 path, lineno);
-			return -EINVAL;
-		}
-		*t1++ = '\0';
-		*t2++ = '\0';
-		if (c->nfns == cap) {
-			struct dl_fn_rule *f;
-
-			cap = cap ? cap * 2 : 32;
-			f = realloc(c->fns, cap * sizeof(*f));
-			if (!f)
-				return -ENOMEM;
-			c->fns = f;
-		}
-		c->fns[c->nfns++] = (struct dl_fn_rule){ line, t1, t2 };
+	if (!in_list(f[1], categories)) {
+		snprintf(err, err_len, "%s:%d: unknown category '%s' (ring, rss, stack, expected)",
+			 path, lineno, f[1]);
+		return -EINVAL;
 	}
+	if (!in_list(f[2], groups)) {
+		snprintf(err, err_len, "%s:%d: unknown group '%s'", path, lineno, f[2]);
+		return -EINVAL;
+	}
+	if (check_placeholders(path, lineno, f[3], err, err_len) ||
+	    check_placeholders(path, lineno, f[4], err, err_len))
+		return -EINVAL;
+	if (grow((void **)&c->r, c->n, &c->cap_r, sizeof(*c->r)))
+		return -ENOMEM;
+	c->r[c->n++] = (struct dl_cause_rule){
+		.reason = f[0], .category = f[1], .group = f[2],
+		.summary = f[3], .advice = f[4], .counter = f[5], .from_table = 1,
+	};
 	return 0;
+}
+
+static int fn_row(void *arg, char **f, const char *path, int lineno,
+		  char *err, size_t err_len)
+{
+	struct dl_causes *c = arg;
+
+	(void)path;
+	(void)lineno;
+	(void)err;
+	(void)err_len;
+	if (grow((void **)&c->fns, c->nfns, &c->cap_fns, sizeof(*c->fns)))
+		return -ENOMEM;
+	c->fns[c->nfns++] = (struct dl_cause_fn){ f[0], f[1], f[2], f[3] };
+	return 0;
+}
+
+struct site_arg {
+	struct dl_causes *c;
+	bool expected;
+};
+
+static int site_row(void *arg, char **f, const char *path, int lineno,
+		    char *err, size_t err_len)
+{
+	struct site_arg *a = arg;
+	struct dl_causes *c = a->c;
+
+	(void)path;
+	(void)lineno;
+	(void)err;
+	(void)err_len;
+	if (check_placeholders(path, lineno, f[3], err, err_len) ||
+	    check_placeholders(path, lineno, f[4], err, err_len))
+		return -EINVAL;
+	if (grow((void **)&c->sites, c->nsites, &c->cap_sites, sizeof(*c->sites)))
+		return -ENOMEM;
+	c->sites[c->nsites++] = (struct dl_cause_site){
+		.reason = f[0], .function = f[1], .when = f[2], .summary = f[3],
+		.advice = f[4], .expected = a->expected,
+	};
+	return 0;
+}
+
+/* @name beside the causes table, read into *@text; absent is fine. */
+static char *sibling(const struct dl_causes *c, const char *name, char *path,
+		     size_t len)
+{
+	const char *slash = strrchr(c->path, '/');
+
+	snprintf(path, len, "%.*s/%s", slash ? (int)(slash - c->path) : 1,
+		 slash ? c->path : ".", name);
+	return slurp(path);
+}
+
+static int load_siblings(struct dl_causes *c, char *err, size_t err_len)
+{
+	struct site_arg sa = { .c = c };
+	char path[600];
+	int rc;
+
+	c->fn_text = sibling(c, "functions.tsv", path, sizeof(path));
+	if (c->fn_text) {
+		rc = parse_tsv(c->fn_text, path, 4, "function, reason, meaning, gather",
+			       fn_row, c, err, err_len);
+		if (rc)
+			return rc;
+	}
+	c->site_text = sibling(c, "reason_sites.tsv", path, sizeof(path));
+	if (c->site_text) {
+		rc = parse_tsv(c->site_text, path, 5, "reason, function, when, summary, advice",
+			       site_row, &sa, err, err_len);
+		if (rc)
+			return rc;
+	}
+	sa.expected = true;
+	c->exp_text = sibling(c, "expected.tsv", path, sizeof(path));
+	if (c->exp_text)
+		return parse_tsv(c->exp_text, path, 5, "reason, function, when, summary, advice",
+				 site_row, &sa, err, err_len);
+	return 0;
+}
+
+bool dl_causes__fn_is(const char *function, const char *name)
+{
+	size_t n = strlen(name);
+
+	return function && !strncmp(function, name, n) &&
+	       (function[n] == '\0' || function[n] == '+' || function[n] == '.');
+}
+
+const struct dl_cause_fn *dl_causes__fn_find(const struct dl_causes *c,
+					     const char *fn)
+{
+	size_t i;
+
+	for (i = 0; c && fn && i < c->nfns; i++)
+		if (dl_causes__fn_is(fn, c->fns[i].function))
+			return &c->fns[i];
+	return NULL;
 }
 
 int dl_causes__function(const struct dl_causes *c, const char *fn,
 			const char **reason, const char **note)
 {
-	size_t len = strcspn(fn, "+"), i;
+	const struct dl_cause_fn *f = dl_causes__fn_find(c, fn);
 
-	for (i = 0; c && i < c->nfns; i++) {
-		if (strlen(c->fns[i].fn) == len && !strncmp(c->fns[i].fn, fn, len)) {
-			*reason = c->fns[i].reason;
-			*note = c->fns[i].note;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	if (!f)
+		return -ENOENT;
+	*reason = f->reason;
+	*note = f->meaning;
+	return 0;
+}
+
+size_t dl_causes__fn_count(const struct dl_causes *c)
+{
+	return c ? c->nfns : 0;
+}
+
+const struct dl_cause_fn *dl_causes__fn(const struct dl_causes *c, size_t i)
+{
+	return c && i < c->nfns ? &c->fns[i] : NULL;
+}
+
+size_t dl_causes__site_count(const struct dl_causes *c)
+{
+	return c ? c->nsites : 0;
+}
+
+const struct dl_cause_site *dl_causes__site(const struct dl_causes *c, size_t i)
+{
+	return c && i < c->nsites ? &c->sites[i] : NULL;
 }
 
 struct dl_causes *dl_causes__load(const char *path, char *err, size_t err_len)
 {
-	char cand[512];
+	char cand[512], *p;
 	struct dl_causes *c;
-	int rc;
+	int rc, lines;
 
 	if (err_len)
 		err[0] = '\0';
@@ -253,10 +348,20 @@ struct dl_causes *dl_causes__load(const char *path, char *err, size_t err_len)
 		rc = -ENOMEM;
 		goto fail;
 	}
-	rc = parse(c, err, err_len);
+	for (lines = 0, p = c->text; *p; p++)
+		lines += *p == '\n';
+	rc = parse_tsv(c->text, c->path, 6,
+		       "reason, category, group, summary, advice, counter",
+		       cause_row, c, err, err_len);
 	if (rc)
 		goto fail;
-	rc = load_functions(c, err, err_len);
+	/* An empty table would give every cause generic advice, silently. */
+	if (!c->n) {
+		snprintf(err, err_len, "%s:%d: no causes in the table", c->path, lines);
+		rc = -EINVAL;
+		goto fail;
+	}
+	rc = load_siblings(c, err, err_len);
 	if (rc)
 		goto fail;
 	return c;
@@ -272,6 +377,9 @@ void dl_causes__free(struct dl_causes *c)
 		return;
 	free(c->fns);
 	free(c->fn_text);
+	free(c->sites);
+	free(c->site_text);
+	free(c->exp_text);
 	free(c->r);
 	free(c->text);
 	free(c->path);
@@ -331,7 +439,8 @@ void dl_causes__lookup(const struct dl_causes *c, const char *reason,
 			    "ring" : "stack",
 		.group = group_from_name(reason),
 		.summary = "kernel dropped packets with reason {reason} at {location}",
-		.advice = "run 'dropledger explain {reason}' and see the kernel's drop reason documentation (include/net/dropreason-core.h); the location names the function that dropped",
+		.advice = "run 'dropledger explain {reason}' and 'dropledger explain {function}'; the reason is newer than this causes table (include/net/dropreason-core.h documents it)",
+		.counter = "-",
 		.from_table = 0,
 	};
 }
@@ -340,14 +449,20 @@ void dl_causes__render(const char *tmpl, const struct dl_cause_ctx *ctx,
 		       char *buf, size_t len)
 {
 	const char *const *names = placeholders;
+	char fn[128] = "";
 	const char *vals[] = {
 		ctx->iface, ctx->queue, ctx->flow, ctx->dport, ctx->dst, ctx->src,
 		ctx->proto, ctx->ethertype, ctx->location, ctx->reason,
+		ctx->location ? fn : NULL,
 	};
 	size_t o = 0;
 
 	if (!len)
 		return;
+	/* {function}: the location without its "+0xoff". */
+	if (ctx->location)
+		snprintf(fn, sizeof(fn), "%.*s", (int)strcspn(ctx->location, "+"),
+			 ctx->location);
 	while (*tmpl && o + 1 < len) {
 		const char *end;
 		size_t i, k;

@@ -1,24 +1,50 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What a drop reason means and what an expert would do about it. The rules
- * are data (config/causes.tsv: reason, category, group, summary, advice),
- * validated on load; reasons the table does not know still get a group and
- * generic advice derived from their name.
+ * are data, validated on load: config/causes.tsv (one row per reason),
+ * functions.tsv (functions that free packets without a specific reason),
+ * reason_sites.tsv (what a reason means at each kernel site, with a
+ * condition on the host's state) and expected.tsv (background every host
+ * drops). A reason the tables do not know still gets a derived row.
  */
 #ifndef DL_CAUSES_H
 #define DL_CAUSES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct dl_causes;
 
 struct dl_cause_rule {
 	const char *reason;
-	const char *category;	/* ring | rss | stack */
+	const char *category;	/* ring | rss | stack | expected */
 	const char *group;	/* l2 neighbour ip-route netfilter socket tcp qdisc xdp other */
 	const char *summary;	/* template with {placeholders} */
 	const char *advice;
+	const char *counter;	/* kernel counter that also counts it; "-": none */
 	int from_table;		/* 0: derived from the reason's name */
+};
+
+/* A function that frees packets, and what it decides (functions.tsv). */
+struct dl_cause_fn {
+	const char *function;
+	const char *reason;	/* the reason it usually stands for, or "-" */
+	const char *meaning;	/* what the drop means there */
+	const char *gather;	/* the context to gather to tell more */
+};
+
+/*
+ * What a reason means at one kernel site (reason_sites.tsv), or a frame
+ * every host drops (expected.tsv). @when is a condition on the gathered
+ * state, "-" for always (see verdict.h for its terms).
+ */
+struct dl_cause_site {
+	const char *reason;	/* "*": any reason */
+	const char *function;	/* "*": any function */
+	const char *when;
+	const char *summary;
+	const char *advice;
+	bool expected;		/* from expected.tsv */
 };
 
 /* Values for the placeholders; NULL fields render as "?". */
@@ -31,7 +57,7 @@ struct dl_cause_ctx {
 	const char *src;
 	const char *proto;
 	const char *ethertype;
-	const char *location;
+	const char *location;	/* {function} is its name without "+0x.." */
 	const char *reason;
 };
 
@@ -53,10 +79,24 @@ void dl_causes__lookup(const struct dl_causes *c, const char *reason,
 /*
  * What a dropping kernel function usually stands for (functions.tsv beside
  * the causes table): the reason and a note. -ENOENT when not listed.
- * "+0xoff" suffixes are ignored.
+ * "+0xoff" and ".constprop.0"-style suffixes are ignored.
  */
 int dl_causes__function(const struct dl_causes *c, const char *fn,
 			const char **reason, const char **note);
+
+/* The functions.tsv row of @fn (suffixes ignored), or NULL. */
+const struct dl_cause_fn *dl_causes__fn_find(const struct dl_causes *c,
+					     const char *fn);
+/* Rows of functions.tsv, for listing. */
+size_t dl_causes__fn_count(const struct dl_causes *c);
+const struct dl_cause_fn *dl_causes__fn(const struct dl_causes *c, size_t i);
+
+/* Rows of reason_sites.tsv then expected.tsv, in file order. */
+size_t dl_causes__site_count(const struct dl_causes *c);
+const struct dl_cause_site *dl_causes__site(const struct dl_causes *c, size_t i);
+
+/* 1 when @function names @name ("name", "name+0x1f", "name.constprop.0"). */
+bool dl_causes__fn_is(const char *function, const char *name);
 
 /* Substitute placeholders of @tmpl into @buf. */
 void dl_causes__render(const char *tmpl, const struct dl_cause_ctx *ctx,

@@ -165,7 +165,7 @@ mkdir -p "$TMP/cfg"
 printf '# nothing\n' >"$TMP/cfg/causes.tsv"
 rc=0; DL_CONFIGDIR=$TMP/cfg "$DL" explain NO_SOCKET 2>"$TMP/ex.err" >/dev/null || rc=$?
 [ "$rc" = 2 ] && grep -q "causes.tsv:1: no causes in the table" "$TMP/ex.err" || { cat "$TMP/ex.err"; fail "explain empty table: exit $rc"; }
-printf 'NO_SOCKET\tstack\tsocket\tport {port}\tfix\n' >"$TMP/cfg/causes.tsv"
+printf 'NO_SOCKET\tstack\tsocket\tport {port}\tfix\t-\n' >"$TMP/cfg/causes.tsv"
 rc=0; DL_CONFIGDIR=$TMP/cfg "$DL" explain NO_SOCKET 2>"$TMP/ex.err" >/dev/null || rc=$?
 [ "$rc" = 2 ] && grep -q "causes.tsv:1: unknown placeholder '{port}'" "$TMP/ex.err" || { cat "$TMP/ex.err"; fail "explain placeholder: exit $rc"; }
 ok "explain: a bad causes table is file:line and exit 2"

@@ -1,22 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Drop reason names from the running kernel's BTF. */
+/*
+ * Drop reason names from the running kernel's BTF, and the coverage of the
+ * causes tables: every reason of this kernel and of the recorded lists of
+ * 5.17..6.18 (tests/data/reasons) has a specific row, and the functions
+ * catalogue names functions this kernel has.
+ */
+#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "trace/drop_reasons.h"
+#include "verdict/causes.h"
+
+static struct dl_causes *causes;
+static int have_btf;
+
+/* A row is specific when it comes from the table and names its object. */
+static void check_row(const char *reason, const char *from)
+{
+	static const char *const objects[] = {
+		"{iface}", "{dport}", "{dst}", "{src}", "{flow}", "{ethertype}",
+		"{queue}", "{function}", NULL,
+	};
+	const char *const *o;
+	struct dl_cause_rule r;
+
+	dl_causes__lookup(causes, reason, &r);
+	if (!r.from_table)
+		fail_msg("%s (%s) has no row in causes.tsv", reason, from);
+	if (!strncmp(reason, "UNIX_", 5))
+		return;	/* unix sockets: no packet header names the socket */
+	for (o = objects; *o; o++)
+		if (strstr(r.summary, *o))
+			return;
+	fail_msg("%s (%s): summary names no object: %s", reason, from, r.summary);
+}
 
 static void test_btf_names(void **state)
 {
-	struct dl_reasons *r = dl_reasons__load(NULL);
+	struct dl_reasons *r;
 	uint32_t a, b;
 
 	(void)state;
+	if (!have_btf)
+		skip();
+	r = dl_reasons__load(NULL);
 	assert_non_null(r);
 	assert_true(dl_reasons__count(r) > 20);
 	assert_int_equal(dl_reasons__value(r, "NO_SOCKET", &a), 0);
@@ -40,8 +75,11 @@ static void test_matches_tracefs(void **state)
 	int checked = 0;
 
 	(void)state;
-	if (!f)
+	if (!f || !have_btf) {
+		if (f)
+			fclose(f);
 		skip();
+	}
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
@@ -62,9 +100,123 @@ static void test_matches_tracefs(void **state)
 	dl_reasons__free(r);
 }
 
+/* Every reason of the running kernel has a specific row. */
+static void test_btf_coverage(void **state)
+{
+	struct dl_reasons *r;
+	unsigned int v, seen = 0;
+
+	(void)state;
+	if (!have_btf)
+		skip();
+	r = dl_reasons__load(NULL);
+	assert_non_null(r);
+	/* Values are dense from 0; SKB_NOT_DROPPED_YET/CONSUMED/MAX are no drops. */
+	for (v = 0; v < 4096; v++) {
+		const char *n = dl_reasons__name(r, v);
+
+		if (!n || !strcmp(n, "MAX") || !strcmp(n, "SUBSYS_MASK") ||
+		    strstr(n, "NOT_DROPPED_YET") || strstr(n, "SKB_CONSUMED") ||
+		    !strcmp(n, "CONSUMED") || !strcmp(n, "NOT_DROPPED_YET"))
+			continue;
+		check_row(n, "running kernel");
+		seen++;
+	}
+	print_message("%u reasons of the running kernel have rows\n", seen);
+	assert_true(seen > 20);
+	dl_reasons__free(r);
+}
+
+/* Every reason of every recorded kernel list has a specific row. */
+static void test_recorded_coverage(void **state)
+{
+	const char *data = getenv("DL_TESTDATA");
+	char dir[512], path[1024], line[128];
+	struct dirent *de;
+	unsigned int files = 0, names = 0;
+	DIR *d;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/reasons", data ? data : "tests/data");
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		FILE *f;
+
+		if (!strstr(de->d_name, ".txt"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		f = fopen(path, "re");
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = '\0';
+			if (!line[0] || line[0] == '#')
+				continue;
+			check_row(line, de->d_name);
+			names++;
+		}
+		fclose(f);
+		files++;
+	}
+	closedir(d);
+	print_message("%u recorded lists, %u names, all with rows\n", files, names);
+	assert_true(files >= 4);
+}
+
+/*
+ * The functions catalogue against this kernel's symbols: functions of
+ * modules not loaded or inlined away may be absent, but most must be there
+ * (a typo is absent everywhere).
+ */
+static void test_functions_in_kallsyms(void **state)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[512], *syms = NULL;
+	size_t len = 0, cap = 0, i, present = 0, n = dl_causes__fn_count(causes);
+
+	(void)state;
+	if (!f)
+		skip();
+	/* "\nname\n" for every symbol, suffixes (.constprop.0) cut. */
+	while (fgets(line, sizeof(line), f)) {
+		char name[256];
+
+		if (sscanf(line, "%*s %*s %255s", name) != 1)
+			continue;
+		name[strcspn(name, ".")] = '\0';
+		if (len + strlen(name) + 3 > cap) {
+			cap = cap ? cap * 2 : 1 << 22;
+			syms = realloc(syms, cap);
+			assert_non_null(syms);
+			if (!len)
+				syms[len++] = '\n';
+		}
+		len += sprintf(syms + len, "%s\n", name);
+	}
+	fclose(f);
+	if (!len)
+		skip();
+	assert_true(n >= 100);
+	for (i = 0; i < n; i++) {
+		const char *fn = dl_causes__fn(causes, i)->function;
+		char key[300];
+
+		snprintf(key, sizeof(key), "\n%s\n", fn);
+		if (strstr(syms, key))
+			present++;
+		else
+			print_message("functions.tsv: %s not in this kernel (module, inlined or renamed)\n", fn);
+	}
+	free(syms);
+	print_message("functions.tsv: %zu of %zu present in /proc/kallsyms\n", present, n);
+	assert_true(present * 100 >= n * 80);
+}
+
 static void test_missing_btf(void **state)
 {
 	(void)state;
+	if (!have_btf)
+		skip();
 	assert_null(dl_reasons__load("/nonexistent/btf"));
 }
 
@@ -74,9 +226,21 @@ int main(void)
 		cmocka_unit_test(test_btf_names),
 		cmocka_unit_test(test_matches_tracefs),
 		cmocka_unit_test(test_missing_btf),
+		cmocka_unit_test(test_btf_coverage),
+		cmocka_unit_test(test_recorded_coverage),
+		cmocka_unit_test(test_functions_in_kallsyms),
 	};
+	char err[256];
+	int rc;
 
-	if (access("/sys/kernel/btf/vmlinux", R_OK))
-		return 77;	/* kernel without BTF: nothing to read */
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* Without BTF only the recorded lists and the catalogue are checked. */
+	have_btf = !access("/sys/kernel/btf/vmlinux", R_OK);
+	causes = dl_causes__load(NULL, err, sizeof(err));
+	if (!causes) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	dl_causes__free(causes);
+	return rc;
 }
