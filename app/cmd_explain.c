@@ -12,9 +12,20 @@
 #include "cli.h"
 #include "dl_config.h"
 #include "trace/drop_reasons.h"
+#include "util/params.h"
+
+static const struct dl_cmd explain_cmd = {
+	.name = "explain",
+	.args = "REASON|FUNCTION",
+	.doc = "What a kernel drop reason (e.g. SOCKET_RCVBUFF, SKB_DROP_REASON_NO_SOCKET) or a dropping kernel function (e.g. ip_rcv_finish, udp_queue_rcv_skb+953) means, its category and group, and the fix an expert would try.",
+	.max_args = 1,
+	.examples = "dropledger explain IP_RPFILTER\ndropledger explain ip_rcv_finish\n",
+	.exit_codes = "0 ok, 1 the causes table cannot be read, 2 usage",
+};
 
 int do_explain(int argc, char **argv)
 {
+	static struct dl_params ps;
 	static const struct dl_cause_ctx generic = {
 		.iface = "<iface>", .queue = "<queue>", .flow = "<flow>",
 		.dport = "<port>", .dst = "<dst>", .src = "<src>", .proto = "<proto>",
@@ -28,17 +39,15 @@ int do_explain(int argc, char **argv)
 	struct dl_cause_rule r;
 	const char *what;
 	uint32_t code;
+	int rc;
 
-	if (argc != 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fprintf(argc == 2 ? stdout : stderr,
-			"Usage: dropledger explain REASON|FUNCTION\n"
-			"What a kernel drop reason (e.g. SOCKET_RCVBUFF, SKB_DROP_REASON_NO_SOCKET)\n"
-			"or a dropping kernel function (e.g. ip_rcv_finish, udp_queue_rcv_skb+953)\n"
-			"means, its category and group, and the fix an expert would try.\n\n"
-			"Examples:\n  dropledger explain IP_RPFILTER\n  dropledger explain ip_rcv_finish\n");
-		return argc == 2 ? DL_EXIT_OK : DL_EXIT_USAGE;
-	}
-	what = argv[1];
+	/* No options of its own: the table is only for --help and errors. */
+	rc = dl_params__parse(&ps, &explain_cmd, &ps, argc, argv);
+	if (rc)
+		return cli_parse_exit(rc);
+	if (ps.nargs != 1)
+		return cli_parse_exit(cli_usage_error("explain", "which reason or function?"));
+	what = argv[ps.first_arg];
 	c = dl_causes__load(NULL, err, sizeof(err));
 	if (!c) {
 		fprintf(stderr, "dropledger explain: %s\n", err);

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <stdbool.h>
-#include <getopt.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,55 +27,11 @@
 #include "util/log.h"
 #include "counters/nic_map.h"
 #include "ledger/report_conf.h"
+#include "util/params.h"
 #include "linerate/tap_session.h"
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: dropledger report -i IFACE [-d SECONDS] [options]\n"
-		"Attach to IFACE, count every arriving frame per RX queue and every kernel\n"
-		"drop of those frames by reason and location, then print the ledger:\n"
-		"  xdp_seen = stack_dropped + delivered + residual\n"
-		"with the causes, biggest first, and the fix for each.\n\n"
-		"Options:\n"
-		"  -i, --interface IFACE  interface to watch (in this network namespace)\n"
-		"  -c, --config FILE      defaults from the [report] section of FILE\n"
-		"                         (config/dropledger.conf); the command line wins\n"
-		"  -d, --duration SECONDS how long to count (default 10; Ctrl-C stops early;\n"
-		"                         0: until SIGINT/SIGTERM, with --interval)\n"
-		"  -I, --interval SECONDS also print the ledger of every interval (JSON: one\n"
-		"                         object per line), then the whole run\n"
-		"  -j, --json             one JSON object instead of tables\n"
-		"      --attach HOW       libxdp (default: joins libxdp's dispatcher, or attaches\n"
-		"                         alone when the interface is free and says so) or link\n"
-		"                         (exclusive bpf_link for benchmarks; the kernel removes\n"
-		"                         it when the process dies)\n"
-		"      --skb-mode         generic XDP even where the driver has native XDP\n"
-		"      --mirror N         tap mode: mirror 1 in N frames (1: every frame) to\n"
-		"                         poll-mode workers: per-queue records, records lost,\n"
-		"                         sequence check of stamped (dropledger gen) flows\n"
-		"      --cores LIST       cores for the --mirror workers (default: all online)\n"
-		"      --max-flows N      flows each --mirror worker counts exactly (default\n"
-		"                         65536; memory grows only with flows seen, ~40 B each)\n"
-		"      --skew-threshold F a queue above F x the mean share is hot (default 1.5);\n"
-		"                         the rss section names it and the flows behind it\n"
-		"      --no-flows         causes only: no flow table at XDP, no flows in drop\n"
-		"                         records (cheapest; drops lose their queue when the\n"
-		"                         driver does not record it)\n"
-		"  -v, --verbose          more detail on stderr (-vv: libbpf too)\n"
-		"  -h, --help             this text\n\n"
-		"Examples:\n"
-		"  dropledger report -i eth1 -d 10\n"
-		"  ip netns exec edge dropledger report -i v0b -d 5 --json | jq .causes\n"
-		"  dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n"
-		"  dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n\n"
-		"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Exit codes: 0 ok,\n"
-		"1 runtime failure, 2 usage.\n");
-}
 
 struct report_opts {
 	const char *ifname;
-	char conf_ifname[32];	/* the interface named in --config */
 	double duration;
 	double interval;	/* 0: one ledger for the whole run */
 	double skew_threshold;	/* hot queue: above this x mean; 0: default */
@@ -86,209 +41,55 @@ struct report_opts {
 	bool json;
 	const char *ready_file;
 	struct dl_ingress_opts ing;
+	struct dl_report_conf conf;	/* as parsed; ifname points into it */
 };
 
-/* --cores LIST, or every online CPU. */
-static int parse_cores(const char *cores, int **cpus, int *n)
-{
-	char online[256] = "0";
-	int err;
-	FILE *f;
-
-	if (!cores) {
-		f = fopen("/sys/devices/system/cpu/online", "re");
-		if (f) {
-			if (!fgets(online, sizeof(online), f))
-				snprintf(online, sizeof(online), "0");
-			online[strcspn(online, "\n")] = '\0';
-			fclose(f);
-		}
-	}
-	err = dl_cpulist__parse_usable(cores ? cores : online, cpus, n);
-	if (err)
-		fprintf(stderr, "dropledger report: bad --cores '%s' (online CPUs this process may use, e.g. 0-1)\n",
-			cores ? cores : online);
-	return err;
-}
-
+/* The table (lib/ledger/report_conf.c) fills o->conf; the run reads o. */
 static int parse(int argc, char **argv, struct report_opts *o)
 {
-	static const struct option lo[] = {
-		{ "interface", required_argument, NULL, 'i' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "interval", required_argument, NULL, 'I' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "attach", required_argument, NULL, 'A' },
-		{ "skb-mode", no_argument, NULL, 'S' },
-		{ "no-flows", no_argument, NULL, 'F' },
-		{ "skew-threshold", required_argument, NULL, 'K' },
-		{ "mirror", required_argument, NULL, 'M' },
-		{ "cores", required_argument, NULL, 'C' },
-		{ "max-flows", required_argument, NULL, 'X' },
-		{ "ready-file", required_argument, NULL, 'R' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c, verbose = 0, json = -1, flows = -1, skb = -1, how = -1;
-	const char *config = NULL, *cores = NULL;
+	static struct dl_params ps;	/* keeps strings read from -c FILE */
+	struct dl_report_conf *rc = &o->conf;
+	int err;
 
-	o->duration = -1;
-	o->interval = -1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:c:d:I:jvh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			o->ifname = optarg;
-			break;
-		case 'c':
-			config = optarg;
-			break;
-		case 'd':
-			/* 0: until SIGINT/SIGTERM (a service). */
-			if (strcmp(optarg, "0") && cli_parse_seconds(optarg, &o->duration)) {
-				fprintf(stderr, "dropledger report: bad duration '%s' (seconds, e.g. 5 or 0.5; 0: until stopped)\n",
-					optarg);
-				return -EINVAL;
-			}
-			if (!strcmp(optarg, "0"))
-				o->duration = 0;
-			break;
-		case 'I':
-			if (cli_parse_seconds(optarg, &o->interval) || o->interval < 0.1) {
-				fprintf(stderr, "dropledger report: bad interval '%s' (seconds >= 0.1)\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'A':
-			if (!strcmp(optarg, "libxdp")) {
-				how = DL_ATTACH_LIBXDP;
-			} else if (!strcmp(optarg, "link")) {
-				how = DL_ATTACH_LINK;
-			} else {
-				fprintf(stderr, "dropledger report: --attach takes libxdp or link, not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'S':
-			skb = 1;
-			break;
-		case 'M': {
-			char *end;
-			unsigned long n;
-
-			errno = 0;
-			n = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || n < 1 || n > 1000000 ||
-			    optarg[0] == '-') {
-				fprintf(stderr, "dropledger report: --mirror takes N in 1..1000000 (1 in N frames), not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			o->ing.sample_every = (unsigned int)n;
-			break;
-		}
-		case 'C':
-			cores = optarg;
-			break;
-		case 'X': {
-			char *end;
-			unsigned long n;
-
-			errno = 0;
-			n = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || n < 1 || n > 16000000 ||
-			    optarg[0] == '-') {
-				fprintf(stderr, "dropledger report: --max-flows takes 1..16000000, not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			o->max_flows = (unsigned int)n;
-			break;
-		}
-		case 'K':
-			if (cli_parse_seconds(optarg, &o->skew_threshold) ||
-			    o->skew_threshold <= 1.0) {
-				fprintf(stderr, "dropledger report: --skew-threshold wants a factor > 1 (e.g. 1.5), not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'F':
-			flows = 0;
-			break;
-		case 'R':
-			o->ready_file = optarg;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(DL_EXIT_OK);
-		default:
-			usage(stderr);
-			return -EINVAL;
-		}
-	}
-	cli_verbosity(verbose);
-	if (config) {
-		struct dl_report_conf rc;
-		char err[300];
-
-		if (dl_report_conf__load(config, &rc, err, sizeof(err))) {
-			fprintf(stderr, "dropledger report: %s\n", err);
-			return -EINVAL;
-		}
-		/* The command line wins over the file. */
-		if (!o->ifname && rc.interface[0]) {
-			snprintf(o->conf_ifname, sizeof(o->conf_ifname), "%s", rc.interface);
-			o->ifname = o->conf_ifname;
-		}
-		if (o->duration < 0)
-			o->duration = rc.duration;
-		if (o->interval < 0)
-			o->interval = rc.interval;
-		if (json < 0)
-			json = rc.json;
-		if (flows < 0)
-			flows = rc.flows;
-		if (skb < 0)
-			skb = rc.skb_mode;
-		if (how < 0 && rc.attach[0])
-			how = strcmp(rc.attach, "link") ? DL_ATTACH_LIBXDP : DL_ATTACH_LINK;
-	}
-	o->duration = o->duration < 0 ? 10 : o->duration;
-	o->interval = o->interval < 0 ? 0 : o->interval;
-	o->json = json > 0;
-	o->ing.track_flows = flows != 0;
+	dl_report_conf__defaults(rc);
+	err = dl_params__parse(&ps, &dl_report_conf__cmd, rc, argc, argv);
+	if (err == DL_PARAMS_HELP)
+		exit(DL_EXIT_OK);
+	if (err)
+		return err;
+	o->ifname = rc->c.ifname;
+	o->duration = rc->c.duration;
+	o->interval = rc->interval;
+	o->skew_threshold = rc->skew_threshold;
+	o->json = rc->c.json;
+	o->ready_file = rc->c.ready_file;
+	o->max_flows = rc->max_flows;
+	o->ing.track_flows = rc->flows;
 	/* Flows per queue feed the rss section; --no-flows drops both. */
-	o->ing.track_flow_queues = flows != 0;
-	o->ing.skb_mode = skb > 0;
-	o->ing.how = how < 0 ? DL_ATTACH_LIBXDP : (enum dl_attach_how)how;
-	if (!o->duration && !o->interval) {
-		fprintf(stderr, "dropledger report: -d 0 runs until stopped and needs --interval to print anything before that\n");
-		return -EINVAL;
+	o->ing.track_flow_queues = rc->flows;
+	o->ing.skb_mode = rc->skb_mode;
+	o->ing.how = (enum dl_attach_how)rc->attach;
+	o->ing.sample_every = rc->mirror;
+	if (!o->duration && !o->interval)
+		return cli_usage_error("report", "-d 0 runs until stopped and needs --interval to print anything before that");
+	if (o->max_flows && !o->ing.sample_every)
+		return cli_usage_error("report", "--max-flows sizes the --mirror workers' tables; add --mirror N");
+	if (rc->cores && !o->ing.sample_every)
+		return cli_usage_error("report", "--cores is for the --mirror workers; add --mirror N");
+	if (!o->ing.sample_every)
+		return 0;
+	/* --mirror workers: on --cores, or on every CPU we may use. */
+	if (rc->cores) {
+		o->cpus = rc->cores;
+		o->ncpus = rc->ncores;
+		rc->cores = NULL;
+		return 0;
 	}
-	if (cli_args_done("report", argc, argv, o->ifname))
-		return -EINVAL;
-	if (o->max_flows && !o->ing.sample_every) {
-		fprintf(stderr, "dropledger report: --max-flows sizes the --mirror workers' tables; add --mirror N\n");
-		return -EINVAL;
-	}
-	if (cores && !o->ing.sample_every) {
-		fprintf(stderr, "dropledger report: --cores is for the --mirror workers; add --mirror N\n");
-		return -EINVAL;
-	}
-	if (o->ing.sample_every && parse_cores(cores, &o->cpus, &o->ncpus))
-		return -EINVAL;
-	return 0;
+	err = dl_cpulist__usable(&o->cpus, &o->ncpus);
+	if (err)
+		fprintf(stderr, "dropledger report: cannot list the CPUs for the --mirror workers: %s\n",
+			strerror(-err));
+	return err;
 }
 
 /* The cumulative ledger now. */
@@ -408,8 +209,9 @@ int do_report(int argc, char **argv)
 	double t0;
 	unsigned int netns;
 
-	if (parse(argc, argv, &o))
-		return DL_EXIT_USAGE;
+	err = parse(argc, argv, &o);
+	if (err)
+		return cli_parse_exit(err);
 	if (cli_check_caps("report"))
 		return DL_EXIT_FAIL;
 	ifindex = if_nametoindex(o.ifname);
