@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fastpath/ingress.h"
 #include "util/log.h"
 #include "util/params.h"
 
@@ -53,6 +54,36 @@ bool cli_wait_until(const char *ifname, int ifindex, double until)
 				ifname);
 			return false;
 		}
+	}
+	return !cli_stop;
+}
+
+bool cli_check_ingress(struct dl_ingress *ing, char *cut, size_t cut_len)
+{
+	char why[512];
+	enum dl_ingress_state st = dl_ingress__check(ing, why, sizeof(why));
+
+	if (st == DL_INGRESS_OK)
+		return true;
+	fprintf(stderr, "dropledger: %s\n", why);
+	if (st == DL_INGRESS_DOWN || st == DL_INGRESS_UP)
+		return true;
+	snprintf(cut, cut_len, "%s", why);
+	return false;
+}
+
+bool cli_wait_ingress(struct dl_ingress *ing, double until, char *cut,
+		      size_t cut_len)
+{
+	double left;
+
+	while (!cli_stop && (left = until - cli_now()) > 0) {
+		double step = left < 0.1 ? left : 0.1;
+		struct timespec ts = { 0, (long)(step * 1e9) };
+
+		nanosleep(&ts, NULL);
+		if (!cli_check_ingress(ing, cut, cut_len))
+			return false;
 	}
 	return !cli_stop;
 }

@@ -21,6 +21,7 @@
 #include "trace/drop_reasons.h"
 #include "trace/drop_trace.h"
 #include "fastpath/ingress.h"
+#include "util/netns.h"
 #include "counters/kstate.h"
 #include "trace/ksyms.h"
 #include "ledger/ledger.h"
@@ -164,7 +165,8 @@ static int print_ledger(const struct dl_ledger *l, bool json,
  * advance to now.
  */
 static int print_interval(struct dl_ledger *prev, struct dl_kstate *ks_prev,
-			  unsigned int k, double secs, const struct report_opts *o,
+			  unsigned int k, double secs, const char *cut,
+			  const struct report_opts *o,
 			  int ifindex, const struct dl_ingress *ing,
 			  const struct dl_drop_trace *dt, const struct dl_ledger_names *names,
 			  const struct dl_nic_map *map)
@@ -181,6 +183,7 @@ static int print_interval(struct dl_ledger *prev, struct dl_kstate *ks_prev,
 	if (!err) {
 		iv.interval = k;
 		iv.duration_s = secs;
+		iv.truncated_reason = cut[0] ? cut : NULL;
 		err = dl_ledger__add_kstate(&iv, ks_prev, &ks_now);
 		if (!err)
 			err = print_ledger(&iv, o->json, NULL);
@@ -204,7 +207,7 @@ int do_report(int argc, char **argv)
 	struct dl_nic_map *nic_map = NULL;
 	struct report_opts o = {};
 	struct dl_ledger l = {}, base = {}, cum = {};
-	char why[512], note[1024];
+	char why[512], note[1024], cut[512] = "";
 	int ifindex, rc = DL_EXIT_FAIL, err;
 	double t0;
 	unsigned int netns;
@@ -251,6 +254,9 @@ int do_report(int argc, char **argv)
 	}
 	if (note[0])
 		fprintf(stderr, "dropledger: %s", note);
+	if (!dl_ingress__is_up(ing))
+		fprintf(stderr, "dropledger: %s is down: the ledger will stay at zero until it is up\n",
+			o.ifname);
 	if (o.ing.sample_every) {
 		tap = start_tap(ing, &o);
 		if (!tap)
@@ -307,9 +313,10 @@ int do_report(int argc, char **argv)
 		for (;; k++) {
 			double next = t0 + k * o.interval;
 			double end = o.duration ? t0 + o.duration : 1e300;
-			bool go_on = cli_wait_until(o.ifname, ifindex, next < end ? next : end);
+			bool go_on = cli_wait_ingress(ing, next < end ? next : end,
+						      cut, sizeof(cut));
 
-			err = print_interval(&prev, &ks_prev, k, cli_now() - mark, &o,
+			err = print_interval(&prev, &ks_prev, k, cli_now() - mark, cut, &o,
 					     ifindex, ing, dt, &names, nic_map);
 			mark = cli_now();
 			if (err || !go_on || next >= end)
@@ -322,8 +329,11 @@ int do_report(int argc, char **argv)
 		if (err)
 			goto fail_read;
 	} else {
-		cli_wait_until(o.ifname, ifindex, t0 + o.duration);
+		cli_wait_ingress(ing, t0 + o.duration, cut, sizeof(cut));
 	}
+	/* The last word on the attachment, before the last read. */
+	if (!cut[0])
+		cli_check_ingress(ing, cut, sizeof(cut));
 	/* The workers drain what the rings hold, then stop. */
 	if (tap && dl_tap_session__stop(tap)) {
 		fprintf(stderr, "dropledger: cannot read the tap mirror counts\n");
@@ -343,9 +353,10 @@ int do_report(int argc, char **argv)
 		goto fail_read;
 	l.duration_s = cli_now() - t0;
 	l.cumulative = o.interval > 0;
+	l.truncated_reason = cut[0] ? cut : NULL;
 	if (print_ledger(&l, o.json, tap) && cli_stop == SIGPIPE)
 		pr_debug("output closed: whole-run ledger not printed\n");
-	rc = DL_EXIT_OK;
+	rc = cut[0] ? DL_EXIT_CUT : DL_EXIT_OK;
 	goto out;
 fail_read:
 	fprintf(stderr, "dropledger: reading counters: %s\n", strerror(-err));

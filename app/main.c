@@ -51,7 +51,9 @@ static void usage(FILE *out)
 		"\n'dropledger COMMAND --help' for a command's options.\n"
 		"\nEXIT CODES\n"
 		"  0 ok, 1 runtime failure (privileges, attach, output), 2 usage or a bad input\n"
-		"  file (file:line), 3 steering rules violated, 4 a --fail-on threshold crossed.\n");
+		"  file (file:line), 3 steering rules violated, 4 the run was cut short (the\n"
+		"  interface went away or our program was removed), 5 a --fail-on threshold\n"
+		"  crossed (reserved).\n");
 }
 
 int main(int argc, char **argv)

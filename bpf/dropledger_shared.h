@@ -100,12 +100,15 @@ struct dl_flow_info {
 /*
  * Owner tag of an attached dl_ingress (map dl_owner, one entry), written by
  * the process that loaded it. A later run reads it to tell a stale program
- * left by a killed run (owner gone) from one a live run is using.
+ * left by a killed run (owner gone) from one a live run is using. The pid
+ * means something only in the owner's PID namespace (a container's run is
+ * pid 1 there), so the namespace is recorded with it.
  */
 struct dl_owner {
 	__u32 magic;		/* DL_OWNER_MAGIC once written */
-	__u32 pid;
+	__u32 pid;		/* in the owner's PID namespace */
 	__u64 start_time;	/* /proc/PID/stat field 22: guards PID reuse */
+	__u64 pidns_ino;	/* inode of the owner's PID namespace; 0: unknown */
 };
 
 #define DL_OWNER_MAGIC 0x444c4f57u	/* "DLOW" */

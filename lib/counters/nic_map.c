@@ -14,6 +14,7 @@
 #include "dl_config.h"
 #include "util/log.h"
 #include "counters/nic_map.h"
+#include "util/tsv.h"
 #include "util/text_parse.h"
 
 struct map_row {
@@ -81,26 +82,6 @@ void dl_nic_map__free(struct dl_nic_map *m)
 		row_free(&m->rows[i]);
 	free(m->rows);
 	free(m);
-}
-
-#define MAX_FIELDS 6
-
-/* Split a line at tabs; returns the field count (MAX_FIELDS means "too many"). */
-static unsigned int split_tabs(const char *line, size_t len, const char **f, size_t *flen)
-{
-	unsigned int n = 0;
-	const char *p = line, *end = line + len, *tab;
-
-	while (n < MAX_FIELDS) {
-		tab = memchr(p, '\t', end - p);
-		f[n] = p;
-		flen[n] = (tab ? tab : end) - p;
-		n++;
-		if (!tab)
-			break;
-		p = tab + 1;
-	}
-	return n;
 }
 
 static bool driver_ok(const char *s, size_t len)
@@ -205,29 +186,22 @@ static const char *parse_flags(struct map_row *r, char *flags)
 }
 
 /* Parse one row; 0, -EINVAL (reported) or -ENOMEM. */
-static int parse_row(struct dl_nic_map *m, const char *line, size_t len,
-		     const char *origin, unsigned int lineno)
+static int parse_row(struct dl_nic_map *m, const struct dl_tsv *t)
 {
-	const char *f[MAX_FIELDS], *what;
-	size_t fl[MAX_FIELDS];
-	struct map_row r = { .line = lineno };
+	const char *const *f = t->f, *what;
+	const size_t *fl = t->len;
+	struct map_row r = { .line = t->lineno };
 	const struct map_row *dup;
-	unsigned int nf;
 	char *col = NULL, *flags = NULL;
 	int err = -EINVAL;
 
-	nf = split_tabs(line, len, f, fl);
-	if (nf != 5) {
-		pr_warn("%s:%u: %s%u tab-separated fields, expected 5 "
-			"(driver, pattern, column, flags, source)\n", origin, lineno,
-			nf == MAX_FIELDS ? "more than " : "", nf == MAX_FIELDS ? 5 : nf);
-		return -EINVAL;
-	}
-	if (!driver_ok(f[0], fl[0])) {
-		pr_warn("%s:%u: driver '%.*s' is not a driver name or '*'\n", origin, lineno,
-			(int)fl[0], f[0]);
-		return -EINVAL;
-	}
+	if (t->nf != 5)
+		return dl_tsv__error(t, "%s%u tab-separated fields, expected 5 "
+				     "(driver, pattern, column, flags, source)",
+				     t->too_many ? "more than " : "", t->too_many ? 5 : t->nf);
+	if (!driver_ok(f[0], fl[0]))
+		return dl_tsv__error(t, "driver '%.*s' is not a driver name or '*'",
+				     (int)fl[0], f[0]);
 	r.driver = dl_text__strndup(f[0], fl[0]);
 	r.pattern = dl_text__strndup(f[1], fl[1]);
 	col = dl_text__strndup(f[2], fl[2]);
@@ -239,28 +213,27 @@ static int parse_row(struct dl_nic_map *m, const char *line, size_t len,
 	}
 	what = compile(&r, f[1], fl[1]);
 	if (what) {
-		pr_warn("%s:%u: %s\n", origin, lineno, what);
+		dl_tsv__error(t, "%s", what);
 		goto out;
 	}
 	r.col = dl_nic_col__from_name(col);
 	if (r.col < 0) {
-		pr_warn("%s:%u: unknown column '%s'\n", origin, lineno, col);
+		dl_tsv__error(t, "unknown column '%s'", col);
 		goto out;
 	}
 	what = parse_flags(&r, flags);
 	if (what) {
-		pr_warn("%s:%u: %s\n", origin, lineno, what);
+		dl_tsv__error(t, "%s", what);
 		goto out;
 	}
 	if (dl_text__blank(r.source, fl[4])) {
-		pr_warn("%s:%u: empty source: say where the counter name comes from\n",
-			origin, lineno);
+		dl_tsv__error(t, "empty source: say where the counter name comes from");
 		goto out;
 	}
 	dup = find_dup(m, &r);
 	if (dup) {
-		pr_warn("%s:%u: duplicate of line %u (%s %s)\n", origin, lineno, dup->line,
-			r.driver, r.pattern);
+		dl_tsv__error(t, "duplicate of line %u (%s %s)", dup->line, r.driver,
+			      r.pattern);
 		goto out;
 	}
 	if (m->n == m->cap) {
@@ -289,9 +262,7 @@ int dl_nic_map__parse(const char *buf, size_t len, const char *origin,
 		      struct dl_nic_map **out)
 {
 	struct dl_nic_map *m;
-	struct dl_lines it;
-	const char *line;
-	size_t llen;
+	struct dl_tsv t;
 	int err = 0, r;
 
 	if (!buf || !out)
@@ -301,12 +272,10 @@ int dl_nic_map__parse(const char *buf, size_t len, const char *origin,
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	dl_lines__init(&it, buf, len);
-	while (dl_lines__next(&it, &line, &llen)) {
-		if (dl_text__blank(line, llen) || line[0] == '#')
-			continue;
+	dl_tsv__init(&t, buf, len, origin);
+	while (dl_tsv__next(&t)) {
 		/* Keep going after a bad row: the operator gets every error at once. */
-		r = parse_row(m, line, llen, origin, it.lineno);
+		r = parse_row(m, &t);
 		if (r == -ENOMEM) {
 			err = r;
 			break;

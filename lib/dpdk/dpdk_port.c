@@ -24,8 +24,15 @@
 
 #include "dpdk/dpdk_port.h"
 #include "linerate/frame.h"
+#include "linerate/handoff.h"
 #include "util/log.h"
 #include "dropledger_shared.h"
+
+/* Relax hook for dl_handoff__request(). */
+static void pause_cpu(void)
+{
+	rte_pause();
+}
 
 #define DEFAULT_RING 1024
 #define DEFAULT_BURST 32
@@ -39,8 +46,7 @@ struct poller {
 	struct dl_agg *live;
 	struct dl_agg *handoff;
 	__u64 meta[DL_DPDK_MAX_QUEUES];	/* records read from XDP metadata */
-	_Atomic unsigned int req __attribute__((aligned(64)));
-	_Atomic unsigned int done __attribute__((aligned(64)));
+	struct dl_handoff ho;
 };
 
 struct dl_dpdk_port {
@@ -143,10 +149,9 @@ static int poller_main(void *arg)
 
 		for (i = 0, got = 0; i < pl->nq; i++)
 			got += poll_queue(pl, pl->queues[i], burst);
-		req = atomic_load_explicit(&pl->req, memory_order_acquire);
-		if (req != atomic_load_explicit(&pl->done, memory_order_relaxed)) {
+		if (dl_handoff__requested(&pl->ho, &req)) {
 			hand_over(pl);
-			atomic_store_explicit(&pl->done, req, memory_order_release);
+			dl_handoff__done(&pl->ho, req);
 		}
 		if (!got)
 			rte_pause();
@@ -296,11 +301,7 @@ int dl_dpdk_port__collect(struct dl_dpdk_port *p, struct dl_agg *out)
 		if (!p->launched) {
 			hand_over(pl);
 		} else {
-			unsigned int req = atomic_load(&pl->req) + 1;
-
-			atomic_store_explicit(&pl->req, req, memory_order_release);
-			while (atomic_load_explicit(&pl->done, memory_order_acquire) != req)
-				rte_pause();
+			dl_handoff__request(&pl->ho, pause_cpu);
 		}
 		err = dl_agg__take_counts(out, pl->handoff);
 		dl_agg__clear(pl->handoff);

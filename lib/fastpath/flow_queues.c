@@ -13,9 +13,6 @@
 #include "fastpath/flow_queues.h"
 #include "util/log.h"
 
-_Static_assert(sizeof(struct dl_flow_q_key) == 8, "flow_q_cnt key layout");
-_Static_assert(sizeof(struct dl_flow_q_val) == 64, "flow_q_cnt value layout");
-
 int dl_flow_queues__read_raw(int map_fd, struct dl_flow_q_entry **out, size_t *n)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, bo);

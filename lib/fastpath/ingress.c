@@ -1,21 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Attach and read dl_ingress; see ingress.h. Ownership of an attached
- * program is proven by its dl_owner map (pid + process start time), never
- * by its name alone, so we only ever remove programs our own runs loaded.
+ * Attach and read dl_ingress; see ingress.h. The owner tag written here
+ * and the stale-program checks live in owner.c.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/if_link.h>
-#include <linux/magic.h>
-#include <signal.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -23,12 +18,13 @@
 #include <xdp/libxdp.h>
 
 #include "fastpath/ingress.h"
+#include "fastpath/owner.h"
+#include "counters/sysfs_stats.h"
 #include "ingress.skel.h"
+#include "util/bpffs.h"
 #include "util/log.h"
 #include "util/percpu.h"
 #include "fastpath/mirror.h"
-
-#define BPFFS "/sys/fs/bpf"
 
 struct dl_ingress {
 	struct dl_ingress_bpf *skel;
@@ -40,304 +36,19 @@ struct dl_ingress {
 	enum xdp_attach_mode xmode;
 	bool dispatcher;		/* joined a libxdp dispatcher */
 	bool attached;
+	/* What the attachment check compares against (dl_ingress__check). */
+	char ifname[IF_NAMESIZE];
+	unsigned int rx_queues;		/* 0: unreadable, not checked */
+	bool up;
 };
-
-int dl_bpffs__ensure(void)
-{
-	struct statfs st;
-
-	if (!statfs(BPFFS, &st) && st.f_type == BPF_FS_MAGIC)
-		return 0;
-	if (mount("bpf", BPFFS, "bpf", 0, NULL)) {
-		int err = -errno;
-
-		pr_warn("bpffs is not mounted at %s and mounting it failed: %s\n",
-			BPFFS, strerror(errno));
-		return err;
-	}
-	pr_debug("mounted bpffs at %s\n", BPFFS);
-	return 0;
-}
-
-int dl_netns__self_inum(unsigned int *inum)
-{
-	struct stat st;
-
-	if (stat("/proc/self/ns/net", &st))
-		return -errno;
-	*inum = (unsigned int)st.st_ino;
-	return 0;
-}
-
-/* Field 22 of /proc/PID/stat: start time in clock ticks since boot. */
-static int proc_start_time(pid_t pid, __u64 *start)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long v;
-	int fd, n, i;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	/* comm may hold spaces and parentheses: skip to the last ')'. */
-	p = strrchr(buf, ')');
-	if (!p)
-		return -EBADMSG;
-	for (i = 2; i < 22 && p; i++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p + 1, "%llu", &v) != 1)
-		return -EBADMSG;
-	*start = v;
-	return 0;
-}
-
-static bool owner_alive(const struct dl_owner *o)
-{
-	__u64 start;
-
-	if (kill((pid_t)o->pid, 0) && errno == ESRCH)
-		return false;
-	if (proc_start_time((pid_t)o->pid, &start))
-		return false;
-	return start == o->start_time;
-}
-
-/* Read the dl_owner tag of program @prog_id; -ENOENT if it has none. */
-static int prog_owner(__u32 prog_id, struct dl_owner *o, char *name, size_t nlen)
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info), map_ids[16] = {}, i;
-	int fd, err = -ENOENT;
-
-	fd = bpf_prog_get_fd_by_id(prog_id);
-	if (fd < 0)
-		return -errno;
-	info.nr_map_ids = 16;
-	info.map_ids = (__u64)(unsigned long)map_ids;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		err = -errno;
-		goto out;
-	}
-	snprintf(name, nlen, "%s", info.name);
-	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
-		struct bpf_map_info mi = {};
-		__u32 mlen = sizeof(mi), zero = 0;
-		int mfd = bpf_map_get_fd_by_id(map_ids[i]);
-
-		if (mfd < 0)
-			continue;
-		if (!bpf_obj_get_info_by_fd(mfd, &mi, &mlen) &&
-		    !strcmp(mi.name, "dl_owner") &&
-		    mi.value_size == sizeof(*o) &&
-		    !bpf_map_lookup_elem(mfd, &zero, o) &&
-		    o->magic == DL_OWNER_MAGIC)
-			err = 0;
-		close(mfd);
-		if (!err)
-			break;
-	}
-out:
-	close(fd);
-	return err;
-}
-
-static int detach_single(int ifindex, __u32 prog_id, __u32 mode_flags)
-{
-	LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
-	int fd, err;
-
-	fd = bpf_prog_get_fd_by_id(prog_id);
-	if (fd < 0)
-		return -errno;
-	/* Only if it is still that program: never race a foreign attach. */
-	opts.old_prog_fd = fd;
-	err = bpf_xdp_detach(ifindex, mode_flags, &opts);
-	close(fd);
-	return err;
-}
-
-/* Walk a libxdp dispatcher's programs and remove our stale ones. */
-static int remove_stale_in_dispatcher(int ifindex, char *msg, size_t len,
-				      size_t *used)
-{
-	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
-	struct xdp_program *p = NULL;
-	int removed = 0;
-
-	if (libxdp_get_error(mp) || !mp)
-		return 0;
-	while ((p = xdp_multiprog__next_prog(p, mp))) {
-		struct dl_owner o;
-		char name[32];
-
-		if (prog_owner(xdp_program__id(p), &o, name, sizeof(name)) ||
-		    owner_alive(&o))
-			continue;
-		if (!xdp_program__detach(p, ifindex,
-					 xdp_multiprog__attach_mode(mp), 0)) {
-			removed++;
-			*used += snprintf(msg + *used, *used < len ? len - *used : 0,
-					  "removed stale dropledger program id %u (left by pid %u) from the libxdp dispatcher\n",
-					  xdp_program__id(p), o.pid);
-		}
-	}
-	xdp_multiprog__close(mp);
-	return removed;
-}
-
-/*
- * Does any process hold program @id open? A program attached without a
- * link and held by nobody was left by a process that is gone.
- */
-static bool prog_held(__u32 id)
-{
-	char want[32], path[600], line[128];
-	struct dirent *p, *f;
-	bool held = false;
-	DIR *proc, *fds;
-
-	snprintf(want, sizeof(want), "prog_id:\t%u\n", id);
-	proc = opendir("/proc");
-	if (!proc)
-		return true;	/* cannot tell: assume someone does */
-	while (!held && (p = readdir(proc))) {
-		if (p->d_name[0] < '0' || p->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/fdinfo", p->d_name);
-		fds = opendir(path);
-		if (!fds)
-			continue;
-		while (!held && (f = readdir(fds))) {
-			FILE *fi;
-
-			if (f->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s", p->d_name, f->d_name);
-			fi = fopen(path, "re");
-			if (!fi)
-				continue;
-			while (fgets(line, sizeof(line), fi))
-				if (!strcmp(line, want)) {
-					held = true;
-					break;
-				}
-			fclose(fi);
-		}
-		closedir(fds);
-	}
-	closedir(proc);
-	return held;
-}
-
-/* Our programs that others attach for us (the DPDK PMD): no owner tag. */
-static bool ours_untagged(const char *name)
-{
-	return !strcmp(name, "dl_dpdk_xdp") || !strcmp(name, "dl_capture");
-}
-
-int dl_ingress__remove_stale(int ifindex, char *msg, size_t msg_len)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	static const __u32 modes[] = { XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE };
-	size_t used = 0;
-	int removed = 0, err;
-	unsigned int i;
-
-	if (msg_len)
-		msg[0] = '\0';
-	err = bpf_xdp_query(ifindex, 0, &q);
-	if (err)
-		return err;
-	for (i = 0; i < 2; i++) {
-		__u32 id = modes[i] == XDP_FLAGS_DRV_MODE ? q.drv_prog_id : q.skb_prog_id;
-		struct dl_owner o;
-		char name[32] = "";
-
-		if (!id)
-			continue;
-		if (prog_owner(id, &o, name, sizeof(name))) {
-			if (!strcmp(name, "xdp_dispatcher"))
-				removed += remove_stale_in_dispatcher(ifindex, msg, msg_len, &used);
-			if (!ours_untagged(name) || prog_held(id))
-				continue;
-			o.pid = 0;	/* unknown: the attaching process is gone */
-		} else if (owner_alive(&o)) {
-			continue;
-		}
-		err = detach_single(ifindex, id, modes[i]);
-		if (err) {
-			pr_warn("cannot remove stale dropledger program id %u: %s\n",
-				id, strerror(-err));
-			continue;
-		}
-		removed++;
-		if (o.pid)
-			used += snprintf(msg + used, used < msg_len ? msg_len - used : 0,
-					 "removed stale dropledger program id %u (left by pid %u, no longer running)\n",
-					 id, o.pid);
-		else
-			used += snprintf(msg + used, used < msg_len ? msg_len - used : 0,
-					 "removed stale dropledger program %s id %u (no process holds it)\n",
-					 name, id);
-	}
-	return removed;
-}
-
-/* Refuse when a program we did not load, or a live run of ours, holds it. */
-static int check_free(int ifindex, const char *ifname, char *why, size_t len,
-		      bool *has_dispatcher)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	__u32 ids[3];
-	int err, i;
-
-	*has_dispatcher = false;
-	err = bpf_xdp_query(ifindex, 0, &q);
-	if (err) {
-		snprintf(why, len, "cannot query XDP state of %s: %s", ifname,
-			 strerror(-err));
-		return err;
-	}
-	ids[0] = q.drv_prog_id;
-	ids[1] = q.skb_prog_id;
-	ids[2] = q.hw_prog_id;
-	for (i = 0; i < 3; i++) {
-		struct dl_owner o;
-		char name[32] = "?";
-
-		if (!ids[i])
-			continue;
-		if (!prog_owner(ids[i], &o, name, sizeof(name))) {
-			snprintf(why, len,
-				 "%s is already watched by dropledger (pid %u, program id %u); stop that run first",
-				 ifname, o.pid, ids[i]);
-			return -EBUSY;
-		}
-		if (!strcmp(name, "xdp_dispatcher") && i < 2) {
-			*has_dispatcher = true;
-			continue;
-		}
-		snprintf(why, len,
-			 "%s already runs XDP program '%s' (id %u) that was not attached through libxdp; dropledger will not replace it",
-			 ifname, name, ids[i]);
-		return -EBUSY;
-	}
-	return 0;
-}
 
 static int write_owner(struct dl_ingress *ing)
 {
-	struct dl_owner o = { .magic = DL_OWNER_MAGIC, .pid = (__u32)getpid() };
+	struct dl_owner o;
 	__u32 zero = 0;
 	int err;
 
-	err = proc_start_time(getpid(), &o.start_time);
+	err = dl_owner__self(&o);
 	if (err)
 		return err;
 	if (bpf_map_update_elem(bpf_map__fd(ing->skel->maps.dl_owner), &zero, &o, 0))
@@ -465,15 +176,15 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 	if (opts->how == DL_ATTACH_LIBXDP) {
 		err = dl_bpffs__ensure();
 		if (err) {
-			snprintf(why, why_len, "libxdp needs bpffs at %s: %s", BPFFS,
+			snprintf(why, why_len, "libxdp needs bpffs at %s: %s", DL_BPFFS,
 				 strerror(-err));
 			goto fail;
 		}
 	}
-	n = dl_ingress__remove_stale(opts->ifindex, msg, sizeof(msg));
+	n = dl_owner__remove_stale(opts->ifindex, false, msg, sizeof(msg), NULL);
 	if (n > 0)
 		snprintf(note, note_len, "%s", msg);
-	err = check_free(opts->ifindex, opts->ifname, why, why_len, &has_disp);
+	err = dl_owner__check_free(opts->ifindex, opts->ifname, why, why_len, &has_disp);
 	if (err)
 		goto fail;
 	if (has_disp && opts->how == DL_ATTACH_LINK) {
@@ -529,6 +240,9 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 	if (err)
 		goto fail;
 	ing->attached = true;
+	snprintf(ing->ifname, sizeof(ing->ifname), "%s", opts->ifname);
+	ing->rx_queues = dl_sysfs__rx_queues(opts->ifname);
+	ing->up = dl_ingress__is_up(ing);
 	return ing;
 fail:
 	dl_ingress__destroy(ing);
@@ -545,11 +259,16 @@ void dl_ingress__destroy(struct dl_ingress *ing)
 	} else if (ing->attached && ing->dispatcher) {
 		xdp_program__detach(ing->xprog, ing->ifindex, ing->xmode, 0);
 	} else if (ing->attached) {
-		int err = detach_single(ing->ifindex, xdp_program__id(ing->xprog),
+		int err = dl_owner__detach_prog(ing->ifindex, xdp_program__id(ing->xprog),
 					ing->xmode == XDP_MODE_SKB ?
 					XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE);
 
-		if (err && err != -ENODEV)
+		/* Moved to another namespace: it took our program along. */
+		if (err == -ENODEV)
+			err = dl_owner__find_elsewhere(xdp_program__id(ing->xprog),
+						       xdp_program__fd(ing->xprog),
+						       true, NULL, 0) < 0 ? -EIO : 0;
+		if (err)
 			pr_warn("detaching from ifindex %d: %s\n", ing->ifindex,
 				strerror(-err));
 	}
@@ -598,4 +317,145 @@ struct dl_mirror *dl_ingress__mirror(const struct dl_ingress *ing)
 unsigned int dl_ingress__sample_every(const struct dl_ingress *ing)
 {
 	return ing ? ing->sample_every : 0;
+}
+
+bool dl_ingress__is_up(const struct dl_ingress *ing)
+{
+	struct ifreq ifr = {};
+	int fd, err;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	if (!if_indextoname(ing->ifindex, ifr.ifr_name)) {
+		close(fd);
+		return false;
+	}
+	err = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	close(fd);
+	return !err && (ifr.ifr_flags & IFF_UP);
+}
+
+static __u32 link_prog_id(const struct dl_ingress *ing)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(ing->skel->progs.dl_ingress),
+				   &info, &len))
+		return 0;
+	return info.id;
+}
+
+static __u32 our_id(const struct dl_ingress *ing)
+{
+	return ing->link ? link_prog_id(ing) : xdp_program__id(ing->xprog);
+}
+
+/* Is our program in the libxdp dispatcher on the interface? */
+static bool in_dispatcher(const struct dl_ingress *ing)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ing->ifindex);
+	struct xdp_program *p = NULL;
+	bool found = false;
+
+	if (libxdp_get_error(mp) || !mp)
+		return false;
+	while (!found && (p = xdp_multiprog__next_prog(p, mp)))
+		found = xdp_program__id(p) == our_id(ing);
+	xdp_multiprog__close(mp);
+	return found;
+}
+
+/* Interface gone from our namespace: deleted, or moved with our program. */
+static enum dl_ingress_state check_gone(struct dl_ingress *ing, char *why,
+					size_t len)
+{
+	char where[300];
+	int found;
+
+	/* A link detaches wherever the device went; libxdp's attach needs a visit. */
+	found = dl_owner__find_elsewhere(our_id(ing), bpf_program__fd(ing->skel->progs.dl_ingress),
+					 !ing->link, where, sizeof(where));
+	if (ing->link)
+		bpf_link__detach(ing->link);
+	ing->attached = false;
+	if (found > 0) {
+		snprintf(why, len, "%s was moved to another network namespace (%s): our program was detached there; the run ends",
+			 ing->ifname, where);
+		return DL_INGRESS_MOVED;
+	}
+	if (found < 0)
+		snprintf(why, len, "%s was moved to another network namespace (%s) and detaching our program there failed: %s; run: dropledger detach there",
+			 ing->ifname, where, strerror(-found));
+	else
+		snprintf(why, len, "%s was deleted (or moved where we cannot see): the run ends", ing->ifname);
+	return found < 0 ? DL_INGRESS_MOVED : DL_INGRESS_DELETED;
+}
+
+enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
+					size_t len)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char name[IF_NAMESIZE];
+	unsigned int rxq;
+	__u32 id, want = our_id(ing);
+	int qerr;
+	bool up;
+
+	if (len)
+		why[0] = '\0';
+	/*
+	 * Query first, name second: libbpf's query reports "no program" for
+	 * an ifindex that is gone, so a device leaving between the two must
+	 * be seen as gone, not as our program removed.
+	 */
+	qerr = bpf_xdp_query(ing->ifindex, 0, &q);
+	if (!if_indextoname(ing->ifindex, name))
+		return check_gone(ing, why, len);
+	if (strcmp(name, ing->ifname)) {
+		snprintf(why, len, "%s was renamed to %s: the run ends", ing->ifname, name);
+		return DL_INGRESS_RENAMED;
+	}
+	if (!qerr) {
+		id = ing->xmode == XDP_MODE_SKB && !ing->link ? q.skb_prog_id :
+		     q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
+		if (id != want && !(ing->dispatcher && in_dispatcher(ing))) {
+			struct bpf_prog_info info = {};
+			__u32 ilen = sizeof(info);
+			int fd;
+
+			/* Never detach what took our place: it is not ours. */
+			ing->attached = false;
+			if (!id) {
+				snprintf(why, len, "our XDP program was removed from %s by someone else: the run ends",
+					 ing->ifname);
+				return DL_INGRESS_REMOVED;
+			}
+			fd = bpf_prog_get_fd_by_id(id);
+			if (fd >= 0) {
+				bpf_obj_get_info_by_fd(fd, &info, &ilen);
+				close(fd);
+			}
+			snprintf(why, len, "our XDP program on %s was replaced by '%s' (id %u): the run ends",
+				 ing->ifname, info.name[0] ? info.name : "?", id);
+			return DL_INGRESS_REPLACED;
+		}
+	}
+	rxq = ing->rx_queues ? dl_sysfs__rx_queues(ing->ifname) : 0;
+	if (rxq && rxq != ing->rx_queues) {
+		snprintf(why, len, "the RX queue count of %s changed from %u to %u: per-queue counts no longer compare; the run ends",
+			 ing->ifname, ing->rx_queues, rxq);
+		return DL_INGRESS_QUEUES;
+	}
+	up = dl_ingress__is_up(ing);
+	if (up == ing->up)
+		return DL_INGRESS_OK;
+	ing->up = up;
+	if (!up) {
+		snprintf(why, len, "%s went down: nothing arrives until it is up again", ing->ifname);
+		return DL_INGRESS_DOWN;
+	}
+	snprintf(why, len, "%s is up again", ing->ifname);
+	return DL_INGRESS_UP;
 }

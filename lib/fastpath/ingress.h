@@ -73,16 +73,32 @@ struct dl_mirror *dl_ingress__mirror(const struct dl_ingress *ing);
 unsigned int dl_ingress__sample_every(const struct dl_ingress *ing);
 
 /*
- * Remove dl_ingress programs on @ifindex left by runs that are gone (their
- * owner process is dead). Returns how many were removed (0..n) or -errno;
- * @msg describes each removal for the user.
+ * What the attachment check found. Anything past DL_INGRESS_UP ends the
+ * run: what it counted no longer describes the interface it named.
  */
-int dl_ingress__remove_stale(int ifindex, char *msg, size_t msg_len);
+enum dl_ingress_state {
+	DL_INGRESS_OK,
+	DL_INGRESS_DOWN,	/* went down: nothing arrives, the run goes on */
+	DL_INGRESS_UP,		/* up again */
+	DL_INGRESS_DELETED,	/* the interface is gone, with our program */
+	DL_INGRESS_MOVED,	/* to another netns: our program detached there */
+	DL_INGRESS_RENAMED,
+	DL_INGRESS_REMOVED,	/* someone else removed our program */
+	DL_INGRESS_REPLACED,	/* ... or put another in its place */
+	DL_INGRESS_QUEUES,	/* the RX queue count changed */
+};
 
-/* Mount bpffs at /sys/fs/bpf when absent (ip netns exec hides it). */
-int dl_bpffs__ensure(void);
+/*
+ * Is our program still attached to the interface it was attached to, and
+ * is that interface still the same? Call each interval and before the
+ * last read. DOWN and UP are reported once per change; a cutting state
+ * comes with one line in @why and leaves nothing of ours behind (an
+ * interface moved to another namespace is followed there and detached).
+ */
+enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
+					size_t why_len);
 
-/* Inode number of the calling thread's network namespace. */
-int dl_netns__self_inum(unsigned int *inum);
+/* Is the interface administratively up? (false when unknown) */
+bool dl_ingress__is_up(const struct dl_ingress *ing);
 
 #endif

@@ -24,8 +24,6 @@
 
 #define DEFAULT_RING_BYTES (4u << 20)
 
-_Static_assert(sizeof(struct dl_pkt_rec) == 80, "dl_pkt_rec layout");
-_Static_assert(sizeof(struct dl_mirror_stats) == 64, "dl_mirror_stats layout");
 
 struct dl_mirror {
 	int nr;			/* rings, one per possible CPU */

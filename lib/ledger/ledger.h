@@ -90,6 +90,7 @@ struct dl_ledger {
 	double duration_s;
 	unsigned int interval;	/* 1, 2, ... with --interval; 0: whole run */
 	bool cumulative;	/* the run's total, printed after intervals */
+	const char *truncated_reason;	/* the run was cut short; NULL: it was not */
 
 	struct dl_opt nic_dropped;
 	uint64_t xdp_seen;

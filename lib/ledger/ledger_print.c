@@ -165,6 +165,9 @@ json_t *dl_ledger__to_json(const struct dl_ledger *l)
 	json_object_set_new(root, "drop_source", l->drop_source ?
 			    json_string(l->drop_source) : json_null());
 	json_object_set_new(root, "duration_s", json_real(l->duration_s));
+	json_object_set_new(root, "truncated", json_boolean(l->truncated_reason));
+	json_object_set_new(root, "truncated_reason", l->truncated_reason ?
+			    json_string(l->truncated_reason) : json_null());
 	if (l->interval || l->cumulative) {
 		json_object_set_new(root, "interval", l->interval ?
 				    json_integer(l->interval) : json_null());
@@ -267,6 +270,8 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 	fprintf(out, "dropledger %s: %s (ifindex %d), %s mode, XDP %s, drops via %s, %.1f s\n\n",
 		DL_VERSION, l->ifname, l->ifindex, l->mode, l->attach ? l->attach : "none",
 		l->drop_source ? l->drop_source : "n/a", l->duration_s);
+	if (l->truncated_reason)
+		fprintf(out, "RUN CUT SHORT: %s\n\n", l->truncated_reason);
 	opt_str(l->nic_dropped, nd, sizeof(nd));
 	fprintf(out, "LEDGER\n");
 	fprintf(out, "  arrived        %12" PRIu64 "   = nic_dropped + xdp_seen\n",

@@ -21,8 +21,15 @@
 
 #include "linerate/capture.h"
 #include "util/percpu.h"
+#include "linerate/handoff.h"
 #include "util/log.h"
 #include "dropledger_shared.h"
+
+/* Relax hook for dl_handoff__request(). */
+static void yield_cpu(void)
+{
+	sched_yield();
+}
 
 #define FRAME_SIZE 2048
 #define DEFAULT_RING 2048
@@ -43,8 +50,7 @@ struct qcap {
 	struct dl_agg *live;
 	struct dl_agg *handoff;
 	struct dl_capture_stats st;
-	_Atomic unsigned int req __attribute__((aligned(64)));
-	_Atomic unsigned int done __attribute__((aligned(64)));
+	struct dl_handoff ho;
 };
 
 struct dl_capture {
@@ -108,10 +114,9 @@ static void *capture_main(void *arg)
 
 		if (!rx_batch(q) && c->opts.idle_us)
 			usleep(c->opts.idle_us);
-		req = atomic_load_explicit(&q->req, memory_order_acquire);
-		if (req != atomic_load_explicit(&q->done, memory_order_relaxed)) {
+		if (dl_handoff__requested(&q->ho, &req)) {
 			hand_over(q);
-			atomic_store_explicit(&q->done, req, memory_order_release);
+			dl_handoff__done(&q->ho, req);
 		}
 	}
 	while (rx_batch(q))
@@ -261,11 +266,7 @@ int dl_capture__collect(struct dl_capture *c, struct dl_agg *out)
 		if (c->stopped || !q->started) {
 			hand_over(q);
 		} else {
-			unsigned int req = atomic_load(&q->req) + 1;
-
-			atomic_store_explicit(&q->req, req, memory_order_release);
-			while (atomic_load_explicit(&q->done, memory_order_acquire) != req)
-				sched_yield();
+			dl_handoff__request(&q->ho, yield_cpu);
 		}
 		err = dl_agg__take_counts(out, q->handoff);
 		dl_agg__clear(q->handoff);

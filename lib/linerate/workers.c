@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Poll-mode workers, see workers.h. Rings are read through dl_mirror's
- * one mapping of each (mirror_ring.h). The hand-over protocol is two
- * counters per worker: the collector bumps `req`, the worker trades its
- * table for the empty `handoff` one (O(1), dl_agg__take_counts) and sets
- * `done = req`; the collector then owns `handoff` until its next request,
- * empties it into the result and leaves it empty. A worker never copies
- * or clears a table, and the handed-over table is not copied either when
- * it is the first one the result gets.
+ * one mapping of each (mirror_ring.h). Tables are handed over with
+ * linerate/handoff.h: the worker trades its table for the empty `handoff`
+ * one (O(1), dl_agg__take_counts); the collector empties it into the
+ * result and leaves it empty. A worker never copies or clears a table, and
+ * the handed-over table is not copied either when it is the first one the
+ * result gets.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -19,11 +18,18 @@
 #include <unistd.h>
 
 #include "util/localmem.h"
+#include "linerate/handoff.h"
 #include "util/log.h"
 #include "fastpath/mirror.h"
 #include "fastpath/mirror_ring.h"
 #include "dropledger_shared.h"
 #include "linerate/workers.h"
+
+/* Relax hook for dl_handoff__request(). */
+static void yield_cpu(void)
+{
+	sched_yield();
+}
 
 #define DEFAULT_BATCH 256
 
@@ -39,8 +45,7 @@ struct worker {
 	struct dl_worker_stats st;
 	int err;
 	_Atomic int ready;		/* 1 running, -1 failed */
-	_Atomic unsigned int req __attribute__((aligned(64)));
-	_Atomic unsigned int done __attribute__((aligned(64)));
+	struct dl_handoff ho;
 };
 
 struct dl_workers {
@@ -133,10 +138,9 @@ static void *worker_main(void *arg)
 
 		if (!poll_round(w, batch) && ws->opts.idle_us)
 			usleep(ws->opts.idle_us);
-		req = atomic_load_explicit(&w->req, memory_order_acquire);
-		if (req != atomic_load_explicit(&w->done, memory_order_relaxed)) {
+		if (dl_handoff__requested(&w->ho, &req)) {
 			hand_over(w);
-			atomic_store_explicit(&w->done, req, memory_order_release);
+			dl_handoff__done(&w->ho, req);
 		}
 	}
 	/* Stopping: whatever the producers committed is read, not dropped. */
@@ -234,11 +238,7 @@ int dl_workers__collect(struct dl_workers *ws, struct dl_agg *out)
 			/* Joined: its table is ours to take, no hand-over. */
 			err = dl_agg__take_counts(out, w->live);
 		} else {
-			unsigned int req = atomic_load(&w->req) + 1;
-
-			atomic_store_explicit(&w->req, req, memory_order_release);
-			while (atomic_load_explicit(&w->done, memory_order_acquire) != req)
-				sched_yield();
+			dl_handoff__request(&w->ho, yield_cpu);
 			err = take_handoff(w, out);
 		}
 		if (err)

@@ -380,7 +380,7 @@ static void test_validation(void **state)
 
 	(void)state;
 	expect_invalid("# c\nixgbe\trx\tring\t-\n", "t.tsv:2: 4 tab-separated fields");
-	expect_invalid("ixgbe\trx\tring\t-\ts\textra\n", "t.tsv:1: more than 5");
+	expect_invalid("ixgbe\trx\tring\t-\ts\textra\n", "t.tsv:1: 6 tab-separated fields");
 	expect_invalid("ixgbe\trx\trng\t-\ts\n", "t.tsv:1: unknown column 'rng'");
 	expect_invalid("ixgbe\trx_%u_q%u\tring\t-\ts\n", "t.tsv:1: pattern has more than one %u");
 	expect_invalid("ixgbe\trx_%u_q%*\tring\t-\ts\n", "t.tsv:1: pattern has more than one %u");
