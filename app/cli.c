@@ -50,8 +50,10 @@ bool cli_wait_until(const char *ifname, int ifindex, double until)
 
 		nanosleep(&ts, NULL);
 		if ((int)if_nametoindex(ifname) != ifindex) {
+			char esc[IF_NAMESIZE * 4 + 1];
+
 			pr_warn("%s vanished during the interval: reporting what was counted until then\n",
-				ifname);
+				dl_params__escape(ifname, esc, sizeof(esc)));
 			return false;
 		}
 	}
@@ -60,12 +62,13 @@ bool cli_wait_until(const char *ifname, int ifindex, double until)
 
 bool cli_check_ingress(struct dl_ingress *ing, char *cut, size_t cut_len)
 {
-	char why[512];
+	char why[512], esc[2048];
 	enum dl_ingress_state st = dl_ingress__check(ing, why, sizeof(why));
 
 	if (st == DL_INGRESS_OK)
 		return true;
-	fprintf(stderr, "dropledger: %s\n", why);
+	/* @why names the interface, which may hold escape sequences */
+	fprintf(stderr, "dropledger: %s\n", dl_params__escape(why, esc, sizeof(esc)));
 	if (st == DL_INGRESS_DOWN || st == DL_INGRESS_UP)
 		return true;
 	snprintf(cut, cut_len, "%s", why);
@@ -132,6 +135,18 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return -EINVAL;
 }
 
+int cli_params(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
+	       int argc, char **argv)
+{
+	int err = dl_params__parse(ps, cmd, opts, argc, argv);
+
+	if (err == DL_PARAMS_HELP)
+		dl_params__usage(cmd, stdout);
+	else if (err)
+		fprintf(stderr, "%s\n", ps->err);
+	return err;
+}
+
 int cli_parse_exit(int err)
 {
 	if (err == DL_PARAMS_HELP || !err)
@@ -195,11 +210,6 @@ void cli_ready(const char *path)
 	}
 	fputs("ready\n", f);
 	fclose(f);
-}
-
-void cli_verbosity(int v)
-{
-	dl_log__set_level(v >= 2 ? DL_LOG_LIBBPF : v == 1 ? DL_LOG_DEBUG : DL_LOG_INFO);
 }
 
 const char *cli_self(void)

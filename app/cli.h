@@ -26,6 +26,14 @@ enum {
 
 /* The exit codes line of every command's help (EXIT CODES). */
 #define DL_EXIT_CODES_TEXT "0 ok, 1 runtime failure, 2 usage or a bad input file"
+struct dl_params;
+struct dl_cmd;
+/*
+ * dl_params__parse() that prints: --help to stdout, an error's one line to
+ * stderr. Returns what dl_params__parse() returned.
+ */
+int cli_params(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
+	       int argc, char **argv);
 /*
  * Exit code for a dl_params__parse() result: 0 (go on) stays 0, --help
  * printed is DL_EXIT_OK too (callers test DL_PARAMS_HELP first), no such
@@ -59,8 +67,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Write "ready\n" to @path (hidden --ready-file, so tests never sleep). */
 void cli_ready(const char *path);
-/* -v / -vv */
-void cli_verbosity(int v);
 /* Signal that asked the run to stop (SIGINT, SIGTERM, SIGHUP), or SIGPIPE. */
 extern volatile sig_atomic_t cli_stop;
 /*

@@ -50,7 +50,12 @@ static const struct dl_param capture_table[] = {
 static const struct dl_cmd capture_cmd = {
 	.name = "capture",
 	.args = "-i IFACE [-d SECONDS] [options]",
-	.doc = "AF_XDP capture mode: redirect every frame of the chosen rx queues to one AF_XDP socket and pinned poll-mode worker per queue, then print per queue the arrivals, the records read, the AF_XDP ring loss (XDP_STATISTICS) and the sequence check of stamped (dropledger gen) flows. Captured frames do not reach the kernel stack while it runs: use it on a lab or benchmark interface, not on a production path.",
+	.doc = "AF_XDP capture mode: redirect every frame of the chosen rx queues to "
+		"one AF_XDP socket and pinned poll-mode worker per queue, then print per "
+		"queue the arrivals, the records read, the AF_XDP ring loss "
+		"(XDP_STATISTICS) and the sequence check of stamped (dropledger gen) "
+		"flows. Captured frames do not reach the kernel stack while it runs: use "
+		"it on a lab or benchmark interface, not on a production path.",
 	.opts = capture_table,
 	.common = DL_COMMON_REPORTING | DL_COMMON_NEED_IFACE,
 	.common_off = offsetof(struct capture_opts, c),
@@ -66,7 +71,7 @@ static int parse(int argc, char **argv, struct capture_opts *o)
 	int err;
 
 	o->c.duration = 10;
-	err = dl_params__parse(&ps, &capture_cmd, o, argc, argv);
+	err = cli_params(&ps, &capture_cmd, o, argc, argv);
 	if (err == DL_PARAMS_HELP)
 		exit(DL_EXIT_OK);
 	if (err)

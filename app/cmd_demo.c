@@ -88,7 +88,8 @@ static const struct dl_param demo_table[] = {
 static const struct dl_cmd demo_cmd = {
 	.name = "demo",
 	.args = "[--json] [--prefix NAME]",
-	.doc = "Creates the lab (dropledger lab up), watches v0b with 'report' and injects five faults from the other namespace:\n"
+	.doc = "Creates the lab (dropledger lab up), watches v0b with 'report' and "
+		"injects five faults from the other namespace:\n"
 	       "  200 UDP datagrams to a closed port            -> NO_SOCKET\n"
 	       "  300 to a slow reader with a tiny buffer       -> SOCKET_RCVBUFF\n"
 	       "  20 LLDP frames                                -> UNHANDLED_PROTO (harmless)\n"
@@ -114,7 +115,7 @@ int do_demo(int argc, char **argv)
 	struct dl_lab lab;
 	char why[256];
 
-	i = dl_params__parse(&ps, &demo_cmd, &o, argc, argv);
+	i = cli_params(&ps, &demo_cmd, &o, argc, argv);
 	if (i)
 		return cli_parse_exit(i);
 	prefix = o.prefix;
@@ -122,7 +123,8 @@ int do_demo(int argc, char **argv)
 	if (cli_check_caps("demo"))
 		return DL_EXIT_FAIL;
 	if (dl_lab__init(&lab, prefix, 4)) {
-		return cli_parse_exit(cli_usage_error("demo", "--prefix: '%s' is not letters, digits and _, up to 15",
+		return cli_parse_exit(cli_usage_error("demo",
+			"--prefix: '%s' is not letters, digits and _, up to 15",
 						      dl_params__escape(prefix, why, sizeof(why))));
 	}
 	if (!mkdtemp(dir)) {

@@ -22,18 +22,23 @@ struct detach_opts {
 
 static const struct dl_param detach_table[] = {
 	DL_OPT_FLAG("force", 0, struct detach_opts, force,
-		    "also remove a program whose run is in a PID namespace not visible from here (a container)"),
+		    "also remove a program whose run is in a PID namespace not visible "
+		    "from here (a container)"),
 	{}
 };
 
 static const struct dl_cmd detach_cmd = {
 	.name = "detach",
 	.args = "-i IFACE [--force]",
-	.doc = "Remove dropledger XDP programs left on IFACE by runs that were killed. Programs of running dropledger processes and programs dropledger did not load are never touched. A program whose run is in a PID namespace not visible from here (a container) is kept unless --force is given.",
+	.doc = "Remove dropledger XDP programs left on IFACE by runs that were killed. "
+		"Programs of running dropledger processes and programs dropledger did "
+		"not load are never touched. A program whose run is in a PID namespace "
+		"not visible from here (a container) is kept unless --force is given.",
 	.opts = detach_table,
 	.common = DL_COMMON_IFACE | DL_COMMON_NEED_IFACE | DL_COMMON_VERBOSE,
 	.common_off = offsetof(struct detach_opts, c),
-	.examples = "dropledger detach -i eth1\nip netns exec lab-b dropledger detach -i v0b --force\n",
+	.examples = "dropledger detach -i eth1\nip netns exec lab-b dropledger detach -i v0b "
+		"--force\n",
 	.notes = "Needs root (CAP_BPF, CAP_NET_ADMIN).",
 	.exit_codes = "0 nothing stale left, 1 a program was kept or an error, 2 usage",
 };
@@ -46,7 +51,7 @@ int do_detach(int argc, char **argv)
 	unsigned int kept = 0;
 	int n;
 
-	n = dl_params__parse(&ps, &detach_cmd, &o, argc, argv);
+	n = cli_params(&ps, &detach_cmd, &o, argc, argv);
 	if (n)
 		return cli_parse_exit(n);
 	if (cli_check_caps("detach"))

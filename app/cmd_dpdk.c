@@ -72,18 +72,32 @@ static const struct dl_param dpdk_table[] = {
 		    "rx descriptors per queue, a power of two (default 1024)",
 		    .flags = DL_OPTF_POW2),
 	DL_OPT_UINT("lab-send", 0, struct dpdk_opts, lab_send, 1, 100000000, "N",
-		    "loopback vdevs (net_ring): send N stamped frames per flow, two flows per queue, over the port's own TX queues"),
+		    "loopback vdevs (net_ring): send N stamped frames per flow, two "
+		    "flows per queue, over the port's own TX queues"),
 	DL_OPT_FLAG("pmd-prog", 0, struct dpdk_opts, pmd_prog,
-		    "net_af_xdp: keep the PMD's own XDP program instead of ours (no xdp_seen column)"),
+		    "net_af_xdp: keep the PMD's own XDP program instead of ours (no "
+		    "xdp_seen column)"),
 	{}
 };
 
 static const struct dl_cmd dpdk_cmd = {
 	.name = "dpdk",
 	.args = "[EAL arguments] -- [options]",
-	.doc = "DPDK mode: poll every rx queue of a DPDK port on the worker lcores for a while, then print per queue the frames read against rte_eth_stats (q_ipackets, q_errors, imissed, ierrors, rx_nombuf) and the PMD's xstats, with the sequence check of stamped flows. No kernel stack: no stack columns.\n\n"
-	       "net_af_xdp: a --vdev net_af_xdp without xdp_prog= gets ours (built into dropledger), which counts every frame per rx queue at XDP and puts its record in the metadata area before the frame; the report then sets the frames seen at XDP against q_ipackets and imissed. The PMD needs the interface free of other XDP programs; queue_count is at most the interface's combined channels (1 on veth: poll another queue with start_queue=).\n\n"
-	       "EAL arguments: as for any DPDK application (-l, --vdev, --no-huge, -a ...); at least two lcores (the main one waits, the others poll). The options below go after --.",
+	.doc = "DPDK mode: poll every rx queue of a DPDK port on the worker lcores for "
+		"a while, then print per queue the frames read against rte_eth_stats "
+		"(q_ipackets, q_errors, imissed, ierrors, rx_nombuf) and the PMD's "
+		"xstats, with the sequence check of stamped flows. No kernel stack: no "
+		"stack columns.\n\n"
+	       "net_af_xdp: a --vdev net_af_xdp without xdp_prog= gets ours (built into "
+	       "dropledger), which counts every frame per rx queue at XDP and puts its "
+	       "record in the metadata area before the frame; the report then sets the "
+	       "frames seen at XDP against q_ipackets and imissed. The PMD needs the "
+	       "interface free of other XDP programs; queue_count is at most the "
+	       "interface's combined channels (1 on veth: poll another queue with "
+	       "start_queue=).\n\n"
+	       "EAL arguments: as for any DPDK application (-l, --vdev, --no-huge, -a "
+	       "...); at least two lcores (the main one waits, the others poll). The "
+	       "options below go after --.",
 	.opts = dpdk_table,
 	.common = DL_COMMON_DURATION | DL_COMMON_JSON | DL_COMMON_VERBOSE | DL_COMMON_READY |
 		  DL_COMMON_CONFIG,
@@ -103,7 +117,7 @@ static int parse(int argc, char **argv, struct dpdk_opts *o)
 	int err;
 
 	o->c.duration = 10;
-	err = dl_params__parse(&ps, &dpdk_cmd, o, argc, argv);
+	err = cli_params(&ps, &dpdk_cmd, o, argc, argv);
 	if (err == DL_PARAMS_HELP)
 		exit(DL_EXIT_OK);
 	if (err)

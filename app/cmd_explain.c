@@ -17,7 +17,10 @@
 static const struct dl_cmd explain_cmd = {
 	.name = "explain",
 	.args = "REASON|FUNCTION",
-	.doc = "What a kernel drop reason (e.g. SOCKET_RCVBUFF, SKB_DROP_REASON_NO_SOCKET) or a dropping kernel function (e.g. ip_rcv_finish, udp_queue_rcv_skb+953) means, its category and group, and the fix an expert would try.",
+	.doc = "What a kernel drop reason (e.g. SOCKET_RCVBUFF, "
+		"SKB_DROP_REASON_NO_SOCKET) or a dropping kernel function (e.g. "
+		"ip_rcv_finish, udp_queue_rcv_skb+953) means, its category and group, "
+		"and the fix an expert would try.",
 	.max_args = 1,
 	.examples = "dropledger explain IP_RPFILTER\ndropledger explain ip_rcv_finish\n",
 	.exit_codes = "0 ok, 1 the causes table cannot be read, 2 usage",
@@ -42,7 +45,7 @@ int do_explain(int argc, char **argv)
 	int rc;
 
 	/* No options of its own: the table is only for --help and errors. */
-	rc = dl_params__parse(&ps, &explain_cmd, &ps, argc, argv);
+	rc = cli_params(&ps, &explain_cmd, &ps, argc, argv);
 	if (rc)
 		return cli_parse_exit(rc);
 	if (ps.nargs != 1)

@@ -37,10 +37,12 @@ static const struct dl_param gen_table[] = {
 		    "frame length (default 64)"),
 	DL_OPT_CPULIST("cores", 0, struct gen_cli, cores, nc, "LIST",
 		       "pin the queue threads to these CPUs", .flags = DL_OPTF_USABLE),
-	DL_OPT_MAC("src-mac", 0, struct gen_cli, g.src_mac, "source MAC (default: the interface's)"),
+	DL_OPT_MAC("src-mac", 0, struct gen_cli, g.src_mac,
+		   "source MAC (default: the interface's)"),
 	DL_OPT_MAC("dst-mac", 0, struct gen_cli, g.dst_mac, "destination MAC (default: broadcast)"),
 	DL_OPT_IPV4("src-ip", 0, struct gen_cli, g.saddr, "source address (default 198.18.0.1)"),
-	DL_OPT_IPV4("dst-ip", 0, struct gen_cli, g.daddr, "destination address (default 198.18.0.2)"),
+	DL_OPT_IPV4("dst-ip", 0, struct gen_cli, g.daddr,
+		    "destination address (default 198.18.0.2)"),
 	DL_OPT_UINT("sport", 0, struct gen_cli, g.sport, 1, 65535, "PORT",
 		    "flow f uses PORT+f (default 40000)"),
 	DL_OPT_UINT("dport", 0, struct gen_cli, g.dport, 1, 65535, "PORT", "(default 9)"),
@@ -50,7 +52,9 @@ static const struct dl_param gen_table[] = {
 static const struct dl_cmd gen_cmd = {
 	.name = "gen",
 	.args = "-i IFACE [options]",
-	.doc = "Send stamped UDP frames (flow id and sequence number in the payload) over AF_XDP TX (copy mode), bounded in count, optionally paced. Receive side: dropledger report --mirror 1 (tap) or dropledger capture.",
+	.doc = "Send stamped UDP frames (flow id and sequence number in the payload) "
+		"over AF_XDP TX (copy mode), bounded in count, optionally paced. Receive "
+		"side: dropledger report --mirror 1 (tap) or dropledger capture.",
 	.opts = gen_table,
 	.common = DL_COMMON_IFACE | DL_COMMON_NEED_IFACE | DL_COMMON_JSON | DL_COMMON_VERBOSE,
 	.common_off = offsetof(struct gen_cli, c),
@@ -130,7 +134,7 @@ int do_gen(int argc, char **argv)
 	struct dl_gen_result r;
 	int err;
 
-	err = dl_params__parse(&ps, &gen_cmd, &o, argc, argv);
+	err = cli_params(&ps, &gen_cmd, &o, argc, argv);
 	if (err) {
 		err = cli_parse_exit(err);
 		goto out;

@@ -25,7 +25,8 @@ struct lab_opts {
 
 static const struct dl_param lab_table[] = {
 	DL_OPT_STRING("prefix", 0, struct lab_opts, prefix, "NAME",
-		      "namespaces NAME-a and NAME-b (default " DL_LAB_PREFIX "; letters, digits, _; up to 15)"),
+		      "namespaces NAME-a and NAME-b (default " DL_LAB_PREFIX
+		      "; letters, digits, _; up to 15)"),
 	DL_OPT_UINT("queues", 0, struct lab_opts, queues, 1, 64, "N",
 		    "queues of the v0a/v0b veth (default 4)"),
 	{}
@@ -37,7 +38,11 @@ static const struct dl_cmd lab_cmd = {
 		"       dropledger lab send udp DST PORT COUNT [options]\n"
 		"       dropledger lab send lldp IFACE COUNT\n"
 		"       dropledger lab sink PORT [options]",
-	.doc = "up creates namespaces NAME-a and NAME-b (default prefix " DL_LAB_PREFIX ") joined by v0a/v0b (198.18.0.1 <-> 198.18.0.2, N queues, default 4) and v1a/v1b (198.18.1.1 <-> 198.18.1.2), static neighbours, IPv6 off. down removes all of it. send/sink produce bounded traffic in the current namespace ('dropledger lab send --help', 'dropledger lab sink --help').",
+	.doc = "up creates namespaces NAME-a and NAME-b (default prefix " DL_LAB_PREFIX ") "
+	       "joined by v0a/v0b (198.18.0.1 <-> 198.18.0.2, N queues, default 4) and "
+	       "v1a/v1b (198.18.1.1 <-> 198.18.1.2), static neighbours, IPv6 off. down "
+	       "removes all of it. send/sink produce bounded traffic in the current "
+	       "namespace ('dropledger lab send --help', 'dropledger lab sink --help').",
 	.opts = lab_table,
 	.max_args = 1,
 	.examples =
@@ -45,7 +50,8 @@ static const struct dl_cmd lab_cmd = {
 		"ip netns exec dlab-a dropledger lab send udp 198.18.0.2 9000 100\n"
 		"ip netns exec dlab-a dropledger lab send lldp v0a 10\n"
 		"dropledger lab down\n",
-	.exit_codes = "0 ok (status: the lab is up), 1 runtime failure (status: the lab is down), 2 usage",
+	.exit_codes = "0 ok (status: the lab is up), 1 runtime failure (status: the lab is "
+		"down), 2 usage",
 };
 
 struct sink_opts {
@@ -59,11 +65,13 @@ struct sink_opts {
 static const struct dl_param sink_table[] = {
 	DL_OPT_UINT("rcvbuf", 0, struct sink_opts, rcvbuf, 0, 1 << 30, "BYTES",
 		    "SO_RCVBUF (the kernel doubles it and has a floor): a slow reader"),
-	DL_OPT_STRING("bind", 0, struct sink_opts, bind_addr, "ADDR", "address to bind (default: any)"),
+	DL_OPT_STRING("bind", 0, struct sink_opts, bind_addr, "ADDR",
+		      "address to bind (default: any)"),
 	DL_OPT_FLAG("read", 0, struct sink_opts, do_read,
 		    "drain the socket and print how many datagrams it received"),
 	DL_OPT_STRING("join", 0, struct sink_opts, group, "GROUP",
-		      "join multicast GROUP with imr_interface INADDR_ANY (the kernel picks the interface, seed 000's mistake)"),
+		      "join multicast GROUP with imr_interface INADDR_ANY (the kernel "
+		      "picks the interface, seed 000's mistake)"),
 	DL_OPT_SECONDS("duration", 'd', struct sink_opts, c.duration, 0, 86400.0 * 365,
 		       "how long to stay (default 3600; SIGINT/SIGTERM end it)",
 		       .flags = DL_OPTF_GT_MIN),
@@ -73,7 +81,9 @@ static const struct dl_param sink_table[] = {
 static const struct dl_cmd sink_cmd = {
 	.name = "lab sink",
 	.args = "PORT [options]",
-	.doc = "Bind UDP PORT in the current namespace and never read (a slow reader; --rcvbuf makes it tiny), or with --read drain it and print how many datagrams arrived.",
+	.doc = "Bind UDP PORT in the current namespace and never read (a slow reader; "
+		"--rcvbuf makes it tiny), or with --read drain it and print how many "
+		"datagrams arrived.",
 	.opts = sink_table,
 	.common = DL_COMMON_DURATION | DL_COMMON_READY,
 	.common_off = offsetof(struct sink_opts, c),
@@ -102,7 +112,8 @@ static const struct dl_param send_table[] = {
 static const struct dl_cmd send_cmd = {
 	.name = "lab send",
 	.args = "udp DST PORT COUNT [options] | lldp IFACE COUNT",
-	.doc = "Send COUNT UDP datagrams to DST:PORT, or COUNT LLDP frames out of IFACE, from the current namespace.",
+	.doc = "Send COUNT UDP datagrams to DST:PORT, or COUNT LLDP frames out of "
+		"IFACE, from the current namespace.",
 	.opts = send_table,
 	.max_args = 4,
 	.examples =
@@ -143,7 +154,7 @@ static int do_sink(int argc, char **argv)
 	double waited = 0;
 	int fd, err;
 
-	err = dl_params__parse(&ps, &sink_cmd, &o, argc, argv);
+	err = cli_params(&ps, &sink_cmd, &o, argc, argv);
 	if (err)
 		return cli_parse_exit(err);
 	if (ps.nargs != 1)
@@ -181,7 +192,7 @@ static int do_send(int argc, char **argv)
 	unsigned int port, count;
 	int err;
 
-	err = dl_params__parse(&ps, &send_cmd, &o, argc, argv);
+	err = cli_params(&ps, &send_cmd, &o, argc, argv);
 	if (err)
 		return cli_parse_exit(err);
 	argc = ps.nargs;
@@ -219,18 +230,20 @@ int do_lab(int argc, char **argv)
 		return do_send(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "sink"))
 		return do_sink(argc - 1, argv + 1);
-	err = dl_params__parse(&ps, &lab_cmd, &o, argc, argv);
+	err = cli_params(&ps, &lab_cmd, &o, argc, argv);
 	if (err)
 		return cli_parse_exit(err);
 	if (ps.nargs != 1)
-		return cli_parse_exit(cli_usage_error("lab", "which action? up, down, status, send or sink"));
+		return cli_parse_exit(cli_usage_error("lab",
+			"which action? up, down, status, send or sink"));
 	verb = argv[ps.first_arg];
 	if (strcmp(verb, "up") && strcmp(verb, "down") && strcmp(verb, "status"))
 		return cli_parse_exit(cli_usage_error("lab", "unknown action '%s'",
 						      dl_params__escape(verb, why, sizeof(why))));
 	if (dl_lab__init(&lab, o.prefix, o.queues))
-		return cli_parse_exit(cli_usage_error("lab", "--prefix: '%s' is not letters, digits and _, up to 15",
-						      dl_params__escape(o.prefix, why, sizeof(why))));
+		return cli_parse_exit(cli_usage_error("lab",
+			"--prefix: '%s' is not letters, digits and _, up to 15",
+			dl_params__escape(o.prefix, why, sizeof(why))));
 	if (!strcmp(verb, "status")) {
 		printf("lab %s: %s\n", lab.prefix, dl_lab__exists(&lab) ? "up" : "down");
 		return dl_lab__exists(&lab) ? DL_EXIT_OK : DL_EXIT_FAIL;

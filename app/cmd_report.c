@@ -53,7 +53,7 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	int err;
 
 	dl_report_conf__defaults(rc);
-	err = dl_params__parse(&ps, &dl_report_conf__cmd, rc, argc, argv);
+	err = cli_params(&ps, &dl_report_conf__cmd, rc, argc, argv);
 	if (err == DL_PARAMS_HELP)
 		exit(DL_EXIT_OK);
 	if (err)
@@ -72,9 +72,11 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	o->ing.how = (enum dl_attach_how)rc->attach;
 	o->ing.sample_every = rc->mirror;
 	if (!o->duration && !o->interval)
-		return cli_usage_error("report", "-d 0 runs until stopped and needs --interval to print anything before that");
+		return cli_usage_error("report", "-d 0 runs until stopped and needs --interval "
+				       "to print anything before that");
 	if (o->max_flows && !o->ing.sample_every)
-		return cli_usage_error("report", "--max-flows sizes the --mirror workers' tables; add --mirror N");
+		return cli_usage_error("report", "--max-flows sizes the --mirror workers' "
+				       "tables; add --mirror N");
 	if (rc->cores && !o->ing.sample_every)
 		return cli_usage_error("report", "--cores is for the --mirror workers; add --mirror N");
 	if (!o->ing.sample_every)

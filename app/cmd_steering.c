@@ -74,7 +74,10 @@ static const struct dl_param steering_table[] = {
 static const struct dl_cmd steering_cmd = {
 	.name = "steering",
 	.args = "-i IFACE [--rules FILE] [-d SECONDS] [options]",
-	.doc = "Watch which RX queue every flow arrives on, then check it against your steering rules and the NIC's own RSS indirection table and ntuple rules, and show how traffic spread over queues and CPUs: Jain's index, hot queues, elephant flows, time_squeeze and backlog drops per CPU.",
+	.doc = "Watch which RX queue every flow arrives on, then check it against your "
+		"steering rules and the NIC's own RSS indirection table and ntuple "
+		"rules, and show how traffic spread over queues and CPUs: Jain's index, "
+		"hot queues, elephant flows, time_squeeze and backlog drops per CPU.",
 	.opts = steering_table,
 	.common = DL_COMMON_REPORTING | DL_COMMON_NEED_IFACE,
 	.common_off = offsetof(struct steering_opts, c),
@@ -82,8 +85,12 @@ static const struct dl_cmd steering_cmd = {
 		"dropledger steering -i eth1 --rules /etc/dropledger/steering.rules -d 10\n"
 		"dropledger steering -i eth1 -d 5 --json | jq .rss.verdict\n"
 		"ip netns exec edge dropledger steering -i v0b -r lab.rules -d 3\n",
-	.notes = "Needs root (CAP_BPF, CAP_NET_ADMIN). A rules file error names the file and line only, never the line's text.",
-	.exit_codes = "0 no violation, 1 runtime failure, 2 usage or a bad rules file (file:line: why), 3 violations: a rule not honoured (traffic on other queues, or an 'even' rule spread unevenly) or flows not where the NIC's own config sends them",
+	.notes = "Needs root (CAP_BPF, CAP_NET_ADMIN). A rules file error names the file "
+		"and line only, never the line's text.",
+	.exit_codes = "0 no violation, 1 runtime failure, 2 usage or a bad rules file "
+		"(file:line: why), 3 violations: a rule not honoured (traffic on other "
+		"queues, or an 'even' rule spread unevenly) or flows not where the NIC's "
+		"own config sends them",
 };
 
 static int parse(int argc, char **argv, struct steering_opts *o)
@@ -94,7 +101,7 @@ static int parse(int argc, char **argv, struct steering_opts *o)
 	o->c.duration = 10;
 	o->how = DL_ATTACH_LIBXDP;
 	o->ing.track_flow_queues = true;
-	err = dl_params__parse(&ps, &steering_cmd, o, argc, argv);
+	err = cli_params(&ps, &steering_cmd, o, argc, argv);
 	if (err == DL_PARAMS_HELP)
 		exit(DL_EXIT_OK);
 	if (err)

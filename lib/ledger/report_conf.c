@@ -20,31 +20,43 @@ static const struct dl_param_enum attach_names[] = {
 
 static const struct dl_param report_table[] = {
 	DL_OPT_SECONDS("duration", 'd', struct dl_report_conf, c.duration, 0, SECS_MAX,
-		       "how long to count (default 10; Ctrl-C stops early; 0: until SIGINT/SIGTERM, with --interval)"),
+		       "how long to count (default 10; Ctrl-C stops early; 0: until "
+		       "SIGINT/SIGTERM, with --interval)"),
 	DL_OPT_SECONDS("interval", 'I', struct dl_report_conf, interval, 0.1, SECS_MAX,
-		       "also print the ledger of every interval (JSON: one object per line), then the whole run"),
+		       "also print the ledger of every interval (JSON: one object per "
+		       "line), then the whole run"),
 	DL_OPT_ENUM("attach", 0, struct dl_report_conf, attach, attach_names, "HOW",
-		    "libxdp (default: joins libxdp's dispatcher, or attaches alone when the interface is free and says so) or link (exclusive bpf_link for benchmarks; the kernel removes it when the process dies)"),
+		    "libxdp (default: joins libxdp's dispatcher, or attaches alone when "
+		    "the interface is free and says so) or link (exclusive bpf_link for "
+		    "benchmarks; the kernel removes it when the process dies)"),
 	DL_OPT_FLAG("skb-mode", 0, struct dl_report_conf, skb_mode,
 		    "generic XDP even where the driver has native XDP"),
 	DL_OPT_UINT("mirror", 0, struct dl_report_conf, mirror, 1, 1000000, "N",
-		    "tap mode: mirror 1 in N frames (1: every frame) to poll-mode workers: per-queue records, records lost, sequence check of stamped (dropledger gen) flows"),
+		    "tap mode: mirror 1 in N frames (1: every frame) to poll-mode "
+		    "workers: per-queue records, records lost, sequence check of stamped "
+		    "(dropledger gen) flows"),
 	DL_OPT_CPULIST("cores", 0, struct dl_report_conf, cores, ncores, "LIST",
 		       "cores for the --mirror workers (default: all online)"),
 	DL_OPT_UINT("max-flows", 0, struct dl_report_conf, max_flows, 1, 16000000, "N",
-		    "flows each --mirror worker counts exactly (default 65536; memory grows only with flows seen, ~40 B each)"),
+		    "flows each --mirror worker counts exactly (default 65536; memory "
+		    "grows only with flows seen, ~40 B each)"),
 	DL_OPT_DOUBLE("skew-threshold", 0, struct dl_report_conf, skew_threshold, 1, 64, "F",
-		      "a queue above F x the mean share is hot (default 1.5); the rss section names it and the flows behind it",
+		      "a queue above F x the mean share is hot (default 1.5); the rss "
+		      "section names it and the flows behind it",
 		      .flags = DL_OPTF_GT_MIN),
 	DL_OPT_FLAG("flows", 0, struct dl_report_conf, flows,
-		    "flow table at XDP and flows in drop records (default); --no-flows: causes only (cheapest; drops lose their queue when the driver does not record it)"),
+		    "flow table at XDP and flows in drop records (default); --no-flows: "
+		    "causes only (cheapest; drops lose their queue when the driver does "
+		    "not record it)"),
 	{}
 };
 
 const struct dl_cmd dl_report_conf__cmd = {
 	.name = "report",
 	.args = "-i IFACE [-d SECONDS] [options]",
-	.doc = "Attach to IFACE, count every arriving frame per RX queue and every kernel drop of those frames by reason and location, then print the ledger:\n"
+	.doc = "Attach to IFACE, count every arriving frame per RX queue and every "
+		"kernel drop of those frames by reason and location, then print the "
+		"ledger:\n"
 	       "  xdp_seen = stack_dropped + delivered + residual\n"
 	       "with the causes, biggest first, and the fix for each.",
 	.opts = report_table,
@@ -56,8 +68,12 @@ const struct dl_cmd dl_report_conf__cmd = {
 		"dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n"
 		"dropledger report -c /etc/dropledger.conf --no-json -d 5\n"
 		"dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n",
-	.exit_codes = "0 ok, 1 runtime failure, 2 usage or a bad config file, 4 the run was cut short (interface deleted, renamed, moved or re-queued, or our program removed; what was counted is printed, \"truncated\" in JSON)",
-	.notes = "Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). -c FILE: the [report] section of FILE (config/dropledger.conf) gives defaults; every key is an option's long name.",
+	.exit_codes = "0 ok, 1 runtime failure, 2 usage or a bad config file, 4 the run was "
+		"cut short (interface deleted, renamed, moved or re-queued, or our "
+		"program removed; what was counted is printed, \"truncated\" in JSON)",
+	.notes = "Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). -c FILE: the [report] "
+		"section of FILE (config/dropledger.conf) gives defaults; every key is "
+		"an option's long name.",
 };
 
 void dl_report_conf__defaults(struct dl_report_conf *conf)

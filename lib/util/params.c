@@ -534,7 +534,9 @@ static int usage_error(struct dl_params *ps, const char *fmt, ...)
 	if (n < sizeof(ps->err))
 		vsnprintf(ps->err + n, sizeof(ps->err) - n, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s; see 'dropledger %s --help'\n", ps->err, ps->cmd->name);
+	n = strlen(ps->err);
+	snprintf(ps->err + n, sizeof(ps->err) - n, "; see 'dropledger %s --help'",
+		 ps->cmd->name);
 	return -EINVAL;
 }
 
@@ -620,7 +622,8 @@ static int load_file(struct dl_params *ps, const char *path)
 				char e2[40];
 
 				err = -EINVAL;
-				snprintf(why, sizeof(why), "unknown section [%s] (this file is read by '%s': [%s])",
+				snprintf(why, sizeof(why),
+					 "unknown section [%s] (this file is read by '%s': [%s])",
 					 dl_params__escape(s + 1, e2, sizeof(e2)), ps->cmd->name,
 					 ps->cmd->name);
 			}
@@ -825,10 +828,8 @@ int dl_params__parse(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
 		const char *arg = argv[optind - 1];
 		char esc[64];
 
-		if (c == 'h' || c == VAL_HELP) {
-			dl_params__usage(cmd, stdout);
+		if (c == 'h' || c == VAL_HELP)
 			return DL_PARAMS_HELP;
-		}
 		if (c == '?' || c == ':') {
 			const char *name = arg;
 			size_t nl;
@@ -887,7 +888,10 @@ int dl_params__parse(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
 						     sizeof(esc)));
 	}
 	if (co && co->config && load_file(ps, co->config)) {
-		fprintf(stderr, "dropledger %s: %s\n", cmd->name, ps->err);
+		char line[sizeof(ps->err)];
+
+		snprintf(line, sizeof(line), "%s", ps->err);
+		snprintf(ps->err, sizeof(ps->err), "dropledger %s: %.480s", cmd->name, line);
 		return -EINVAL;
 	}
 	if (co && cmd->common & DL_COMMON_IFACE) {
@@ -901,7 +905,6 @@ int dl_params__parse(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
 				snprintf(ps->err, sizeof(ps->err),
 					 "dropledger %s: no interface '%s' in this network namespace",
 					 cmd->name, dl_params__escape(co->ifname, esc, sizeof(esc)));
-				fprintf(stderr, "%s\n", ps->err);
 				return DL_PARAMS_NO_IFACE;
 			}
 		}

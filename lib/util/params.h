@@ -32,12 +32,13 @@
  *
  *	struct top_opts o = { .rows = 20, .c.duration = 10 };	// defaults
  *	static struct dl_params ps;	// owns strings read from -c FILE
+ *	int err;
  *
- *	switch (dl_params__parse(&ps, &top_cmd, &o, argc, argv)) {
- *	case 0: break;				// go on
- *	case DL_PARAMS_HELP: return 0;		// --help printed
- *	default: return 2;			// one line already printed
- *	}
+ *	// app/cli.h: prints --help or the one-line error
+ *	err = cli_params(&ps, &top_cmd, &o, argc, argv);
+ *	if (err)
+ *		return cli_parse_exit(err);	// 0 after --help, 1 or 2
+ *	// o.c.ifindex is resolved, o.c.json set, ...
  *
  * A command option with the same long name as a shared one replaces it
  * (report's -d accepts 0). Every DL_OPT_FLAG gets a --no-NAME twin, so the
@@ -116,10 +117,12 @@ struct dl_param {
 	  .size = DL__SZ(T, F) + DL__CHECK(T, F, int: 1), .help = h, __VA_ARGS__ }
 #define DL_OPT_STRING(n, s, T, F, mv, h, ...) \
 	{ .name = n, .short_name = s, .type = DL_OPT_STRING, .off = DL__OFF(T, F), \
-	  .size = DL__SZ(T, F) + DL__CHECK(T, F, const char *: 1), .metavar = mv, .help = h, __VA_ARGS__ }
+	  .size = DL__SZ(T, F) + DL__CHECK(T, F, const char *: 1), .metavar = mv, \
+	  .help = h, __VA_ARGS__ }
 #define DL_OPT_IFNAME(n, s, T, F, h, ...) \
 	{ .name = n, .short_name = s, .type = DL_OPT_IFNAME, .off = DL__OFF(T, F), \
-	  .size = DL__SZ(T, F) + DL__CHECK(T, F, char *: 1), .metavar = "IFACE", .help = h, __VA_ARGS__ }
+	  .size = DL__SZ(T, F) + DL__CHECK(T, F, char *: 1), .metavar = "IFACE", \
+	  .help = h, __VA_ARGS__ }
 #define DL_OPT_SECONDS(n, s, T, F, lo, hi, h, ...) \
 	{ .name = n, .short_name = s, .type = DL_OPT_SECONDS, .off = DL__OFF(T, F), \
 	  .size = DL__SZ(T, F) + DL__CHECK(T, F, double: 1), .min = lo, .max = hi, \
@@ -142,10 +145,12 @@ struct dl_param {
 	  .size = DL__SZ(T, F), .enums = list, .metavar = mv, .help = h, __VA_ARGS__ }
 #define DL_OPT_MAC(n, s, T, F, h, ...) \
 	{ .name = n, .short_name = s, .type = DL_OPT_MAC, .off = DL__OFF(T, F), \
-	  .size = DL__SZ(T, F) + DL__CHECK(T, F, unsigned char *: 1), .metavar = "MAC", .help = h, __VA_ARGS__ }
+	  .size = DL__SZ(T, F) + DL__CHECK(T, F, unsigned char *: 1), .metavar = "MAC", \
+	  .help = h, __VA_ARGS__ }
 #define DL_OPT_IPV4(n, s, T, F, h, ...) \
 	{ .name = n, .short_name = s, .type = DL_OPT_IPV4, .off = DL__OFF(T, F), \
-	  .size = DL__SZ(T, F) + DL__CHECK(T, F, struct in_addr: 1, unsigned int: 1), .metavar = "IPV4", \
+	  .size = DL__SZ(T, F) + DL__CHECK(T, F, struct in_addr: 1, unsigned int: 1), \
+	  .metavar = "IPV4", \
 	  .help = h, __VA_ARGS__ }
 #define DL_OPT_IPV6(n, s, T, F, h, ...) \
 	{ .name = n, .short_name = s, .type = DL_OPT_IPV6, .off = DL__OFF(T, F), \
@@ -210,10 +215,12 @@ struct dl_params {
 /*
  * Parse @argv (argv[0] is the command name) into @opts; then, with -c
  * FILE, fill what the command line left unset from the file's [NAME]
- * section; then resolve the interface. Returns 0, DL_PARAMS_HELP, or
- * -EINVAL / DL_PARAMS_NO_IFACE after printing one line on stderr ending in
- * "see 'dropledger NAME --help'" for usage errors. Positionals: ps->nargs
- * of them from argv[ps->first_arg] (argv is permuted).
+ * section; then resolve the interface and set the log level from -v.
+ * Returns 0, DL_PARAMS_HELP (--help asked: print dl_params__usage), or
+ * -EINVAL / DL_PARAMS_NO_IFACE with the one line to print in ps->err
+ * ("dropledger NAME: ...; see 'dropledger NAME --help'" for usage errors).
+ * Prints nothing. Positionals: ps->nargs of them from argv[ps->first_arg]
+ * (argv is permuted).
  */
 int dl_params__parse(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
 		     int argc, char **argv);

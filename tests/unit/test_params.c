@@ -72,6 +72,8 @@ static const struct dl_cmd t_cmd = {
 	.examples = "dropledger tcmd -i lo -s 1\n",
 };
 
+#define SEE "; see 'dropledger tcmd --help'"
+
 static struct dl_params ps;
 
 /* Parse a NULL-terminated list of words after "tcmd" into @o. */
@@ -185,21 +187,21 @@ static void test_usage_errors(void **state)
 
 	(void)state;
 	assert_int_equal(RUN(&o, "--nope"), -EINVAL);
-	assert_string_equal(ps.err, "dropledger tcmd: unknown option '--nope'");
+	assert_string_equal(ps.err, "dropledger tcmd: unknown option '--nope'" SEE);
 	assert_int_equal(RUN(&o, "--nope=3"), -EINVAL);
-	assert_string_equal(ps.err, "dropledger tcmd: unknown option '--nope'");
+	assert_string_equal(ps.err, "dropledger tcmd: unknown option '--nope'" SEE);
 	assert_int_equal(RUN(&o, "-Z"), -EINVAL);
-	assert_string_equal(ps.err, "dropledger tcmd: unknown option '-Z'");
+	assert_string_equal(ps.err, "dropledger tcmd: unknown option '-Z'" SEE);
 	assert_int_equal(RUN(&o, "-s"), -EINVAL);
-	assert_string_equal(ps.err, "dropledger tcmd: option '-s' needs a value");
+	assert_string_equal(ps.err, "dropledger tcmd: option '-s' needs a value" SEE);
 	assert_int_equal(RUN(&o, "--secs"), -EINVAL);
-	assert_string_equal(ps.err, "dropledger tcmd: option '--secs' needs a value");
+	assert_string_equal(ps.err, "dropledger tcmd: option '--secs' needs a value" SEE);
 	assert_int_equal(RUN(&o, "--flag=yes"), -EINVAL);
-	assert_string_equal(ps.err, "dropledger tcmd: option '--flag' takes no value");
+	assert_string_equal(ps.err, "dropledger tcmd: option '--flag' takes no value" SEE);
 	assert_int_equal(RUN(&o, "a", "b"), -EINVAL);
-	assert_string_equal(ps.err, "dropledger tcmd: unexpected argument 'b'");
+	assert_string_equal(ps.err, "dropledger tcmd: unexpected argument 'b'" SEE);
 	assert_int_equal(RUN(&o, "--\x1b[2J"), -EINVAL);
-	assert_string_equal(ps.err, "dropledger tcmd: unknown option '--\\x1b[2J'");
+	assert_string_equal(ps.err, "dropledger tcmd: unknown option '--\\x1b[2J'" SEE);
 	assert_int_equal(RUN(&o, "-i", "nosuch\xff"), DL_PARAMS_NO_IFACE);
 	assert_string_equal(ps.err, "dropledger tcmd: no interface 'nosuch\\xff' in this network namespace");
 }
