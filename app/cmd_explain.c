@@ -3,6 +3,7 @@
  * dropledger explain REASON|FUNCTION: what a cause means and how to fix it,
  * from the same data the reports use (config/causes.tsv, functions.tsv).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,8 @@ static const struct dl_cmd explain_cmd = {
 		"and the fix an expert would try.",
 	.max_args = 1,
 	.examples = "dropledger explain IP_RPFILTER\ndropledger explain ip_rcv_finish\n",
-	.exit_codes = "0 ok, 1 the causes table cannot be read, 2 usage",
+	.exit_codes = "0 ok, 1 the causes table cannot be read, 2 usage or a malformed causes "
+		      "table (file:line)",
 };
 
 int do_explain(int argc, char **argv)
@@ -53,8 +55,10 @@ int do_explain(int argc, char **argv)
 	what = argv[ps.first_arg];
 	c = dl_causes__load(NULL, err, sizeof(err));
 	if (!c) {
+		/* A malformed table is bad input (2); an unreadable one, runtime (1). */
+		rc = errno == EINVAL ? DL_EXIT_USAGE : DL_EXIT_FAIL;
 		fprintf(stderr, "dropledger explain: %s\n", err);
-		return DL_EXIT_FAIL;
+		return rc;
 	}
 	snprintf(reason, sizeof(reason), "%s",
 		 strncasecmp(what, "SKB_DROP_REASON_", 16) ? what : what + 16);

@@ -88,6 +88,12 @@ want 2 "two.conf:3: not a key = value line" report -c "$TMP/two.conf" -i lo
 printf '[report]\ninterface = lo\nduration = 0\njson = true\n' >"$TMP/svc.conf"
 want 2 "-d 0 runs until stopped and needs --interval" report -c "$TMP/svc.conf"
 
+printf '[steering]\ninterface = lo\nhot_factor = nan\n' >"$TMP/st.conf"
+want 2 "st.conf:3: hot-factor: 'nan' is not a number above 1" steering -c "$TMP/st.conf"
+printf '[report]\ninterface = lo\n' >"$TMP/rep.conf"
+want 2 "rep.conf:1: unknown section \[report\] (this file is read by 'steering'" \
+    steering -c "$TMP/rep.conf"
+
 # 5. Interface names: escaped, never raw; a missing one is a runtime error.
 want 1 "no interface 'a\\\\x1b\[31mb' in this network namespace" report -i "a${ESC}[31mb"
 want 1 "no interface 'nosuch\\\\xff'" steering -i "$(printf 'nosuch\377')"
@@ -102,4 +108,9 @@ want 2 "shadow:1: " steering -i lo -d 1 --rules "$TMP/shadow"
 printf 'udp dport 5000 -> queue 3\nsctp dport 1 -> queue 1\n' >"$TMP/r.rules"
 want 2 "r.rules:2: unknown protocol '...' (expected" steering -i lo -d 1 --rules "$TMP/r.rules"
 ok "rules errors: file:line and the grammar's words only"
+# 7. explain: a malformed causes table is bad input (2), named by file:line.
+mkdir "$TMP/cfg"
+cp "${DL_CONFIGDIR:?}"/* "$TMP/cfg/"
+printf 'a line without tabs\n' >>"$TMP/cfg/causes.tsv"
+DL_CONFIGDIR=$TMP/cfg want 2 "causes.tsv:[0-9]*: " explain NO_SOCKET
 echo "all passed"
