@@ -11,9 +11,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "fastpath/ingress.h"
 #include "util/log.h"
+#include "util/output.h"
 #include "util/params.h"
+#include "util/wait.h"
 
 volatile sig_atomic_t cli_stop;
 
@@ -34,61 +35,14 @@ void cli_stop_signals(void)
 
 double cli_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return dl_wait__now();
 }
 
 bool cli_wait_until(const char *ifname, int ifindex, double until)
 {
-	double left;
+	struct dl_wait_if w = { ifname, ifindex };
 
-	while (!cli_stop && (left = until - cli_now()) > 0) {
-		double step = left < 0.1 ? left : 0.1;
-		struct timespec ts = { 0, (long)(step * 1e9) };
-
-		nanosleep(&ts, NULL);
-		if ((int)if_nametoindex(ifname) != ifindex) {
-			char esc[IF_NAMESIZE * 4 + 1];
-
-			pr_warn("%s vanished during the interval: reporting what was counted until then\n",
-				dl_params__escape(ifname, esc, sizeof(esc)));
-			return false;
-		}
-	}
-	return !cli_stop;
-}
-
-bool cli_check_ingress(struct dl_ingress *ing, char *cut, size_t cut_len)
-{
-	char why[512], esc[2048];
-	enum dl_ingress_state st = dl_ingress__check(ing, why, sizeof(why));
-
-	if (st == DL_INGRESS_OK)
-		return true;
-	/* @why names the interface, which may hold escape sequences */
-	fprintf(stderr, "dropledger: %s\n", dl_params__escape(why, esc, sizeof(esc)));
-	if (st == DL_INGRESS_DOWN || st == DL_INGRESS_UP)
-		return true;
-	snprintf(cut, cut_len, "%s", why);
-	return false;
-}
-
-bool cli_wait_ingress(struct dl_ingress *ing, double until, char *cut,
-		      size_t cut_len)
-{
-	double left;
-
-	while (!cli_stop && (left = until - cli_now()) > 0) {
-		double step = left < 0.1 ? left : 0.1;
-		struct timespec ts = { 0, (long)(step * 1e9) };
-
-		nanosleep(&ts, NULL);
-		if (!cli_check_ingress(ing, cut, cut_len))
-			return false;
-	}
-	return !cli_stop;
+	return dl_wait__until(until, &cli_stop, &w, 1, &dl_stdout);
 }
 
 int cli_check_caps(const char *what)

@@ -15,13 +15,13 @@ enum {
 	DL_EXIT_FAIL = 1,	/* runtime: privileges, attach, kernel, output */
 	DL_EXIT_USAGE = 2,	/* bad command line, config or input file */
 	DL_EXIT_VIOLATION = 3,	/* steering rules violated; diff: worse */
+	DL_EXIT_THRESHOLD = 4,	/* a --fail-on threshold was crossed */
 	/*
 	 * The run was cut short: the interface was deleted, renamed, moved or
 	 * re-queued, or our program removed. What was counted is still printed
 	 * ("truncated": true in JSON).
 	 */
-	DL_EXIT_CUT = 4,
-	DL_EXIT_THRESHOLD = 5,	/* reserved: a --fail-on threshold was crossed */
+	DL_EXIT_CUT = 5,
 };
 
 /* The exit codes line of every command's help (EXIT CODES). */
@@ -50,6 +50,7 @@ int do_steering(int argc, char **argv);
 int do_gen(int argc, char **argv);
 int do_capture(int argc, char **argv);
 int do_dpdk(int argc, char **argv);
+int do_schema(int argc, char **argv);
 
 /* "needs root" check naming the missing capabilities; 0 when all present. */
 int cli_check_caps(const char *what);
@@ -81,19 +82,6 @@ double cli_now(void);
  * longer being @ifindex. Returns false when the run must end early.
  */
 bool cli_wait_until(const char *ifname, int ifindex, double until);
-
-struct dl_ingress;
-/*
- * cli_wait_until for a run with dl_ingress attached: also checks, every
- * step, that the program is still there and the interface unchanged
- * (dl_ingress__check). A state that ends the run is printed as one line
- * and copied to @cut; going down or up again is printed and the run goes
- * on. Returns false when the run must end.
- */
-bool cli_wait_ingress(struct dl_ingress *ing, double until, char *cut,
-		      size_t cut_len);
-/* The same check once, e.g. just before the last read; false: cut. */
-bool cli_check_ingress(struct dl_ingress *ing, char *cut, size_t cut_len);
 
 /* Path of this executable, for re-running ourselves in a namespace. */
 const char *cli_self(void);

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "util/cpulist.h"
 #include "util/log.h"
+#include "util/output.h"
 #include "util/params.h"
 
 struct capture_opts {
@@ -88,7 +89,7 @@ int do_capture(int argc, char **argv)
 	struct dl_capture_session_opts so = {};
 	struct dl_capture_session *s = NULL;
 	struct capture_opts o = {};
-	int rc = DL_EXIT_FAIL, ifindex;
+	int rc = DL_EXIT_FAIL, ifindex, err;
 	char why[512];
 	double secs;
 
@@ -139,16 +140,17 @@ int do_capture(int argc, char **argv)
 				strerror(errno));
 			goto out;
 		}
-		json_dumpf(j, stdout, JSON_COMPACT);
-		putchar('\n');
+		err = dl_output__json(&dl_stdout, "capture", j);
 		json_decref(j);
 	} else {
-		dl_capture_session__print_text(s, secs, stdout);
+		err = dl_capture_session__print_text(s, secs, stdout);
+		err = dl_output__check(&dl_stdout) ?: err;
 	}
-	fflush(stdout);
-	rc = DL_EXIT_OK;
+	if (!err)
+		rc = DL_EXIT_OK;
 out:
 	dl_capture_session__free(s);
+	dl_output__complain(&dl_stdout, "capture");
 	free(o.queues);
 	free(o.cpus);
 	return rc;

@@ -42,6 +42,7 @@ int do_dpdk(int argc, char **argv)
 #include "dpdk/dpdk_port.h"
 #include "dpdk/dpdk_report.h"
 #include "util/log.h"
+#include "util/output.h"
 #include "util/params.h"
 
 struct dpdk_opts {
@@ -145,15 +146,18 @@ static int print_report(const struct dl_dpdk_report_in *in, bool json)
 {
 	json_t *j;
 
-	if (!json)
-		return dl_dpdk_report__print_text(in, stdout);
+	int err;
+
+	if (!json) {
+		err = dl_dpdk_report__print_text(in, stdout);
+		return dl_output__check(&dl_stdout) ?: err;
+	}
 	j = dl_dpdk_report__json(in);
 	if (!j)
 		return -errno;
-	json_dumpf(j, stdout, JSON_COMPACT);
-	putchar('\n');
+	err = dl_output__json(&dl_stdout, "dpdk", j);
 	json_decref(j);
-	return 0;
+	return err;
 }
 
 /* The net_af_xdp vdev behind DPDK port @port, or NULL. */
@@ -310,12 +314,13 @@ static int run(struct dpdk_opts *o)
 	in.xbase = xbase;
 	in.xnow = xnow;
 	err = print_report(&in, o->json);
-	if (err) {
+	if (err && !dl_output__failed(&dl_stdout)) {
 		fprintf(stderr, "dropledger: cannot print the report: %s\n", strerror(-err));
 		goto out;
 	}
-	fflush(stdout);
-	rc = DL_EXIT_OK;
+	/* A write failure is said once, after the port is closed (main). */
+	if (!err)
+		rc = DL_EXIT_OK;
 out:
 	free(xbase_xdp);
 	free(xdp);

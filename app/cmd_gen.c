@@ -15,6 +15,7 @@
 #include "util/cpulist.h"
 #include "lab/gen.h"
 #include "util/log.h"
+#include "util/output.h"
 #include "util/params.h"
 
 struct gen_cli {
@@ -91,7 +92,7 @@ static int print_json(const struct dl_gen_result *r, const char *ifname,
 	json_t *o = json_object(), *qs = json_array(), *fs = json_array();
 	__u64 sent = 0, drop = 0;
 	unsigned int f;
-	int i;
+	int i, err;
 
 	if (!o || !qs || !fs)
 		return -ENOMEM;
@@ -121,10 +122,9 @@ static int print_json(const struct dl_gen_result *r, const char *ifname,
 	json_object_set_new(o, "seconds", json_real(r->seconds));
 	json_object_set_new(o, "queues", qs);
 	json_object_set_new(o, "flows", fs);
-	json_dumpf(o, stdout, JSON_COMPACT);
-	putchar('\n');
+	err = dl_output__json(&dl_stdout, "gen", o);
 	json_decref(o);
-	return 0;
+	return err;
 }
 
 int do_gen(int argc, char **argv)
@@ -140,8 +140,8 @@ int do_gen(int argc, char **argv)
 		goto out;
 	}
 	if (o.queues && o.queues[o.nq - 1] >= DL_GEN_MAX_QUEUES) {
-		err = cli_usage_error("gen", "--queues: queue %d is above %d",
-				      o.queues[o.nq - 1], DL_GEN_MAX_QUEUES - 1);
+		cli_usage_error("gen", "--queues: queue %d is above %d",
+				o.queues[o.nq - 1], DL_GEN_MAX_QUEUES - 1);
 		err = DL_EXIT_USAGE;
 		goto out;
 	}
@@ -163,6 +163,7 @@ int do_gen(int argc, char **argv)
 	else
 		print_text(&r, o.g.ifname);
 	dl_gen__result_release(&r);
+	dl_output__complain(&dl_stdout, "gen");
 out:
 	free(o.cores);
 	free(o.queues);

@@ -6,29 +6,20 @@
  * spread over queues and CPUs (the rss section of the report).
  */
 #include <errno.h>
-#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <jansson.h>
 
-#include "counters/sysfs_stats.h"
 #include "cli.h"
-#include "fastpath/flow_queues.h"
 #include "fastpath/ingress.h"
 #include "util/log.h"
 #include "util/params.h"
-#include "rss/rss_config.h"
-#include "rss/rss_report.h"
-#include "counters/softnet.h"
-#include "rss/steering_check.h"
-#include "rss/steering_print.h"
 #include "rss/steering_rules.h"
+#include "rss/steering_session.h"
+#include "util/output.h"
 
 #define EXIT_VIOLATION DL_EXIT_VIOLATION	/* rules or NIC config not honoured */
-#define MAX_TEXT_MISMATCHES 20
 
 static const struct dl_param_enum attach_names[] = {
 	{ "libxdp", DL_ATTACH_LIBXDP },
@@ -118,208 +109,14 @@ static int parse(int argc, char **argv, struct steering_opts *o)
 	return 0;
 }
 
-/* What the NIC says it does, for prediction; notes what it cannot say. */
-struct nic_view {
-	struct dl_rss_config *cfg;
-	struct dl_rss_table tbl;
-	struct dl_steer_nic nic;
-	bool use;		/* something to predict with */
-	char summary[512];
-	char note[256];
-};
-
-static void read_nic(const char *ifname, struct nic_view *v)
-{
-	char hf[32];
-	int err;
-
-	err = dl_rss_config__read(ifname, &v->cfg);
-	if (err) {
-		snprintf(v->summary, sizeof(v->summary),
-			 "%s: cannot read the RSS configuration: %s", ifname, strerror(-err));
-		return;
-	}
-	dl_rss_config__summary(v->cfg, v->summary, sizeof(v->summary));
-	err = dl_rss_config__table(v->cfg, &v->tbl);
-	if (!err) {
-		v->nic.rss = &v->tbl;
-	} else if (err == -EOPNOTSUPP) {
-		snprintf(v->note, sizeof(v->note),
-			 "RSS hash is %s%s, not plain Toeplitz: queues are not predicted from it",
-			 dl_rss_config__hfunc_name(v->cfg->hfunc, hf, sizeof(hf)),
-			 v->cfg->input_xfrm ? " with a symmetric input transform" : "");
-	}
-	if (v->cfg->has_ntuple && v->cfg->ntuple && dl_steer_rules__count(v->cfg->ntuple))
-		v->nic.ntuple = v->cfg->ntuple;
-	v->use = v->nic.rss || v->nic.ntuple;
-}
-
-struct observed {
-	double duration_s;
-	struct dl_rxq_stats rxq[DL_MAX_QUEUES + 1];
-	struct dl_flow_q_entry *ents;
-	size_t nr_ents;
-	struct dl_flow_obs *obs;
-	size_t nr_obs;
-	struct dl_softnet *sn_before;
-	struct dl_softnet *sn_after;
-	const char *attach;
-};
-
-static void observed_free(struct observed *ob)
-{
-	free(ob->ents);
-	free(ob->obs);
-	dl_softnet__free(ob->sn_before);
-	dl_softnet__free(ob->sn_after);
-}
-
-/* Attach, watch, read everything, detach. Returns 0 or an exit code. */
-static int observe(struct steering_opts *o, int ifindex, struct observed *ob)
-{
-	struct dl_ingress *ing;
-	char why[512], note[1024];
-	int err, rc = DL_EXIT_FAIL;
-
-	cli_stop_signals();
-	o->ing.ifindex = ifindex;
-	o->ing.ifname = o->ifname;
-	ing = dl_ingress__attach(&o->ing, why, sizeof(why), note, sizeof(note));
-	if (!ing) {
-		fprintf(stderr, "dropledger: %s\n", why);
-		return DL_EXIT_FAIL;
-	}
-	if (note[0])
-		fprintf(stderr, "dropledger: %s", note);
-	ob->attach = dl_ingress__mode(ing);
-	/* Softnet is host-wide and optional: without it the CPU view is absent. */
-	err = dl_softnet__read(NULL, &ob->sn_before);
-	if (err)
-		pr_warn("cannot read %s (%s): no per-CPU view\n", DL_SOFTNET_PATH, strerror(-err));
-	if (!o->json)
-		fprintf(stderr, "dropledger: watching %s for %.1f s (Ctrl-C to stop early)\n",
-			o->ifname, o->duration);
-	cli_ready(o->ready_file);
-	{
-		double t0 = cli_now();
-
-		cli_wait_until(o->ifname, ifindex, t0 + o->duration);
-		ob->duration_s = cli_now() - t0;
-	}
-
-	if (ob->sn_before && dl_softnet__read(NULL, &ob->sn_after)) {
-		dl_softnet__free(ob->sn_before);
-		ob->sn_before = NULL;
-	}
-	err = dl_ingress__read_rxq(ing, ob->rxq);
-	if (!err)
-		err = dl_flow_queues__read_raw(dl_ingress__flow_q_map_fd(ing), &ob->ents,
-					       &ob->nr_ents);
-	if (!err)
-		err = dl_flow_queues__fold(ob->ents, ob->nr_ents, &ob->obs, &ob->nr_obs, NULL);
-	if (err) {
-		fprintf(stderr, "dropledger: reading counters of %s: %s\n", o->ifname,
-			strerror(-err));
-		goto out;
-	}
-	rc = DL_EXIT_OK;
-out:
-	dl_ingress__destroy(ing);
-	return rc;
-}
-
-static int build_rss(const struct steering_opts *o, const struct observed *ob,
-		     struct dl_rss_report **out)
-{
-	__u64 arrived[DL_MAX_QUEUES], bytes[DL_MAX_QUEUES];
-	struct dl_rss_input in = {
-		.ifname = o->ifname,
-		.nr_queues = dl_sysfs__rx_queues(o->ifname),
-		.arrived = arrived,
-		.bytes = bytes,
-		.nr_arrived = DL_MAX_QUEUES,
-		.has_flows = true,
-		.flows = ob->ents,
-		.nr_flows = ob->nr_ents,
-		.softnet_before = ob->sn_before,
-		.softnet_after = ob->sn_after,
-	};
-	__u32 q;
-
-	for (q = 0; q < DL_MAX_QUEUES; q++) {
-		arrived[q] = ob->rxq[q].frames;
-		bytes[q] = ob->rxq[q].bytes;
-	}
-	return dl_rss_report__build(&in, &o->rss, out);
-}
-
-static void print_json(const struct steering_opts *o, const struct observed *ob,
-		       const struct nic_view *nv, const struct dl_steer_report *rep,
-		       const struct dl_rss_report *rss)
-{
-	json_t *j = json_object(), *nic = json_object(), *chk;
-
-	json_object_set_new(j, "tool", json_string("dropledger"));
-	json_object_set_new(j, "command", json_string("steering"));
-	json_object_set_new(j, "interface", json_string(o->ifname));
-	json_object_set_new(j, "duration_s", json_real(ob->duration_s));
-	json_object_set_new(j, "attach", json_string(ob->attach));
-	json_object_set_new(j, "rules_file",
-			    o->rules_path ? json_string(o->rules_path) : json_null());
-	json_object_set_new(nic, "exposed",
-			    json_boolean(nv->cfg && dl_rss_config__exposed(nv->cfg)));
-	json_object_set_new(nic, "summary", json_string(nv->summary));
-	json_object_set_new(nic, "rss_predicts", json_boolean(nv->nic.rss != NULL));
-	json_object_set_new(nic, "ntuple_rules", nv->nic.ntuple ?
-			    json_integer((json_int_t)dl_steer_rules__count(nv->nic.ntuple)) :
-			    json_null());
-	json_object_set_new(nic, "note", nv->note[0] ? json_string(nv->note) : json_null());
-	json_object_set_new(j, "nic", nic);
-	if (rep) {
-		chk = dl_steer_report__json(rep);
-		json_object_update(j, chk);
-		json_decref(chk);
-	} else {
-		/* Nothing to check against: no rules and no NIC prediction. */
-		json_object_set_new(j, "violations", json_integer(0));
-		json_object_set_new(j, "rules", json_null());
-		json_object_set_new(j, "mismatches", json_null());
-	}
-	json_object_set_new(j, "rss", dl_rss_report__json(rss));
-	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(j);
-}
-
-static void print_text(const struct steering_opts *o, const struct observed *ob,
-		       const struct nic_view *nv, const struct dl_steer_report *rep,
-		       const struct dl_rss_report *rss)
-{
-	printf("steering on %s for %.1f s (%s XDP)", o->ifname, ob->duration_s, ob->attach);
-	if (o->rules_path)
-		printf(", rules from %s", o->rules_path);
-	printf("\nNIC: %s\n", nv->summary);
-	if (nv->note[0])
-		printf("NIC: %s\n", nv->note);
-	if (!nv->use && o->rules_path)
-		printf("NIC: no RSS/ntuple prediction: only the rules are checked\n");
-	if (rep)
-		dl_steer_report__print_text(rep, MAX_TEXT_MISMATCHES, stdout);
-	else
-		printf("nothing to check: no --rules, and the NIC exposes nothing to predict with\n");
-	printf("\n");
-	dl_rss_report__print_text(rss, stdout);
-}
-
 int do_steering(int argc, char **argv)
 {
+	struct dl_steering_session_opts so = {};
+	struct dl_steering_session *s = NULL;
 	struct dl_steer_rules *rules = NULL;
-	struct dl_steer_report *rep = NULL;
-	struct dl_rss_report *rss = NULL;
 	struct steering_opts o = {};
-	struct nic_view nv = {};
-	struct observed ob = {};
-	int ifindex, rc, err;
+	unsigned int violations = 0;
+	int rc = DL_EXIT_FAIL, err;
 	char msg[512];
 
 	err = parse(argc, argv, &o);
@@ -333,44 +130,32 @@ int do_steering(int argc, char **argv)
 			return DL_EXIT_USAGE;
 		}
 	}
-	rc = DL_EXIT_FAIL;
 	if (cli_check_caps("steering"))
 		goto out;
-	ifindex = if_nametoindex(o.ifname);
-	if (!ifindex) {
-		fprintf(stderr, "dropledger: no interface '%s' in this network namespace\n",
-			o.ifname);
+	cli_stop_signals();
+	so.ifname = o.ifname;
+	so.rules = rules;
+	so.rules_path = o.rules_path;
+	so.ing = o.ing;
+	so.rss = o.rss;
+	so.check = o.check;
+	so.json = o.json;
+	so.out = &dl_stdout;
+	s = dl_steering_session__start(&so, msg, sizeof(msg));
+	if (!s) {
+		fprintf(stderr, "dropledger: %s\n", msg);
 		goto out;
 	}
-	read_nic(o.ifname, &nv);
-	rc = observe(&o, ifindex, &ob);
-	if (rc)
-		goto out;
-	rc = DL_EXIT_FAIL;
-	if (rules || nv.use) {
-		err = dl_steer_check__run(rules, ob.obs, ob.nr_obs, nv.use ? &nv.nic : NULL,
-					  &o.check, &rep);
-		if (err) {
-			fprintf(stderr, "dropledger: steering check: %s\n", strerror(-err));
-			goto out;
-		}
-	}
-	err = build_rss(&o, &ob, &rss);
-	if (err) {
-		fprintf(stderr, "dropledger: rss report: %s\n", strerror(-err));
-		goto out;
-	}
-	if (o.json)
-		print_json(&o, &ob, &nv, rep, rss);
-	else
-		print_text(&o, &ob, &nv, rep, rss);
-	fflush(stdout);
-	rc = rep && dl_steer_report__violations(rep) ? EXIT_VIOLATION : DL_EXIT_OK;
+	if (!o.json)
+		fprintf(stderr, "dropledger: watching %s for %.1f s (Ctrl-C to stop early)\n",
+			o.ifname, o.duration);
+	cli_ready(o.ready_file);
+	dl_steering_session__wait(s, dl_steering_session__t0(s) + o.duration, &cli_stop);
+	if (!dl_steering_session__finish(s, &violations))
+		rc = violations ? EXIT_VIOLATION : DL_EXIT_OK;
 out:
-	dl_rss_report__free(rss);
-	dl_steer_report__free(rep);
-	observed_free(&ob);
-	dl_rss_config__free(nv.cfg);
+	dl_steering_session__free(s);
+	dl_output__complain(&dl_stdout, "steering");
 	dl_steer_rules__free(rules);
 	return rc;
 }

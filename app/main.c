@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "dl_config.h"
 #include "util/log.h"
+#include "util/output.h"
 #include "util/params.h"
 
 struct command {
@@ -20,6 +21,7 @@ struct command {
 static const struct command commands[] = {
 	{ "report", do_report, "attach, count for a while, print the ledger and its causes" },
 	{ "steering", do_steering, "check steering rules and RSS spread: queues, flows, CPUs" },
+	{ "schema", do_schema, "the JSON Schema of report's JSON lines" },
 	{ "explain", do_explain, "what a drop reason or kernel function means, and the fix" },
 	{ "detach", do_detach, "remove dropledger programs a killed run left on an interface" },
 	{ "capture", do_capture, "AF_XDP capture mode: per-queue arrivals, ring loss, sequence check" },
@@ -51,9 +53,9 @@ static void usage(FILE *out)
 		"\n'dropledger COMMAND --help' for a command's options.\n"
 		"\nEXIT CODES\n"
 		"  0 ok, 1 runtime failure (privileges, attach, output), 2 usage or a bad input\n"
-		"  file (file:line), 3 steering rules violated, 4 the run was cut short (the\n"
-		"  interface went away or our program was removed), 5 a --fail-on threshold\n"
-		"  crossed (reserved).\n");
+		"  file (file:line), 3 steering rules violated, 4 a --fail-on rule fired,\n"
+		"  5 the run was cut short (interface gone, moved, re-queued, or our program\n"
+		"  removed).\n");
 }
 
 int main(int argc, char **argv)
@@ -74,9 +76,14 @@ int main(int argc, char **argv)
 		printf("dropledger %s\n", DL_VERSION);
 		return DL_EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		/* One output policy for every command: util/output.h. */
+		if (dl_output__setup(commands[i].name))
+			return DL_EXIT_FAIL;
+		return commands[i].fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "dropledger: unknown command '%s'; see 'dropledger --help'\n",
 		dl_params__escape(argv[1], esc, sizeof(esc)));
 	return DL_EXIT_USAGE;

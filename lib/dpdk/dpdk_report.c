@@ -10,6 +10,7 @@
  * PMD does not count in imissed).
  */
 #include "dl_config.h"
+#include "util/json.h"
 #if DL_HAVE_DPDK
 
 #include <errno.h>
@@ -111,11 +112,6 @@ static const struct dl_afxdp_qcnt *xdp_q(const struct dl_dpdk_report_in *in, int
 	return &in->xdp->q[k];
 }
 
-static json_t *opt_int(bool have, __u64 v)
-{
-	return have ? json_integer((json_int_t)v) : json_null();
-}
-
 struct xdp_sums {
 	__u64 seen, redirected, passed, meta_failed, meta_records, elsewhere;
 	__s64 not_read;
@@ -186,7 +182,7 @@ static json_t *xdp_json(const struct dl_dpdk_report_in *in)
 		      "interface", in->xdp_iface,
 		      "start_queue", in->xdp_start_queue,
 		      "program", x->prog_id ? json_string(x->prog_name) : json_null(),
-		      "prog_id", opt_int(x->prog_id, x->prog_id),
+		      "prog_id", dl_json__opt_u64(x->prog_id, x->prog_id),
 		      "counters", x->ours,
 		      "why", why);
 	if (!o || !xdp_sums(in, &sum))
@@ -248,11 +244,11 @@ static json_t *queues_json(const struct dl_dpdk_report_in *in, __u64 *counts)
 			"residual", have ? json_integer((json_int_t)in->stats->q_ipackets[q] -
 							(json_int_t)aq.records) : json_null());
 		if (e) {
-			json_object_set_new(e, "xdp_seen", opt_int(xc, xc ? xc->frames : 0));
+			json_object_set_new(e, "xdp_seen", dl_json__opt_u64(xc, xc ? xc->frames : 0));
 			json_object_set_new(e, "xdp_redirected",
-					    opt_int(xc, xc ? xc->redirected : 0));
+					    dl_json__opt_u64(xc, xc ? xc->redirected : 0));
 			json_object_set_new(e, "meta_records",
-					    opt_int(in->xdp, in->stats->meta_records[q]));
+					    dl_json__opt_u64(in->xdp, in->stats->meta_records[q]));
 		}
 		json_array_append_new(arr, e);
 	}
@@ -292,14 +288,13 @@ json_t *dl_dpdk_report__json(const struct dl_dpdk_report_in *in)
 				    json_integer((json_int_t)in->lab_sent) : json_null());
 		bool have_xdp = xdp_sums(in, &xs);
 
-		json_object_set_new(tot, "xdp_seen", opt_int(have_xdp, xs.seen));
+		json_object_set_new(tot, "xdp_seen", dl_json__opt_u64(have_xdp, xs.seen));
 	}
 	qs = queues_json(in, counts);
 	seq = dl_agg_json__seq_summary(in->agg, false);
 	if (seq)
 		json_object_set_new(seq, "per_flow", dl_agg_json__seq_flows(in->agg, false));
-	root = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:f, s:i}",
-			 "tool", "dropledger", "version", DL_VERSION,
+	root = json_pack("{s:s, s:i, s:s, s:s, s:f, s:i}",
 			 "interface", name, "port", (int)in->port,
 			 "driver", info.driver_name ? info.driver_name : "?",
 			 "mode", "dpdk", "duration_s", in->seconds,

@@ -185,7 +185,7 @@ int dl_ledger__diff(const struct dl_ledger *prev, const struct dl_ledger *cur,
 
 /* The ledger as a new JSON object (caller owns it), for adding sections. */
 json_t *dl_ledger__to_json(const struct dl_ledger *l);
-/* Compact, one line, newline-terminated, as every report prints it. */
+/* One line through the JSON envelope (util/json.h), newline-terminated. */
 int dl_ledger__dump_json(json_t *root, FILE *out);
 /* One JSON object, newline-terminated. */
 int dl_ledger__print_json(const struct dl_ledger *l, FILE *out);

@@ -13,6 +13,7 @@
 #include "dl_config.h"
 #include "fastpath/flow.h"
 #include "ledger/ledger.h"
+#include "util/output.h"
 #include "counters/nic_counters.h"
 #include "counters/nic_map.h"
 #include "rss/rss_report.h"
@@ -156,8 +157,6 @@ json_t *dl_ledger__to_json(const struct dl_ledger *l)
 	       *cs = json_array();
 	unsigned int q;
 
-	json_object_set_new(root, "tool", json_string("dropledger"));
-	json_object_set_new(root, "version", json_string(DL_VERSION));
 	json_object_set_new(root, "interface", json_string(l->ifname));
 	json_object_set_new(root, "ifindex", json_integer(l->ifindex));
 	json_object_set_new(root, "mode", json_string(l->mode));
@@ -231,11 +230,9 @@ json_t *dl_ledger__to_json(const struct dl_ledger *l)
 
 int dl_ledger__dump_json(json_t *root, FILE *out)
 {
-	int err = json_dumpf(root, out, JSON_COMPACT | JSON_PRESERVE_ORDER |
-			     JSON_REAL_PRECISION(6));
+	struct dl_output o = { .f = out, .name = "output" };
 
-	fputc('\n', out);
-	return err ? -EIO : 0;
+	return dl_output__json(&o, "report", root);
 }
 
 int dl_ledger__print_json(const struct dl_ledger *l, FILE *out)

@@ -68,7 +68,7 @@ const struct dl_cmd dl_report_conf__cmd = {
 		"dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n"
 		"dropledger report -c /etc/dropledger.conf --no-json -d 5\n"
 		"dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n",
-	.exit_codes = "0 ok, 1 runtime failure, 2 usage or a bad config file, 4 the run was "
+	.exit_codes = "0 ok, 1 runtime failure, 2 usage or a bad config file, 5 the run was "
 		"cut short (interface deleted, renamed, moved or re-queued, or our "
 		"program removed; what was counted is printed, \"truncated\" in JSON)",
 	.notes = "Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). -c FILE: the [report] "

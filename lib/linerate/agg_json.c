@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/json.h"
 #include "linerate/agg.h"
 #include "linerate/agg_json.h"
 #include "fastpath/flow.h"
@@ -37,17 +38,6 @@ void dl_agg_json__seq_totals(const struct dl_agg *a, struct dl_agg_seq_totals *t
 	}
 }
 
-static json_t *u64(__u64 v)
-{
-	return json_integer((json_int_t)v);
-}
-
-/* Sampling leaves gaps by design: those counters do not exist then. */
-static json_t *u64_unless(__u64 v, bool absent)
-{
-	return absent ? json_null() : u64(v);
-}
-
 json_t *dl_agg_json__queues(const struct dl_agg *a)
 {
 	json_t *arr = json_array();
@@ -65,8 +55,8 @@ json_t *dl_agg_json__queues(const struct dl_agg *a)
 			continue;
 		o = json_pack("{s:o, s:o, s:o, s:o, s:f}",
 			      "queue", q < DL_MAX_QUEUES ? json_integer(q) : json_null(),
-			      "records", u64(aq.records), "bytes", u64(aq.bytes),
-			      "stamped", u64(aq.stamped),
+			      "records", dl_json__u64(aq.records), "bytes", dl_json__u64(aq.bytes),
+			      "stamped", dl_json__u64(aq.stamped),
 			      "share", t.records ? (double)aq.records / (double)t.records : 0.0);
 		if (!o || json_array_append_new(arr, o)) {
 			json_decref(arr);
@@ -79,11 +69,11 @@ json_t *dl_agg_json__queues(const struct dl_agg *a)
 static json_t *seq_json(const struct dl_seqcheck *s, bool sampled)
 {
 	return json_pack("{s:o, s:o, s:o, s:o, s:o}",
-			 "received", u64(s->received),
-			 "lost", u64_unless(s->lost, sampled),
-			 "reordered", u64_unless(s->reordered, sampled),
-			 "duplicated", u64_unless(s->duplicated, sampled),
-			 "late", u64_unless(s->stale, sampled));
+			 "received", dl_json__u64(s->received),
+			 "lost", dl_json__opt_u64(!sampled, s->lost),
+			 "reordered", dl_json__opt_u64(!sampled, s->reordered),
+			 "duplicated", dl_json__opt_u64(!sampled, s->duplicated),
+			 "late", dl_json__opt_u64(!sampled, s->stale));
 }
 
 json_t *dl_agg_json__seq_flows(const struct dl_agg *a, bool sampled)
@@ -186,7 +176,7 @@ json_t *dl_agg_json__top_flows(const struct dl_agg *a, unsigned int n)
 			      "dst", d[0] ? json_string(d) : json_null(),
 			      "dport", (int)dl_flow__dport(&f->flow),
 			      "queue", (int)f->rxq,
-			      "records", u64(f->records), "bytes", u64(f->bytes),
+			      "records", dl_json__u64(f->records), "bytes", dl_json__u64(f->bytes),
 			      "hash", (json_int_t)f->hash);
 		if (!o || json_array_append_new(arr, o)) {
 			json_decref(arr);

@@ -393,8 +393,7 @@ json_t *dl_capture_session__json(const struct dl_capture_session *s, double seco
 	seq = dl_agg_json__seq_summary(s->out, false);
 	if (seq)
 		json_object_set_new(seq, "per_flow", dl_agg_json__seq_flows(s->out, false));
-	root = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:f}",
-			 "tool", "dropledger", "version", DL_VERSION,
+	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:f}",
 			 "interface", s->ifname, "ifindex", s->ifindex,
 			 "mode", "capture", "attach", "link",
 			 "xdp_mode", dl_capture_session__xdp_mode(s),

@@ -8,17 +8,13 @@
 #include <netinet/in.h>
 #include <stdio.h>
 
+#include "util/json.h"
 #include "fastpath/flow.h"
 #include "rss/rss_report.h"
 
 static json_t *real_or_null(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();
-}
-
-static json_t *u64_json(__u64 v)
-{
-	return json_integer((json_int_t)v);
 }
 
 static json_t *cpus_json(__u64 mask, bool known)
@@ -52,9 +48,9 @@ static json_t *flow_json(const struct dl_rss_flow *f, __u32 queue, bool with_que
 	json_object_set_new(o, "dst", d[0] ? json_string(d) : json_null());
 	json_object_set_new(o, "dport", json_integer(dl_flow__dport(&f->flow)));
 	json_object_set_new(o, "hash", json_integer(f->hash));
-	json_object_set_new(o, "packets", u64_json(f->packets));
-	json_object_set_new(o, "packets_error", u64_json(f->packets_error));
-	json_object_set_new(o, "bytes", u64_json(f->bytes));
+	json_object_set_new(o, "packets", dl_json__u64(f->packets));
+	json_object_set_new(o, "packets_error", dl_json__u64(f->packets_error));
+	json_object_set_new(o, "bytes", dl_json__u64(f->bytes));
 	json_object_set_new(o, "share_of_queue", real_or_null(f->share_of_queue));
 	json_object_set_new(o, "share_of_total", real_or_null(f->share_of_total));
 	return o;
@@ -66,8 +62,8 @@ static json_t *queue_json(const struct dl_rss_report *r, const struct dl_rss_que
 	__u32 i;
 
 	json_object_set_new(o, "queue", json_integer(q->queue));
-	json_object_set_new(o, "packets", u64_json(q->packets));
-	json_object_set_new(o, "bytes", q->has_bytes ? u64_json(q->bytes) : json_null());
+	json_object_set_new(o, "packets", dl_json__u64(q->packets));
+	json_object_set_new(o, "bytes", q->has_bytes ? dl_json__u64(q->bytes) : json_null());
 	json_object_set_new(o, "share", real_or_null(q->share));
 	json_object_set_new(o, "hot", json_boolean(q->hot));
 	/* No flow data, or no flow on this queue: the CPUs are unknown. */
@@ -88,11 +84,11 @@ static json_t *cpu_json(const struct dl_rss_cpu *c)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "cpu", json_integer(c->cpu));
-	json_object_set_new(o, "processed", u64_json(c->processed));
+	json_object_set_new(o, "processed", dl_json__u64(c->processed));
 	json_object_set_new(o, "time_squeeze",
-			    c->has_time_squeeze ? u64_json(c->time_squeeze) : json_null());
+			    c->has_time_squeeze ? dl_json__u64(c->time_squeeze) : json_null());
 	json_object_set_new(o, "backlog_dropped",
-			    c->has_dropped ? u64_json(c->dropped) : json_null());
+			    c->has_dropped ? dl_json__u64(c->dropped) : json_null());
 	return o;
 }
 
@@ -104,15 +100,15 @@ static json_t *cpu_skew_json(const struct dl_rss_report *r)
 
 	for (i = 0; i < c->skew.nr_hot && i < DL_SKEW_MAX_HOT; i++)
 		json_array_append_new(hot, json_integer(c->skew.hot[i]));
-	json_object_set_new(o, "processed", u64_json(c->skew.total));
+	json_object_set_new(o, "processed", dl_json__u64(c->skew.total));
 	json_object_set_new(o, "jain_index", real_or_null(c->skew.jain));
 	json_object_set_new(o, "max_over_mean", real_or_null(c->skew.max_over_mean));
 	json_object_set_new(o, "skewed", json_boolean(c->skew.skewed));
 	json_object_set_new(o, "hot_cpus", hot);
 	json_object_set_new(o, "time_squeeze",
-			    c->has_time_squeeze ? u64_json(c->time_squeeze) : json_null());
+			    c->has_time_squeeze ? dl_json__u64(c->time_squeeze) : json_null());
 	json_object_set_new(o, "backlog_dropped",
-			    c->has_dropped ? u64_json(c->dropped) : json_null());
+			    c->has_dropped ? dl_json__u64(c->dropped) : json_null());
 	json_object_set_new(o, "reset", json_boolean(r->softnet_reset));
 	json_object_set_new(o, "summary", json_string(c->summary));
 	return o;
@@ -128,7 +124,7 @@ static json_t *verdict_json(const struct dl_rss_verdict *v)
 	json_object_set_new(o, "category", json_string(v->category));
 	json_object_set_new(o, "kind", json_string(v->kind_name));
 	json_object_set_new(o, "problem", json_boolean(v->problem));
-	json_object_set_new(o, "count", u64_json(v->count));
+	json_object_set_new(o, "count", dl_json__u64(v->count));
 	json_object_set_new(o, "queues", qs);
 	json_object_set_new(o, "summary", json_string(v->summary));
 	json_object_set_new(o, "advice", v->advice[0] ? json_string(v->advice) : json_null());
@@ -156,19 +152,19 @@ json_t *dl_rss_report__json(const struct dl_rss_report *r)
 			json_array_append_new(el, flow_json(&r->queues[i].top[0], i, true));
 	}
 	json_object_set_new(o, "queues_total", json_integer(r->nr_queues));
-	json_object_set_new(o, "packets", u64_json(r->skew.total));
+	json_object_set_new(o, "packets", dl_json__u64(r->skew.total));
 	json_object_set_new(o, "jain_index", real_or_null(r->skew.jain));
 	json_object_set_new(o, "max_over_mean", real_or_null(r->skew.max_over_mean));
 	json_object_set_new(o, "cv", real_or_null(r->skew.cv));
 	json_object_set_new(o, "enough", json_boolean(r->skew.enough));
 	json_object_set_new(o, "skewed", json_boolean(r->skew.skewed));
 	json_object_set_new(o, "hot_factor", json_real(r->opts.hot_factor));
-	json_object_set_new(o, "min_packets", u64_json(r->opts.min_total));
+	json_object_set_new(o, "min_packets", dl_json__u64(r->opts.min_total));
 	json_object_set_new(o, "hot_queues", hot);
 	json_object_set_new(o, "hot_share",
 			    r->skew.total ? json_real(r->skew.hot_share) : json_null());
 	json_object_set_new(o, "flow_packets",
-			    r->has_flows ? u64_json(r->flow_packets) : json_null());
+			    r->has_flows ? dl_json__u64(r->flow_packets) : json_null());
 	json_object_set_new(o, "queues", qs);
 	json_object_set_new(o, "elephants", r->has_flows ? el : json_null());
 	if (!r->has_flows)

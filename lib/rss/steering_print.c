@@ -8,17 +8,13 @@
 #include <netinet/in.h>
 #include <stdio.h>
 
+#include "util/json.h"
 #include "fastpath/flow.h"
 #include "rss/steering_print.h"
 
 unsigned int dl_steer_report__violations(const struct dl_steer_report *r)
 {
 	return r->nr_violations + (unsigned int)r->nr_mismatches;
-}
-
-static json_t *u64_json(__u64 v)
-{
-	return json_integer((json_int_t)v);
 }
 
 static json_t *queues_json(__u64 mask)
@@ -43,7 +39,7 @@ static json_t *rule_json(const struct dl_steer_rule_result *res)
 		if (!res->per_queue[q])
 			continue;
 		snprintf(key, sizeof(key), "%d", q);
-		json_object_set_new(pq, key, u64_json(res->per_queue[q]));
+		json_object_set_new(pq, key, dl_json__u64(res->per_queue[q]));
 	}
 	json_object_set_new(o, "index", json_integer(res->rule->index));
 	json_object_set_new(o, "line", json_integer(res->rule->line));
@@ -51,10 +47,10 @@ static json_t *rule_json(const struct dl_steer_rule_result *res)
 	json_object_set_new(o, "default", json_boolean(res->rule->is_default));
 	json_object_set_new(o, "queues", queues_json(res->rule->queues));
 	json_object_set_new(o, "even", json_boolean(res->rule->even));
-	json_object_set_new(o, "flows", u64_json(res->flows));
-	json_object_set_new(o, "packets", u64_json(res->packets));
-	json_object_set_new(o, "on_allowed", u64_json(res->on_allowed));
-	json_object_set_new(o, "elsewhere", u64_json(res->elsewhere));
+	json_object_set_new(o, "flows", dl_json__u64(res->flows));
+	json_object_set_new(o, "packets", dl_json__u64(res->packets));
+	json_object_set_new(o, "on_allowed", dl_json__u64(res->on_allowed));
+	json_object_set_new(o, "elsewhere", dl_json__u64(res->elsewhere));
 	json_object_set_new(o, "per_queue", pq);
 	json_object_set_new(o, "jain", isfinite(res->jain) ? json_real(res->jain) : json_null());
 	json_object_set_new(o, "judged", json_boolean(res->judged));
@@ -84,8 +80,8 @@ static json_t *mismatch_json(const struct dl_steer_mismatch *m)
 	json_object_set_new(o, "hash", m->by_ntuple ? json_null() : json_integer(m->hash));
 	json_object_set_new(o, "predicted", json_integer(m->predicted));
 	json_object_set_new(o, "observed", json_integer(m->observed));
-	json_object_set_new(o, "packets", u64_json(m->packets));
-	json_object_set_new(o, "elsewhere", u64_json(m->elsewhere));
+	json_object_set_new(o, "packets", dl_json__u64(m->packets));
+	json_object_set_new(o, "elsewhere", dl_json__u64(m->elsewhere));
 	json_object_set_new(o, "text", json_string(m->text));
 	return o;
 }
@@ -105,13 +101,13 @@ json_t *dl_steer_report__json(const struct dl_steer_report *r)
 		json_array_append_new(rules, rule_json(&r->rules[i]));
 	for (i = 0; i < r->nr_mismatches; i++)
 		json_array_append_new(mm, mismatch_json(&r->mismatches[i]));
-	json_object_set_new(o, "flows", u64_json(r->flows));
-	json_object_set_new(o, "packets", u64_json(r->packets));
-	json_object_set_new(o, "unmatched_flows", u64_json(r->unmatched_flows));
-	json_object_set_new(o, "unmatched_packets", u64_json(r->unmatched_packets));
+	json_object_set_new(o, "flows", dl_json__u64(r->flows));
+	json_object_set_new(o, "packets", dl_json__u64(r->packets));
+	json_object_set_new(o, "unmatched_flows", dl_json__u64(r->unmatched_flows));
+	json_object_set_new(o, "unmatched_packets", dl_json__u64(r->unmatched_packets));
 	json_object_set_new(o, "predicted", json_boolean(r->predicted));
 	json_object_set_new(o, "unpredicted_flows",
-			    r->predicted ? u64_json(r->unpredicted_flows) : json_null());
+			    r->predicted ? dl_json__u64(r->unpredicted_flows) : json_null());
 	json_object_set_new(o, "rule_violations", json_integer(r->nr_violations));
 	json_object_set_new(o, "mismatched_flows", json_integer((json_int_t)r->nr_mismatches));
 	json_object_set_new(o, "violations", json_integer(dl_steer_report__violations(r)));

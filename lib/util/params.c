@@ -752,7 +752,8 @@ void dl_params__usage(const struct dl_cmd *cmd, FILE *out)
 	const char *p;
 	int i;
 
-	fprintf(out, "Usage: dropledger %s %s\n", cmd->name, cmd->args ? cmd->args : "[options]");
+	fprintf(out, "Usage: dropledger %s%s%s\n", cmd->name, cmd->args && !*cmd->args ? "" : " ",
+		cmd->args ? cmd->args : "[options]");
 	if (cmd->doc)
 		wrap(out, cmd->doc, 0, 0);
 	/* Shared options come after the command's own, as in the table. */

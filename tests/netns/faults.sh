@@ -3,7 +3,7 @@
 # Faults under a running report: the interface deleted, renamed, moved to
 # another namespace, brought down, its queue count changed, our program
 # removed or replaced by someone else. Each ends (or, for down, goes on)
-# with one clear line; a cut-short run exits 4 with "truncated": true and
+# with one clear line; a cut-short run exits 5 with "truncated": true and
 # the reason in JSON, and nothing of ours is left on any interface.
 . "$(dirname "$0")/lib.sh"
 
@@ -26,14 +26,14 @@ start() {
     wait_file "$TMP/$name.ready" "$RUN"
 }
 
-# cut NAME REGEX: the run ended by itself with exit 4, one line matching
+# cut NAME REGEX: the run ended by itself with exit 5, one line matching
 # REGEX on stderr and the same reason in the JSON.
 cut() {
     local rc=0 i
     for i in $(seq 1 100); do kill -0 "$RUN" 2>/dev/null || break; sleep 0.05; done
     kill -0 "$RUN" 2>/dev/null && fail "$1: the run did not end"
     wait "$RUN" || rc=$?
-    [ "$rc" = 4 ] || { cat "$TMP/$1.err"; fail "$1: exit $rc, want 4"; }
+    [ "$rc" = 5 ] || { cat "$TMP/$1.err"; fail "$1: exit $rc, want 5"; }
     [ "$(grep -c -E "$2" "$TMP/$1.err")" = 1 ] || { cat "$TMP/$1.err"; fail "$1: no one line '$2'"; }
     jq -e --arg re "$2" '.truncated == true and (.truncated_reason | test($re))' \
         "$TMP/$1.json" >/dev/null || { cat "$TMP/$1.json"; fail "$1: JSON truncated fields"; }
@@ -50,7 +50,7 @@ start removed v0b
 ip -n "$B" link set dev v0b xdp off
 cut removed "our XDP program was removed from v0b by someone else"
 no_xdp "$B" removed
-ok "program removed by someone else: exit 4, one line, truncated"
+ok "program removed by someone else: exit 5, one line, truncated"
 
 # 2. Someone puts another program in its place: we end and leave theirs.
 start replaced v0b
@@ -68,7 +68,7 @@ start queues v0b
 ip netns exec "$B" ethtool -L v0b rx 4 tx 4 || fail "ethtool -L"
 cut queues "the RX queue count of v0b changed from 2 to 4"
 no_xdp "$B" queues
-ok "queue count changed: exit 4"
+ok "queue count changed: exit 5"
 
 # 4. Down at start: a warning, not a silent all-zero ledger. Down mid-run:
 #    one line, the run goes on and ends normally.
@@ -96,7 +96,7 @@ cut renamed "v0b was renamed to ftr$$"
 no_xdp "$B" renamed
 ip -n "$B" link set dev "ftr$$" name v0b
 ip -n "$B" link set dev v0b up
-ok "renamed: exit 4"
+ok "renamed: exit 5"
 
 # 6. Deleted: a veth pair of our own inside B.
 ip -n "$B" link add ftd0 type veth peer name ftd1 || fail "veth"
@@ -105,7 +105,7 @@ start deleted ftd0
 ip -n "$B" link del ftd0
 cut deleted "ftd0 was deleted"
 no_xdp "$B" deleted
-ok "deleted: exit 4"
+ok "deleted: exit 5"
 
 # 7. Moved to another namespace: followed there and detached through the
 #    fd we hold; nothing of ours stays on it in its new home.
@@ -117,7 +117,7 @@ ip -n "$B" link set dev ftm0 netns "$C"
 cut moved "ftm0 was moved to another network namespace \\(netns $C, interface ftm0\\): our program was detached there"
 no_xdp "$C" moved
 no_xdp "$B" moved
-ok "moved to another namespace: detached there, exit 4"
+ok "moved to another namespace: detached there, exit 5"
 
 # 8. The same with --attach link: detached through the link we hold.
 ip -n "$C" link set dev ftm0 netns "$B"

@@ -105,7 +105,8 @@ expect '.rss.skewed and .rss.hot_queues == [2]' "$O" "elephant: queue 2 is the h
 expect '.rss.verdict.kind == "elephant" and .rss.verdict.problem and .rss.verdict.queues == [2] and .rss.verdict.count == 1950' "$O" "elephant: verdict names queue 2"
 expect '.rss.elephants | length == 1' "$O" "elephant: exactly one elephant"
 expect '.rss.elephants[0] | .queue == 2 and .packets == 1800 and .packets_error == 0 and .proto == "udp" and .src == "198.18.0.1" and .sport == 41000 and .dst == "198.18.0.2" and .dport == 7000' "$O" "elephant: the flow, exact count"
-expect '.rss.elephants[0].share_of_queue == (1800 / 1950) and .rss.elephants[0].share_of_total == 0.75' "$O" "elephant: its shares"
+# JSON reals carry 6 significant digits (util/json.h).
+expect '(.rss.elephants[0].share_of_queue - (1800 / 1950) | fabs) < 1e-6 and .rss.elephants[0].share_of_total == 0.75' "$O" "elephant: its shares"
 expect '.rss.verdict.summary | startswith("queue 2 holds 81% of traffic, 92% of it is one flow 198.18.0.1:41000 -> 198.18.0.2:7000 udp (4 queues, fair share 25%, Jain 0.37)")' "$O" "elephant: the verdict line"
 expect '.rss.verdict.advice | contains("cannot be spread by RSS") and contains("Split it at the sender")' "$O" "elephant: advice"
 expect '.rules == null and .violations == 0' "$O" "no rules, no NIC prediction: nothing to violate"
