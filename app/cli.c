@@ -166,6 +166,13 @@ void cli_ready(const char *path)
 	fclose(f);
 }
 
+const char *cli_ifname(const char *ifname)
+{
+	static char buf[IF_NAMESIZE * 4 + 1];
+
+	return dl_params__escape(ifname, buf, sizeof(buf));
+}
+
 const char *cli_self(void)
 {
 	static char path[PATH_MAX];

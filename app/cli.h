@@ -83,6 +83,12 @@ double cli_now(void);
  */
 bool cli_wait_until(const char *ifname, int ifindex, double until);
 
+/*
+ * @ifname safe to print (escape sequences and invalid UTF-8 as \xNN), in a
+ * static buffer: for one message at a time.
+ */
+const char *cli_ifname(const char *ifname);
+
 /* Path of this executable, for re-running ourselves in a namespace. */
 const char *cli_self(void);
 

@@ -104,7 +104,7 @@ int do_capture(int argc, char **argv)
 	ifindex = (int)if_nametoindex(o.ifname);
 	if (!ifindex) {
 		fprintf(stderr, "dropledger: no interface '%s' in this network namespace\n",
-			o.ifname);
+			cli_ifname(o.ifname));
 		goto out;
 	}
 	cli_stop_signals();
@@ -123,7 +123,7 @@ int do_capture(int argc, char **argv)
 	}
 	if (!o.json)
 		fprintf(stderr, "dropledger: capturing on %s for %.1f s (Ctrl-C to stop early)\n",
-			o.ifname, o.duration);
+			cli_ifname(o.ifname), o.duration);
 	cli_ready(o.ready_file);
 	secs = cli_now();
 	cli_wait_until(o.ifname, ifindex, secs + o.duration);

@@ -152,7 +152,8 @@ int do_gen(int argc, char **argv)
 	o.g.ncpus = o.nc;
 	err = dl_gen__run(&o.g, &r);
 	if (err) {
-		fprintf(stderr, "dropledger gen: cannot send on %s: %s%s\n", o.g.ifname,
+		fprintf(stderr, "dropledger gen: cannot send on %s: %s%s\n",
+			cli_ifname(o.g.ifname),
 			strerror(-err), err == -EPERM ?
 			" (AF_XDP needs root or CAP_NET_RAW + CAP_BPF)" : "");
 		err = DL_EXIT_FAIL;
@@ -161,7 +162,7 @@ int do_gen(int argc, char **argv)
 	if (o.c.json)
 		err = print_json(&r, o.g.ifname, o.g.frames_per_flow) ? 1 : 0;
 	else
-		print_text(&r, o.g.ifname);
+		print_text(&r, cli_ifname(o.g.ifname));
 	dl_gen__result_release(&r);
 	dl_output__complain(&dl_stdout, "gen");
 out:

@@ -120,9 +120,10 @@ int do_report(int argc, char **argv)
 	}
 	if (!o.json && o.duration)
 		fprintf(stderr, "dropledger: counting on %s for %.1f s (Ctrl-C to stop early)\n",
-			o.ifname, o.duration);
+			cli_ifname(o.ifname), o.duration);
 	else if (!o.json)
-		fprintf(stderr, "dropledger: counting on %s until stopped (Ctrl-C)\n", o.ifname);
+		fprintf(stderr, "dropledger: counting on %s until stopped (Ctrl-C)\n",
+			cli_ifname(o.ifname));
 	cli_ready(o.ready_file);
 	t0 = dl_report_session__t0(s);
 	end = o.duration ? t0 + o.duration : 1e300;

@@ -148,7 +148,7 @@ int do_steering(int argc, char **argv)
 	}
 	if (!o.json)
 		fprintf(stderr, "dropledger: watching %s for %.1f s (Ctrl-C to stop early)\n",
-			o.ifname, o.duration);
+			cli_ifname(o.ifname), o.duration);
 	cli_ready(o.ready_file);
 	dl_steering_session__wait(s, dl_steering_session__t0(s) + o.duration, &cli_stop);
 	if (!dl_steering_session__finish(s, &violations))
