@@ -15,7 +15,7 @@ enum {
 	DL_EXIT_FAIL = 1,	/* runtime: privileges, attach, kernel, output */
 	DL_EXIT_USAGE = 2,	/* bad command line, config or input file */
 	DL_EXIT_VIOLATION = 3,	/* steering rules violated; diff: worse */
-	DL_EXIT_THRESHOLD = 4,	/* a --fail-on threshold was crossed */
+	DL_EXIT_THRESHOLD = 4,	/* a --fail-on rule fired */
 	/*
 	 * The run was cut short: the interface was deleted, renamed, moved or
 	 * re-queued, or our program removed. What was counted is still printed
@@ -50,6 +50,8 @@ int do_steering(int argc, char **argv);
 int do_gen(int argc, char **argv);
 int do_capture(int argc, char **argv);
 int do_dpdk(int argc, char **argv);
+int do_watch(int argc, char **argv);
+int do_top(int argc, char **argv);
 int do_schema(int argc, char **argv);
 
 /* "needs root" check naming the missing capabilities; 0 when all present. */
@@ -66,6 +68,13 @@ void cli_file_error(const char *cmd, const char *msg);
  */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * For the commands not yet on the option table (watch, top): a number of
+ * seconds > 0, parsed like every -d (no NaN, infinity, hex or garbage),
+ * and -v / -vv.
+ */
+int cli_parse_seconds(const char *s, double *out);
+void cli_verbosity(int v);
 /* Write "ready\n" to @path (hidden --ready-file, so tests never sleep). */
 void cli_ready(const char *path);
 /* Signal that asked the run to stop (SIGINT, SIGTERM, SIGHUP), or SIGPIPE. */

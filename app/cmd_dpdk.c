@@ -44,6 +44,7 @@ int do_dpdk(int argc, char **argv)
 #include "util/log.h"
 #include "util/output.h"
 #include "util/params.h"
+#include "util/wait.h"
 
 struct dpdk_opts {
 	int port;
@@ -129,16 +130,15 @@ static int parse(int argc, char **argv, struct dpdk_opts *o)
 	return 0;
 }
 
-/* Sleep @duration seconds or until a stop signal; returns the time slept. */
+/*
+ * Sleep @duration seconds, until a stop signal or until nobody reads our
+ * output; returns the time slept.
+ */
 static double wait_interval(double duration)
 {
-	double start = cli_now(), left;
+	double start = cli_now();
 
-	while (!cli_stop && (left = duration - (cli_now() - start)) > 0) {
-		struct timespec ts = { 0, (long)((left < 0.1 ? left : 0.1) * 1e9) };
-
-		nanosleep(&ts, NULL);
-	}
+	dl_wait__until_check(start + duration, &cli_stop, NULL, NULL, &dl_stdout);
 	return cli_now() - start;
 }
 

@@ -58,7 +58,8 @@ int do_explain(int argc, char **argv)
 		/* A malformed table is bad input (2); an unreadable one, runtime (1). */
 		rc = errno == EINVAL ? DL_EXIT_USAGE : DL_EXIT_FAIL;
 		fprintf(stderr, "dropledger explain: %s\n", err);
-		return rc;
+		/* A table that does not parse is bad input (2); unreadable is 1. */
+		return errno == EINVAL ? DL_EXIT_USAGE : DL_EXIT_FAIL;
 	}
 	snprintf(reason, sizeof(reason), "%s",
 		 strncasecmp(what, "SKB_DROP_REASON_", 16) ? what : what + 16);

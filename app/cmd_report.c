@@ -20,6 +20,8 @@
 #include "fastpath/ingress.h"
 #include "util/log.h"
 #include "ledger/report_conf.h"
+#include "export/fail_on.h"
+#include "ledger/ledger.h"
 #include "ledger/report_session.h"
 #include "util/output.h"
 #include "util/params.h"
@@ -34,6 +36,8 @@ struct report_opts {
 	unsigned int max_flows;	/* --mirror: flows each worker tracks; 0: default */
 	bool json;
 	const char *ready_file;
+	struct dl_fail_on *fail_on;
+	char fired[512];	/* the first rule a whole-run ledger crossed */
 	struct dl_ingress_opts ing;
 	struct dl_report_conf conf;	/* as parsed; ifname points into it */
 };
@@ -64,6 +68,13 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	o->ing.skb_mode = rc->skb_mode;
 	o->ing.how = (enum dl_attach_how)rc->attach;
 	o->ing.sample_every = rc->mirror;
+	if (rc->fail_on) {
+		char why[512];
+
+		o->fail_on = dl_fail_on__parse(rc->fail_on, why, sizeof(why));
+		if (!o->fail_on)
+			return cli_usage_error("report", "--fail-on: %s", why);
+	}
 	if (!o->duration && !o->interval)
 		return cli_usage_error("report", "-d 0 runs until stopped and needs --interval "
 				       "to print anything before that");
@@ -88,6 +99,15 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	return err;
 }
 
+/* --fail-on is judged on the whole run, not on its intervals. */
+static void check_rules(void *ctx, const struct dl_ledger *l)
+{
+	struct report_opts *o = ctx;
+
+	if (!l->interval && !o->fired[0])
+		dl_fail_on__check(o->fail_on, l, o->fired, sizeof(o->fired));
+}
+
 int do_report(int argc, char **argv)
 {
 	struct dl_report_session_opts so = {};
@@ -98,8 +118,10 @@ int do_report(int argc, char **argv)
 	double t0, end;
 
 	err = parse(argc, argv, &o);
-	if (err)
+	if (err) {
+		dl_fail_on__free(o.fail_on);
 		return cli_parse_exit(err);
+	}
 	if (cli_check_caps("report"))
 		goto out;
 	cli_stop_signals();
@@ -113,6 +135,10 @@ int do_report(int argc, char **argv)
 	so.intervals = o.interval > 0;
 	so.json = o.json;
 	so.out = &dl_stdout;
+	if (o.fail_on) {
+		so.on_ledger = check_rules;
+		so.on_ledger_ctx = &o;
+	}
 	s = dl_report_session__start(&so, why, sizeof(why));
 	if (!s) {
 		fprintf(stderr, "dropledger: %s\n", why);
@@ -147,10 +173,15 @@ int do_report(int argc, char **argv)
 		err = dl_report_session__finish(s);
 	if (!err)
 		rc = dl_report_session__cut(s) ? DL_EXIT_CUT : DL_EXIT_OK;
+	if (rc == DL_EXIT_OK && o.fired[0]) {
+		fprintf(stderr, "dropledger: --fail-on: %s\n", o.fired);
+		rc = DL_EXIT_THRESHOLD;
+	}
 out:
 	/* Detached before anything is said about the output. */
 	dl_report_session__free(s);
 	dl_output__complain(&dl_stdout, "report");
 	free(o.cpus);
+	dl_fail_on__free(o.fail_on);
 	return rc;
 }

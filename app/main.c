@@ -3,8 +3,13 @@
  * dropledger: where do my packets die? Table-driven subcommands; each lives
  * in its own cmd_<name>.c.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "dl_config.h"
@@ -20,6 +25,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "report", do_report, "attach, count for a while, print the ledger and its causes" },
+	{ "watch", do_watch, "always on: every interface, intervals into Prometheus metrics and JSON" },
+	{ "top", do_top, "live view: rates, causes by rate, hot queues (q quits and detaches)" },
 	{ "steering", do_steering, "check steering rules and RSS spread: queues, flows, CPUs" },
 	{ "schema", do_schema, "the JSON Schema of report's JSON lines" },
 	{ "explain", do_explain, "what a drop reason or kernel function means, and the fix" },
@@ -58,6 +65,37 @@ static void usage(FILE *out)
 		"  removed).\n");
 }
 
+static const char *out_cmd = "";
+
+/* Buffered text (help, explain, ...) is checked here, even after exit(). */
+static void close_stdout(void)
+{
+	if (!dl_output__close(&dl_stdout))
+		return;
+	dl_output__complain(&dl_stdout, out_cmd);
+	_exit(DL_EXIT_FAIL);
+}
+
+/*
+ * One output policy for every command (util/output.h): SIGPIPE ignored,
+ * EPIPE seen as an error like any other; a closed stdout is refused before
+ * any work (nothing may be opened on fd 1 in its place, a BPF map would
+ * get our text); stdout's close checked at exit.
+ */
+static int output_setup(const char *cmd)
+{
+	out_cmd = cmd;
+	signal(SIGPIPE, SIG_IGN);
+	dl_stdout.f = stdout;
+	if (fcntl(STDOUT_FILENO, F_GETFD) < 0) {
+		dl_stdout.err = -EBADF;
+		dl_output__complain(&dl_stdout, cmd);
+		return -EBADF;
+	}
+	atexit(close_stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char esc[128];
@@ -69,18 +107,21 @@ int main(int argc, char **argv)
 		return DL_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		if (output_setup(""))
+			return DL_EXIT_FAIL;
 		usage(stdout);
 		return DL_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		if (output_setup(""))
+			return DL_EXIT_FAIL;
 		printf("dropledger %s\n", DL_VERSION);
 		return DL_EXIT_OK;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name))
 			continue;
-		/* One output policy for every command: util/output.h. */
-		if (dl_output__setup(commands[i].name))
+		if (output_setup(commands[i].name))
 			return DL_EXIT_FAIL;
 		return commands[i].fn(argc - 1, argv + 1);
 	}

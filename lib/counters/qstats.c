@@ -224,8 +224,13 @@ static int parse_buf(struct dl_qstats *qs, const void *buf, size_t len,
 	const struct nlmsghdr *nlh = buf;
 	int rem = len, ret;
 
-	/* libmnl stops silently at a cut message: refuse it instead. */
-	while (mnl_nlmsg_ok(nlh, rem))
+	/*
+	 * libmnl stops silently at a cut message: refuse it instead. Lengths
+	 * are checked unsigned here: mnl_nlmsg_ok() compares them as int, so
+	 * a length >= 2^31 passed and sent the walk far off the buffer.
+	 */
+	while (rem >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned int)rem)
 		nlh = mnl_nlmsg_next(nlh, &rem);
 	if (rem > 0) {
 		pr_warn("qstats: %d bytes of a cut netlink message\n", rem);

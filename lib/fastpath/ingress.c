@@ -38,6 +38,7 @@ struct dl_ingress {
 	bool attached;
 	/* What the attachment check compares against (dl_ingress__check). */
 	char ifname[IF_NAMESIZE];
+	char shown[4 * IF_NAMESIZE + 1];	/* ifname, control bytes escaped */
 	unsigned int rx_queues;		/* 0: unreadable, not checked */
 	bool up;
 };
@@ -241,6 +242,7 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 		goto fail;
 	ing->attached = true;
 	snprintf(ing->ifname, sizeof(ing->ifname), "%s", opts->ifname);
+	dl_log__printable(opts->ifname, ing->shown, sizeof(ing->shown));
 	ing->rx_queues = dl_sysfs__rx_queues(opts->ifname);
 	ing->up = dl_ingress__is_up(ing);
 	return ing;
@@ -382,14 +384,14 @@ static enum dl_ingress_state check_gone(struct dl_ingress *ing, char *why,
 	ing->attached = false;
 	if (found > 0) {
 		snprintf(why, len, "%s was moved to another network namespace (%s): our program was detached there; the run ends",
-			 ing->ifname, where);
+			 ing->shown, where);
 		return DL_INGRESS_MOVED;
 	}
 	if (found < 0)
 		snprintf(why, len, "%s was moved to another network namespace (%s) and detaching our program there failed: %s; run: dropledger detach there",
-			 ing->ifname, where, strerror(-found));
+			 ing->shown, where, strerror(-found));
 	else
-		snprintf(why, len, "%s was deleted (or moved where we cannot see): the run ends", ing->ifname);
+		snprintf(why, len, "%s was deleted (or moved where we cannot see): the run ends", ing->shown);
 	return found < 0 ? DL_INGRESS_MOVED : DL_INGRESS_DELETED;
 }
 
@@ -414,7 +416,10 @@ enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
 	if (!if_indextoname(ing->ifindex, name))
 		return check_gone(ing, why, len);
 	if (strcmp(name, ing->ifname)) {
-		snprintf(why, len, "%s was renamed to %s: the run ends", ing->ifname, name);
+		char to[4 * IF_NAMESIZE + 1];
+
+		dl_log__printable(name, to, sizeof(to));
+		snprintf(why, len, "%s was renamed to %s: the run ends", ing->shown, to);
 		return DL_INGRESS_RENAMED;
 	}
 	if (!qerr) {
@@ -429,7 +434,7 @@ enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
 			ing->attached = false;
 			if (!id) {
 				snprintf(why, len, "our XDP program was removed from %s by someone else: the run ends",
-					 ing->ifname);
+					 ing->shown);
 				return DL_INGRESS_REMOVED;
 			}
 			fd = bpf_prog_get_fd_by_id(id);
@@ -438,14 +443,14 @@ enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
 				close(fd);
 			}
 			snprintf(why, len, "our XDP program on %s was replaced by '%s' (id %u): the run ends",
-				 ing->ifname, info.name[0] ? info.name : "?", id);
+				 ing->shown, info.name[0] ? info.name : "?", id);
 			return DL_INGRESS_REPLACED;
 		}
 	}
 	rxq = ing->rx_queues ? dl_sysfs__rx_queues(ing->ifname) : 0;
 	if (rxq && rxq != ing->rx_queues) {
 		snprintf(why, len, "the RX queue count of %s changed from %u to %u: per-queue counts no longer compare; the run ends",
-			 ing->ifname, ing->rx_queues, rxq);
+			 ing->shown, ing->rx_queues, rxq);
 		return DL_INGRESS_QUEUES;
 	}
 	up = dl_ingress__is_up(ing);
@@ -453,9 +458,9 @@ enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
 		return DL_INGRESS_OK;
 	ing->up = up;
 	if (!up) {
-		snprintf(why, len, "%s went down: nothing arrives until it is up again", ing->ifname);
+		snprintf(why, len, "%s went down: nothing arrives until it is up again", ing->shown);
 		return DL_INGRESS_DOWN;
 	}
-	snprintf(why, len, "%s is up again", ing->ifname);
+	snprintf(why, len, "%s is up again", ing->shown);
 	return DL_INGRESS_UP;
 }

@@ -320,7 +320,7 @@ int dl_owner__remove_stale(int ifindex, bool force, char *msg, size_t msg_len,
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	static const __u32 modes[] = { XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE };
-	char ifname[IF_NAMESIZE] = "?";
+	char raw[IF_NAMESIZE] = "?", ifname[4 * IF_NAMESIZE + 1];
 	unsigned int dummy = 0, i;
 	size_t used = 0;
 	int removed = 0, err;
@@ -333,7 +333,8 @@ int dl_owner__remove_stale(int ifindex, bool force, char *msg, size_t msg_len,
 	err = bpf_xdp_query(ifindex, 0, &q);
 	if (err)
 		return err;
-	if_indextoname(ifindex, ifname);
+	if_indextoname(ifindex, raw);
+	dl_log__printable(raw, ifname, sizeof(ifname));	/* it reaches a terminal */
 	for (i = 0; i < 2; i++) {
 		__u32 id = modes[i] == XDP_FLAGS_DRV_MODE ? q.drv_prog_id : q.skb_prog_id;
 		struct dl_owner o;
@@ -374,14 +375,16 @@ int dl_owner__remove_stale(int ifindex, bool force, char *msg, size_t msg_len,
 }
 
 /* Refuse when a program we did not load, or a live run of ours, holds it. */
-int dl_owner__check_free(int ifindex, const char *ifname, char *why, size_t len,
+int dl_owner__check_free(int ifindex, const char *name, char *why, size_t len,
 		      bool *has_dispatcher)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char ifname[4 * IF_NAMESIZE + 1];
 	__u32 ids[3];
 	int err, i;
 
 	*has_dispatcher = false;
+	dl_log__printable(name, ifname, sizeof(ifname));
 	err = bpf_xdp_query(ifindex, 0, &q);
 	if (err) {
 		snprintf(why, len, "cannot query XDP state of %s: %s", ifname,

@@ -268,9 +268,11 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 		struct flow_acc *a = &c.acc[i];
 		unsigned int k;
 
-		qsort(a->v, a->n, sizeof(*a->v), flow_cmp);
 		cause->nflows = a->n < DL_TOP_FLOWS ? a->n : DL_TOP_FLOWS;
-		memcpy(cause->flows, a->v, cause->nflows * sizeof(*a->v));
+		if (a->n) {	/* a->v is NULL when empty: no qsort/memcpy on it */
+			qsort(a->v, a->n, sizeof(*a->v), flow_cmp);
+			memcpy(cause->flows, a->v, cause->nflows * sizeof(*a->v));
+		}
 		for (k = 0; names->flow_map_fd >= 0 && k < cause->nflows; k++) {
 			struct dl_flow_info fi;
 			__u32 h = dl_flow__hash(&cause->flows[k].flow);
@@ -283,7 +285,8 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 		name_cause(l, cause, names, vctx);
 	}
 	dl_vctx__free(vctx);
-	qsort(l->causes, l->ncauses, sizeof(*l->causes), cause_cmp);
+	if (l->ncauses)	/* qsort(NULL, 0) is undefined (UBSan) */
+		qsort(l->causes, l->ncauses, sizeof(*l->causes), cause_cmp);
 	err = 0;
 out:
 	for (i = 0; i < l->ncauses; i++)

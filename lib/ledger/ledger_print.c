@@ -151,13 +151,38 @@ static json_t *cpus_json(const struct dl_ledger *l)
 	return a;
 }
 
+/*
+ * A JSON string for a name the kernel accepts but JSON may not: an
+ * interface name is any bytes, and json_string() gives NULL (so "null")
+ * for invalid UTF-8. Bytes that are not valid UTF-8 become the text \xNN.
+ */
+static json_t *json_name(const char *s)
+{
+	json_t *j = json_string(s);
+	char buf[4 * 64 + 1];
+	size_t o = 0;
+
+	if (j)
+		return j;
+	for (; *s && o + 5 < sizeof(buf); s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x80)
+			buf[o++] = c;
+		else
+			o += snprintf(buf + o, sizeof(buf) - o, "\\x%02x", c);
+	}
+	buf[o] = '\0';
+	return json_string(buf);
+}
+
 json_t *dl_ledger__to_json(const struct dl_ledger *l)
 {
 	json_t *root = json_object(), *tot = json_object(), *qs = json_array(),
 	       *cs = json_array();
 	unsigned int q;
 
-	json_object_set_new(root, "interface", json_string(l->ifname));
+	json_object_set_new(root, "interface", json_name(l->ifname));
 	json_object_set_new(root, "ifindex", json_integer(l->ifindex));
 	json_object_set_new(root, "mode", json_string(l->mode));
 	json_object_set_new(root, "attach", json_string(l->attach ? l->attach : "none"));

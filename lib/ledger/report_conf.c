@@ -48,6 +48,10 @@ static const struct dl_param report_table[] = {
 		    "flow table at XDP and flows in drop records (default); --no-flows: "
 		    "causes only (cheapest; drops lose their queue when the driver does "
 		    "not record it)"),
+	DL_OPT_STRING("fail-on", 0, struct dl_report_conf, fail_on, "RULES",
+		      "exit 4 naming the first rule the whole run crosses, e.g. "
+		      "'residual>1%,reason=NO_SOCKET>0' "
+		      "(see dropledger-watch(1))"),
 	{}
 };
 
@@ -68,7 +72,8 @@ const struct dl_cmd dl_report_conf__cmd = {
 		"dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n"
 		"dropledger report -c /etc/dropledger.conf --no-json -d 5\n"
 		"dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n",
-	.exit_codes = "0 ok, 1 runtime failure, 2 usage or a bad config file, 5 the run was "
+	.exit_codes = "0 ok, 1 runtime failure, 2 usage or a bad config file, 4 a --fail-on "
+		"rule fired, 5 the run was "
 		"cut short (interface deleted, renamed, moved or re-queued, or our "
 		"program removed; what was counted is printed, \"truncated\" in JSON)",
 	.notes = "Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). -c FILE: the [report] "

@@ -24,6 +24,7 @@ struct dl_report_conf {
 	int *cores;			/* --cores for the workers (malloc'ed) */
 	int ncores;
 	unsigned int max_flows;		/* per worker; 0: default */
+	const char *fail_on;		/* --fail-on RULES, parsed by export/fail_on */
 };
 
 /* The table and help of `dropledger report`. */

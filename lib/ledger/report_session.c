@@ -106,6 +106,8 @@ static int print(struct dl_report_session *s, const struct dl_ledger *l,
 
 	if (dl_output__failed(out))
 		return out->err;
+	if (s->o.on_ledger)
+		s->o.on_ledger(s->o.on_ledger_ctx, l);
 	if (!out->f)
 		out->f = stdout;
 	if (!s->o.json) {

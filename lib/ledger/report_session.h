@@ -14,6 +14,7 @@
 
 #include "fastpath/ingress.h"
 
+struct dl_ledger;
 struct dl_output;
 struct dl_report_session;
 
@@ -29,6 +30,9 @@ struct dl_report_session_opts {
 	bool intervals;		/* dl_report_session__interval will be called */
 	bool json;
 	struct dl_output *out;	/* where ledgers go: text tables or JSON lines */
+	/* Also handed every ledger printed (report --fail-on); may be NULL. */
+	void (*on_ledger)(void *ctx, const struct dl_ledger *l);
+	void *on_ledger_ctx;
 };
 
 /*

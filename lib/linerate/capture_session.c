@@ -21,6 +21,7 @@
 #include "linerate/capture_session.h"
 #include "capture_xdp.skel.h"
 #include "dl_config.h"
+#include "fastpath/owner.h"
 #include "util/log.h"
 #include "dropledger_shared.h"
 
@@ -46,9 +47,15 @@ struct dl_capture_session {
 static int check_free(int ifindex, const char *ifname, char *why, size_t len)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct dl_owner o;
+	char msg[512], name[32];
+	bool disp;
 	__u32 id;
 	int err;
 
+	/* A killed run's program would block us: remove it, as report does. */
+	if (dl_owner__remove_stale(ifindex, false, msg, sizeof(msg), NULL) > 0)
+		pr_warn("%s", msg);
 	err = bpf_xdp_query(ifindex, 0, &q);
 	if (err) {
 		snprintf(why, len, "cannot query XDP state of %s: %s", ifname,
@@ -57,6 +64,9 @@ static int check_free(int ifindex, const char *ifname, char *why, size_t len)
 	}
 	id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id ? q.skb_prog_id :
 	     q.hw_prog_id;
+	/* Ours, and alive or not provably gone: say whose it is. */
+	if (id && !dl_owner__of_prog(id, &o, name, sizeof(name)))
+		return dl_owner__check_free(ifindex, ifname, why, len, &disp);
 	if (id) {
 		struct bpf_prog_info info = {};
 		__u32 ilen = sizeof(info);

@@ -8,6 +8,7 @@
 #define DL_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum dl_log_level {
 	DL_LOG_WARN,
@@ -25,6 +26,12 @@ void dl_log__set_level(enum dl_log_level level);
 enum dl_log_level dl_log__level(void);
 /* Route libbpf and libxdp messages through dl_log (DEBUG to DL_LOG_LIBBPF). */
 void dl_log__route_libbpf(void);
+
+/*
+ * Copy @s to @out with control bytes (but newline and tab) and DEL shown
+ * as \xNN, for names that reach a terminal. Returns the length written.
+ */
+size_t dl_log__printable(const char *s, char *out, size_t len);
 
 void dl_log(enum dl_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

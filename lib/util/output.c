@@ -5,12 +5,9 @@
  * flag was set by an earlier write we could not see.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "util/json.h"
 #include "util/log.h"
@@ -18,7 +15,6 @@
 
 struct dl_output dl_stdout = { .name = "stdout" };
 
-static const char *exit_cmd = "";
 static bool complained;
 
 static int fail(struct dl_output *o, int err)
@@ -122,32 +118,4 @@ void dl_output__complain(struct dl_output *o, const char *cmd)
 	else
 		pr_info("dropledger%s%s: cannot write to %s: %s\n", cmd[0] ? " " : "",
 			cmd, o->name, strerror(-o->err));
-}
-
-static void close_stdout(void)
-{
-	if (dl_stdout.f == NULL && complained)
-		return;
-	if (!dl_output__close(&dl_stdout))
-		return;
-	dl_output__complain(&dl_stdout, exit_cmd);
-	_exit(1);
-}
-
-int dl_output__setup(const char *cmd)
-{
-	exit_cmd = cmd;
-	signal(SIGPIPE, SIG_IGN);
-	dl_stdout.f = stdout;
-	if (fcntl(STDOUT_FILENO, F_GETFD) < 0) {
-		/*
-		 * Nothing may be opened on fd 1 in its place (a BPF map would
-		 * get our text), and nothing could be read: stop here.
-		 */
-		fail(&dl_stdout, -EBADF);
-		dl_output__complain(&dl_stdout, cmd);
-		return -EBADF;
-	}
-	atexit(close_stdout);
-	return 0;
 }

@@ -3,7 +3,8 @@
  * The one checked output path of every command: each write, flush and close
  * is looked at, the first failure is kept, and the policy is one place:
  * a reader that went away (EPIPE) ends the run quietly, anything else
- * (ENOSPC, EIO, EBADF) is one line naming the output. Exit 1 either way.
+ * (ENOSPC, EIO, EBADF) is one line naming the output; the commands exit 1
+ * either way (app/main.c checks stdout once more at exit).
  */
 #ifndef DL_OUTPUT_H
 #define DL_OUTPUT_H
@@ -51,12 +52,5 @@ static inline bool dl_output__failed(const struct dl_output *o)
  * else "dropledger CMD: cannot write to NAME: why". No-op without failure.
  */
 void dl_output__complain(struct dl_output *o, const char *cmd);
-
-/*
- * For main(): ignore SIGPIPE (EPIPE is handled as above), refuse a closed
- * stdout before any work, and check stdout's close at exit (also after
- * exit() in option parsing): a failure there is said and exits 1.
- */
-int dl_output__setup(const char *cmd);
 
 #endif

@@ -897,10 +897,13 @@ int dl_params__parse(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
 	}
 	if (co && cmd->common & DL_COMMON_IFACE) {
 		char esc[IF_NAMESIZE * 4 + 1];
+		int i = find_long(ps, "interface", 9);
+		bool all = i >= 0 && ps->opt[i]->flags & DL_OPTF_ALL &&
+			   !strcmp(co->ifname, "all");
 
 		if (!co->ifname[0] && cmd->common & DL_COMMON_NEED_IFACE)
 			return usage_error(ps, "which interface? (-i IFACE)");
-		if (co->ifname[0]) {
+		if (co->ifname[0] && !all) {
 			co->ifindex = (int)if_nametoindex(co->ifname);
 			if (!co->ifindex) {
 				snprintf(ps->err, sizeof(ps->err),

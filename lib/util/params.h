@@ -79,6 +79,7 @@ enum dl_param_type {
 #define DL_OPTF_NOCONF	0x8u	/* command line only, not a config key */
 #define DL_OPTF_GT_MIN	0x10u	/* DOUBLE/SECONDS: strictly above min */
 #define DL_OPTF_ZERO	0x20u	/* SECONDS: 0 allowed besides [min, max] */
+#define DL_OPTF_ALL	0x40u	/* IFNAME: "all" is every interface (ifindex 0) */
 
 struct dl_param_enum {
 	const char *name;

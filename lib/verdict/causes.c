@@ -64,6 +64,37 @@ static char *slurp(const char *path)
 	return buf;
 }
 
+/* The {placeholders} dl_causes__render() fills, in its order. */
+static const char *const placeholders[] = {
+	"iface", "queue", "flow", "dport", "dst", "src", "proto",
+	"ethertype", "location", "reason",
+};
+
+#define NPLACEHOLDERS (sizeof(placeholders) / sizeof(placeholders[0]))
+
+/* Every {name} in @text must be one render knows, or the text is wrong. */
+static int check_placeholders(const char *path, int lineno, const char *text,
+			      char *err, size_t err_len)
+{
+	const char *p = text, *end;
+	size_t i, k;
+
+	while ((p = strchr(p, '{')) && (end = strchr(p, '}'))) {
+		k = end - p - 1;
+		for (i = 0; i < NPLACEHOLDERS; i++)
+			if (strlen(placeholders[i]) == k &&
+			    !strncmp(p + 1, placeholders[i], k))
+				break;
+		if (i == NPLACEHOLDERS) {
+			snprintf(err, err_len, "%s:%d: unknown placeholder '{%.*s}' (known: {iface} {queue} {flow} {dport} {dst} {src} {proto} {ethertype} {location} {reason})",
+				 path, lineno, (int)(k > 32 ? 32 : k), p + 1);
+			return -EINVAL;
+		}
+		p = end + 1;
+	}
+	return 0;
+}
+
 static int parse(struct dl_causes *c, char *err, size_t err_len)
 {
 	char *line, *next;
@@ -110,6 +141,9 @@ static int parse(struct dl_causes *c, char *err, size_t err_len)
 				 lineno, f[2]);
 			return -EINVAL;
 		}
+		if (check_placeholders(c->path, lineno, f[3], err, err_len) ||
+		    check_placeholders(c->path, lineno, f[4], err, err_len))
+			return -EINVAL;
 		if (c->n == cap) {
 			struct dl_cause_rule *r;
 
@@ -123,6 +157,11 @@ static int parse(struct dl_causes *c, char *err, size_t err_len)
 			.reason = f[0], .category = f[1], .group = f[2],
 			.summary = f[3], .advice = f[4], .from_table = 1,
 		};
+	}
+	/* An empty table would give every cause generic advice, silently. */
+	if (!c->n) {
+		snprintf(err, err_len, "%s:%d: no causes in the table", c->path, lineno);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -300,10 +339,7 @@ void dl_causes__lookup(const struct dl_causes *c, const char *reason,
 void dl_causes__render(const char *tmpl, const struct dl_cause_ctx *ctx,
 		       char *buf, size_t len)
 {
-	static const char *const names[] = {
-		"iface", "queue", "flow", "dport", "dst", "src", "proto",
-		"ethertype", "location", "reason",
-	};
+	const char *const *names = placeholders;
 	const char *vals[] = {
 		ctx->iface, ctx->queue, ctx->flow, ctx->dport, ctx->dst, ctx->src,
 		ctx->proto, ctx->ethertype, ctx->location, ctx->reason,
@@ -318,11 +354,11 @@ void dl_causes__render(const char *tmpl, const struct dl_cause_ctx *ctx,
 
 		if (*tmpl == '{' && (end = strchr(tmpl, '}'))) {
 			k = end - tmpl - 1;
-			for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			for (i = 0; i < NPLACEHOLDERS; i++) {
 				if (strlen(names[i]) == k && !strncmp(tmpl + 1, names[i], k))
 					break;
 			}
-			if (i < sizeof(names) / sizeof(names[0])) {
+			if (i < NPLACEHOLDERS) {
 				const char *v = vals[i] ? vals[i] : "?";
 
 				o += snprintf(buf + o, len - o, "%s", v);

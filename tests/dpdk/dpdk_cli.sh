@@ -69,3 +69,12 @@ check_err 1 "has 1 rx queues, 2 asked" -l 0-1 "${EAL[@]}" --vdev "net_pcap0,rx_p
 check_err 2 "queues: '99' is not a whole number 1..16" -l 0-1 "${EAL[@]}" -- -q 99
 check_err 2 "unexpected argument" -l 0-1 "${EAL[@]}" -- -d 1 stray
 echo "all passed"
+
+# Output failures: the same policy as every command (README: output failures).
+dl -l 0-1 "${EAL[@]}" --vdev net_ring0 -- -q 4 -d 0.3 --json >/dev/full 2>"$TMP/full"
+rc=$?
+[ "$rc" = 1 ] || { cat "$TMP/full" >&2; fail "dpdk > /dev/full: exit $rc, want 1"; }
+[ "$(grep -c 'cannot write' "$TMP/full")" = 1 ] &&
+    grep -qx 'dropledger dpdk: cannot write to stdout: No space left on device' "$TMP/full" ||
+    { cat "$TMP/full" >&2; fail "dpdk > /dev/full: not one line naming stdout"; }
+ok "dpdk > /dev/full: one line, exit 1"

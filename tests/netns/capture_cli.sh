@@ -57,7 +57,7 @@ wait_file "$TMP/ready-rep" "$rep"
 rc=0
 ip netns exec "$P-b" "$DL" capture -i v0b -d 1 2>"$TMP/busy" || rc=$?
 [ "$rc" = 1 ] || fail "capture on a held interface: exit $rc, want 1"
-grep -q "already runs XDP program 'dl_ingress'" "$TMP/busy" || { cat "$TMP/busy" >&2; fail "no reason given"; }
+grep -q "v0b is already watched by dropledger (pid $rep, program id" "$TMP/busy" || { cat "$TMP/busy" >&2; fail "no reason given"; }
 ok "held interface refused: $(cat "$TMP/busy")"
 wait "$rep"
 [ -z "$(xdp_prog_id "$P-b" v0b)" ] || fail "XDP program left on v0b"

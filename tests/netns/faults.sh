@@ -127,3 +127,45 @@ ip -n "$B" link set dev ftm0 netns "$C"
 cut movedlink "ftm0 was moved to another network namespace"
 no_xdp "$C" movedlink
 ok "moved with --attach link: detached through the link"
+
+# 9. A killed run's program no longer blocks capture: capture removes it
+#    and says so; a live run's program is named with its owner.
+ip -n "$B" link set dev ftm0 netns "$B" 2>/dev/null
+start live v0b
+rc=0
+ip netns exec "$B" "$DL" capture -i v0b -d 0.3 >/dev/null 2>"$TMP/cap.err" || rc=$?
+[ "$rc" = 1 ] && grep -q "v0b is already watched by dropledger (pid $RUN, program id" "$TMP/cap.err" \
+    || { cat "$TMP/cap.err"; fail "capture next to a live run: exit $rc"; }
+kill -9 "$RUN"; wait "$RUN" 2>/dev/null
+stale=$(xdp_prog_id "$B" v0b)
+[ -n "$stale" ] || fail "no stale program after kill -9"
+rc=0
+ip netns exec "$B" "$DL" capture -i v0b -d 0.3 >/dev/null 2>"$TMP/cap.err" || rc=$?
+grep -q "removed stale dropledger program id $stale (left by pid $RUN, no longer running)" "$TMP/cap.err" \
+    || { cat "$TMP/cap.err"; fail "capture did not remove the stale program (exit $rc)"; }
+[ "$(xdp_prog_id "$B" v0b)" != "$stale" ] || fail "stale program still there"
+no_xdp "$B" capture
+ok "capture: a live run is named, a stale program removed (capture exit $rc)"
+
+# 10. An interface named with a terminal escape sequence: every line about
+#     it shows the bytes escaped, none reaches the terminal raw; the JSON
+#     names it as a string.
+E=$'ft\e[31mx'
+ip -n "$B" link add "$E" type veth peer name fte1 || fail "veth with an escape in its name"
+ip -n "$B" link set dev "$E" up; ip -n "$B" link set dev fte1 up
+start escaped "$E"
+ip -n "$B" link del "$E"
+cut escaped 'ft\\x1b\[31mx was deleted'
+! grep -q $'\e' "$TMP/escaped.err" || { cat -v "$TMP/escaped.err"; fail "a raw escape byte reached stderr"; }
+jq -e --arg n "$E" '.interface == $n' "$TMP/escaped.json" >/dev/null || fail "JSON interface name"
+ok "escape sequence in an interface name: shown as \\x1b, JSON keeps the name"
+
+# 11. explain on a bad causes table: file:line, exit 2 (bad input).
+mkdir -p "$TMP/cfg"
+printf '# nothing\n' >"$TMP/cfg/causes.tsv"
+rc=0; DL_CONFIGDIR=$TMP/cfg "$DL" explain NO_SOCKET 2>"$TMP/ex.err" >/dev/null || rc=$?
+[ "$rc" = 2 ] && grep -q "causes.tsv:1: no causes in the table" "$TMP/ex.err" || { cat "$TMP/ex.err"; fail "explain empty table: exit $rc"; }
+printf 'NO_SOCKET\tstack\tsocket\tport {port}\tfix\n' >"$TMP/cfg/causes.tsv"
+rc=0; DL_CONFIGDIR=$TMP/cfg "$DL" explain NO_SOCKET 2>"$TMP/ex.err" >/dev/null || rc=$?
+[ "$rc" = 2 ] && grep -q "causes.tsv:1: unknown placeholder '{port}'" "$TMP/ex.err" || { cat "$TMP/ex.err"; fail "explain placeholder: exit $rc"; }
+ok "explain: a bad causes table is file:line and exit 2"

@@ -107,6 +107,12 @@ static void test_bad_tables(void **state)
 	expect_error("\n\nNO_SOCKET\tstack\tsockets\ts\ta\n", ":3: unknown group 'sockets'");
 	expect_error("NO_SOCKET\tstack\tsocket\ts\ta\textra\n", ":1: more than 5 fields");
 	expect_error("NO_SOCKET\tstack\tsocket\t\ta\n", ":1: empty reason, summary or advice");
+	/* Silent before: an empty table, and placeholders render cannot fill. */
+	expect_error("# only comments\n\n", ":2: no causes in the table");
+	expect_error("", ":0: no causes in the table");
+	expect_error("NO_SOCKET\tstack\tsocket\tport {port}\ta\n", ":1: unknown placeholder '{port}'");
+	expect_error("# c\nNO_SOCKET\tstack\tsocket\ts\tsee {dport} and {flw}\n",
+		     ":2: unknown placeholder '{flw}'");
 }
 
 int main(void)

@@ -101,6 +101,33 @@ static void test_json_shape(void **state)
 	free(buf);
 }
 
+/*
+ * An interface name that is not UTF-8 (the kernel takes any bytes) is an
+ * escaped string, never null; a cut-short run says so and why.
+ */
+static void test_json_name_and_truncated(void **state)
+{
+	struct dl_ledger_cause c;
+	struct dl_ledger l;
+	json_t *root;
+
+	(void)state;
+	fill(&l, &c);
+	root = dl_ledger__to_json(&l);
+	assert_true(json_is_false(json_object_get(root, "truncated")));
+	assert_true(json_is_null(json_object_get(root, "truncated_reason")));
+	json_decref(root);
+	snprintf(l.ifname, sizeof(l.ifname), "v\xff\xfe\x1b[31m");
+	l.truncated_reason = "v0b was deleted";
+	root = dl_ledger__to_json(&l);
+	assert_string_equal(json_string_value(json_object_get(root, "interface")),
+			    "v\\xff\\xfe\x1b[31m");
+	assert_true(json_is_true(json_object_get(root, "truncated")));
+	assert_string_equal(json_string_value(json_object_get(root, "truncated_reason")),
+			    "v0b was deleted");
+	json_decref(root);
+}
+
 static void test_text_na(void **state)
 {
 	struct dl_ledger_cause c;
@@ -124,6 +151,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_shape),
+		cmocka_unit_test(test_json_name_and_truncated),
 		cmocka_unit_test(test_text_na),
 	};
 

@@ -4,8 +4,8 @@
  * 2020-12 schema; a recorded report line and a line the code writes now
  * carry every field it requires; the envelope's time, seq and host are
  * well formed; an oversized line is cut to journald's limit with a count.
+ * (The output path itself: test_output.c.)
  */
-#include <errno.h>
 #include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,7 +20,6 @@
 #include "ledger/ledger.h"
 #include "test_util.h"
 #include "util/json.h"
-#include "util/output.h"
 
 static json_t *load_schema(void)
 {
@@ -203,24 +202,6 @@ static void test_truncated(void **state)
 	json_decref(body);
 }
 
-/* Write failures are kept with their errno, first one wins. */
-static void test_output_full(void **state)
-{
-	struct dl_output o = { .name = "/dev/full" };
-	json_t *body = json_pack("{s:i}", "x", 1);
-
-	(void)state;
-	o.f = fopen("/dev/full", "we");
-	if (!o.f)
-		skip();
-	assert_int_equal(dl_output__json(&o, "report", body), -ENOSPC);
-	assert_true(dl_output__failed(&o));
-	/* Nothing more goes out once it failed. */
-	assert_int_equal(dl_output__write(&o, "y", 1), -ENOSPC);
-	assert_int_equal(dl_output__close(&o), -ENOSPC);
-	json_decref(body);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,7 +209,6 @@ int main(void)
 		cmocka_unit_test(test_recorded_line),
 		cmocka_unit_test(test_written_line),
 		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_output_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
