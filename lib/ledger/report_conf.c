@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fastpath/ingress.h"
@@ -99,6 +100,21 @@ int dl_report_conf__load(const char *path, struct dl_report_conf *conf,
 	rc = dl_params__load_file(&ps, &dl_report_conf__cmd, conf, path);
 	if (rc)
 		snprintf(err, err_len, "%s", ps.err);
-	dl_params__free(&ps);
+	/* The strings live as long as @conf. */
+	conf->owned = ps.strings;
+	conf->nowned = ps.nstrings;
 	return rc;
+}
+
+void dl_report_conf__release(struct dl_report_conf *conf)
+{
+	int i;
+
+	for (i = 0; i < conf->nowned; i++)
+		free(conf->owned[i]);
+	free(conf->owned);
+	free(conf->cores);
+	conf->owned = NULL;
+	conf->nowned = 0;
+	conf->cores = NULL;
 }

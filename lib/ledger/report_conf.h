@@ -25,6 +25,8 @@ struct dl_report_conf {
 	int ncores;
 	unsigned int max_flows;		/* per worker; 0: default */
 	const char *fail_on;		/* --fail-on RULES, parsed by export/fail_on */
+	char **owned;			/* strings of a file load; see __release */
+	int nowned;
 };
 
 /* The table and help of `dropledger report`. */
@@ -36,9 +38,12 @@ void dl_report_conf__defaults(struct dl_report_conf *conf);
 /*
  * Load the [report] section of @path over the defaults (no command line).
  * On error returns -EINVAL (or -errno when unreadable) and "file:line: what
- * is wrong" in @err, the first error of the file.
+ * is wrong" in @err, the first error of the file. Release @conf after,
+ * whatever the result.
  */
 int dl_report_conf__load(const char *path, struct dl_report_conf *conf,
 			 char *err, size_t err_len);
+/* Free what a load allocated (CPU list, strings). */
+void dl_report_conf__release(struct dl_report_conf *conf);
 
 #endif

@@ -34,6 +34,7 @@ static void test_example(void **state)
 	assert_true(c.flows);
 	assert_false(c.skb_mode);
 	assert_int_equal(c.attach, DL_ATTACH_LIBXDP);
+	dl_report_conf__release(&c);
 }
 
 /* Load @text from a temporary file; returns the result, error in @err. */
@@ -50,6 +51,24 @@ static int load_text(const char *text, struct dl_report_conf *c, char *err, size
 	return rc;
 }
 
+/* Values that outlive the load: strings and lists. */
+static void test_values(void **state)
+{
+	struct dl_report_conf c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(load_text("[report]\nfail_on = residual>1%\ncores = 0\nmirror = 8\n"
+				   "skew-threshold = 2.5\nflows = off\n", &c, err, sizeof(err)), 0);
+	assert_string_equal(c.fail_on, "residual>1%");
+	assert_int_equal(c.ncores, 1);
+	assert_int_equal(c.cores[0], 0);
+	assert_int_equal(c.mirror, 8);
+	assert_true(c.skew_threshold == 2.5);
+	assert_false(c.flows);
+	dl_report_conf__release(&c);
+}
+
 static void expect_error(const char *text, const char *want)
 {
 	struct dl_report_conf c;
@@ -58,7 +77,7 @@ static void expect_error(const char *text, const char *want)
 	assert_int_equal(load_text(text, &c, err, sizeof(err)), -EINVAL);
 	if (!strstr(err, want))
 		fail_msg("error '%s' lacks '%s'", err, want);
-	free(c.cores);
+	dl_report_conf__release(&c);
 }
 
 static void test_errors(void **state)
@@ -136,6 +155,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_example),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_first_error),
 		cmocka_unit_test(test_not_a_file),
