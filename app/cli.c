@@ -151,21 +151,6 @@ void cli_file_error(const char *cmd, const char *msg)
 	fprintf(stderr, "dropledger %s: %s\n", cmd, dl_params__escape(out, esc, sizeof(esc)));
 }
 
-int cli_parse_seconds(const char *s, double *out)
-{
-	double v;
-
-	if (dl_parse__double(s, 0, 86400.0 * 365, &v) || v <= 0)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-void cli_verbosity(int v)
-{
-	dl_log__set_level(v >= 2 ? DL_LOG_LIBBPF : v == 1 ? DL_LOG_DEBUG : DL_LOG_INFO);
-}
-
 void cli_ready(const char *path)
 {
 	FILE *f;

@@ -68,13 +68,6 @@ void cli_file_error(const char *cmd, const char *msg);
  */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/*
- * For the commands not yet on the option table (watch, top): a number of
- * seconds > 0, parsed like every -d (no NaN, infinity, hex or garbage),
- * and -v / -vv.
- */
-int cli_parse_seconds(const char *s, double *out);
-void cli_verbosity(int v);
 /* Write "ready\n" to @path (hidden --ready-file, so tests never sleep). */
 void cli_ready(const char *path);
 /* Signal that asked the run to stop (SIGINT, SIGTERM, SIGHUP), or SIGPIPE. */

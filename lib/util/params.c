@@ -385,6 +385,11 @@ static void describe(const struct dl_param *o, char *buf, size_t len)
 	case DL_OPT_IFNAME:
 		snprintf(buf, len, "an interface name of 1..%d bytes", IF_NAMESIZE - 1);
 		break;
+	case DL_OPT_STRINGS:
+		snprintf(buf, len, "%s, at most %zu of them",
+			 o->flags & DL_OPTF_IFNAMES ? "an interface name of 1..15 bytes" :
+			 "a non-empty value", o->size / sizeof(char *));
+		break;
 	case DL_OPT_FLAG:
 		snprintf(buf, len, "true or false");
 		break;
@@ -464,6 +469,19 @@ static int set_value(struct dl_params *ps, int i, void *base, const char *val, b
 			return -EINVAL;
 		snprintf(p, o->size, "%s", val);
 		return 0;
+	case DL_OPT_STRINGS: {
+		unsigned int *n = (unsigned int *)((char *)base + o->off2);
+		const char **arr = p;
+
+		if (!*val || *n >= o->size / sizeof(*arr) ||
+		    (o->flags & DL_OPTF_IFNAMES && strlen(val) >= IF_NAMESIZE))
+			return -EINVAL;
+		arr[*n] = copy ? keep(ps, val) : val;
+		if (!arr[*n])
+			return -ENOMEM;
+		++*n;
+		return 0;
+	}
 	case DL_OPT_SECONDS:
 	case DL_OPT_DOUBLE:
 		if (o->flags & DL_OPTF_ZERO && !strcmp(val, "0")) {
@@ -562,7 +580,8 @@ static int check_value(struct dl_params *ps, int i, const char *val)
 	char *scratch;
 	int err;
 
-	if (o->type == DL_OPT_CPULIST && o->off2 + sizeof(int) > need)
+	if ((o->type == DL_OPT_CPULIST || o->type == DL_OPT_STRINGS) &&
+	    o->off2 + sizeof(int) > need)
 		need = o->off2 + sizeof(int);
 	scratch = calloc(1, need);
 	if (!scratch)

@@ -61,6 +61,7 @@ enum dl_param_type {
 	DL_OPT_FLAG,	/* bool; --no-NAME clears it */
 	DL_OPT_COUNT,	/* int, +1 each time (-v -v) */
 	DL_OPT_STRING,	/* const char * (argv, or kept by struct dl_params) */
+	DL_OPT_STRINGS,	/* repeatable: const char *[N] + unsigned int count */
 	DL_OPT_IFNAME,	/* char[IF_NAMESIZE]; resolved to ifindex at the end */
 	DL_OPT_SECONDS,	/* double seconds in [min, max] */
 	DL_OPT_DOUBLE,	/* double in [min, max] */
@@ -80,6 +81,7 @@ enum dl_param_type {
 #define DL_OPTF_GT_MIN	0x10u	/* DOUBLE/SECONDS: strictly above min */
 #define DL_OPTF_ZERO	0x20u	/* SECONDS: 0 allowed besides [min, max] */
 #define DL_OPTF_ALL	0x40u	/* IFNAME: "all" is every interface (ifindex 0) */
+#define DL_OPTF_IFNAMES	0x80u	/* STRINGS: each an interface name, not resolved */
 
 struct dl_param_enum {
 	const char *name;
@@ -92,7 +94,7 @@ struct dl_param {
 	enum dl_param_type type;
 	size_t off;		/* offsetof the field in the command's struct */
 	size_t size;		/* sizeof the field */
-	size_t off2;		/* CPULIST: offsetof the count (int) */
+	size_t off2;		/* CPULIST, STRINGS: offsetof the count */
 	double min, max;	/* SECONDS, DOUBLE, UINT */
 	const struct dl_param_enum *enums;	/* ENUM: ends with { NULL } */
 	const char *metavar;	/* "SECONDS"; NULL for FLAG and COUNT */
@@ -106,6 +108,8 @@ struct dl_param {
  * time where the C type says enough. Extra designators may follow the
  * help text: DL_OPT_UINT(..., "help", .flags = DL_OPTF_POW2).
  */
+#define DL__STR_(x) #x
+#define DL__STR(x) DL__STR_(x)
 #define DL__OFF(T, F) offsetof(T, F)
 #define DL__SZ(T, F) sizeof(((T *)0)->F)
 #define DL__CHECK(T, F, ...) (0 * sizeof(_Generic(((T *)0)->F, __VA_ARGS__)))
@@ -120,6 +124,11 @@ struct dl_param {
 	{ .name = n, .short_name = s, .type = DL_OPT_STRING, .off = DL__OFF(T, F), \
 	  .size = DL__SZ(T, F) + DL__CHECK(T, F, const char *: 1), .metavar = mv, \
 	  .help = h, __VA_ARGS__ }
+#define DL_OPT_STRINGS(n, s, T, F, CNT, mv, h, ...) \
+	{ .name = n, .short_name = s, .type = DL_OPT_STRINGS, .off = DL__OFF(T, F), \
+	  .size = DL__SZ(T, F) + DL__CHECK(T, F, const char **: 1) + \
+		  DL__CHECK(T, CNT, unsigned int: 1), \
+	  .off2 = DL__OFF(T, CNT), .metavar = mv, .help = h, __VA_ARGS__ }
 #define DL_OPT_IFNAME(n, s, T, F, h, ...) \
 	{ .name = n, .short_name = s, .type = DL_OPT_IFNAME, .off = DL__OFF(T, F), \
 	  .size = DL__SZ(T, F) + DL__CHECK(T, F, char *: 1), .metavar = "IFACE", \

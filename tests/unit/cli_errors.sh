@@ -29,7 +29,7 @@ want() {
     ok "$(printf "%q " "$@")-> $code: $(cat "$TMP/err")"
 }
 
-CMDS=(report steering capture gen lab demo detach explain schema)
+CMDS=(report watch top steering capture gen lab demo detach explain schema)
 "$DL" dpdk --help >/dev/null 2>&1 && CMDS+=(dpdk)
 
 # 1. Unknown options and missing values: one line, exit 2, everywhere.
@@ -71,6 +71,9 @@ want 2 "--ring: '100' is not a whole number 64..65536, a power of two" capture -
 want 2 "--sport: '65536' is not a whole number 1..65535" gen -i lo --sport 65536
 want 2 "--dst-mac: '02:00:00:00:00' is not a MAC address" gen -i lo --dst-mac 02:00:00:00:00
 want 2 "--src-ip: '198.18.0' is not an IPv4 address" gen -i lo --src-ip 198.18.0
+want 2 "-I/--interval: 'nan' is not seconds in 0.1..31536000" watch -i lo -I nan
+want 2 "--metrics-max-series: '0x10' is not a whole number" watch -i lo --metrics-max-series 0x10
+want 2 "which interfaces? (-i IFACE, repeatable, or -i all)" top
 
 # 4. Config files: directories, devices, FIFOs refused at once; the first
 #    of two errors named with file:line.
