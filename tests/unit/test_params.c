@@ -32,6 +32,8 @@ struct t_opts {
 	unsigned long long big;
 	int *cpus, ncpus;
 	int mode;
+	const char *names[3];
+	unsigned int nnames;
 	uint8_t mac[6];
 	struct in_addr v4;
 	struct in6_addr v6;
@@ -55,6 +57,8 @@ static const struct dl_param t_table[] = {
 	DL_OPT_UINT("big", 0, struct t_opts, big, 0, 1e15, "N", "a big one"),
 	DL_OPT_CPULIST("list", 'q', struct t_opts, cpus, ncpus, "LIST", "queues"),
 	DL_OPT_ENUM("mode", 'm', struct t_opts, mode, modes, "MODE", "fast or slow"),
+	DL_OPT_STRINGS("name", 'N', struct t_opts, names, nnames, "IFACE", "repeatable",
+		       .flags = DL_OPTF_IFNAMES),
 	DL_OPT_MAC("mac", 0, struct t_opts, mac, "a MAC"),
 	DL_OPT_IPV4("v4", 0, struct t_opts, v4, "an IPv4 address"),
 	DL_OPT_IPV6("v6", 0, struct t_opts, v6, "an IPv6 address"),
@@ -226,6 +230,15 @@ static void test_repeat_and_no(void **state)
 	assert_false(o.c.json);
 	assert_int_equal(RUN(&o, "-s", "1", "-s", "2"), 0);
 	assert_true(o.secs == 2);
+	/* a repeatable list keeps every value, up to its size */
+	assert_int_equal(RUN(&o, "-N", "a", "--name", "b", "-N", "c"), 0);
+	assert_int_equal(o.nnames, 3);
+	assert_string_equal(o.names[0], "a");
+	assert_string_equal(o.names[2], "c");
+	assert_int_equal(RUN(&o, "-N", "a", "-N", "b", "-N", "c", "-N", "d"), -EINVAL);
+	assert_non_null(strstr(ps.err, "-N/--name: 'd' is not an interface name of 1..15 bytes, "
+				   "at most 3 of them"));
+	assert_int_equal(RUN(&o, "-N", "averyveryverylongname"), -EINVAL);
 }
 
 static char *write_tmp(const char *text)
