@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fastpath/ingress.h"
 #include "fastpath/owner.h"
 #include "util/params.h"
 
@@ -33,7 +34,8 @@ static const struct dl_param detach_table[] = {
 static const struct dl_cmd detach_cmd = {
 	.name = "detach",
 	.args = "-i IFACE|all [--force]",
-	.doc = "Remove dropledger XDP programs left on IFACE by runs that were killed. "
+	.doc = "Remove dropledger XDP programs and tc filters left on IFACE by runs that "
+		"were killed. "
 		"Programs of running dropledger processes and programs dropledger did "
 		"not load are never touched. A program whose run is in a PID namespace "
 		"not visible from here (a container) is kept unless --force is given.",
@@ -94,6 +96,12 @@ int do_detach(int argc, char **argv)
 		return detach_all(o.force);
 	dl_params__escape(o.c.ifname, esc, sizeof(esc));
 	n = dl_owner__remove_stale(o.c.ifindex, o.force, msg, sizeof(msg), &kept);
+	if (n >= 0) {
+		size_t used = strlen(msg);
+		int t = dl_ingress__remove_stale_tc(o.c.ifindex, msg + used, sizeof(msg) - used);
+
+		n = t < 0 ? t : n + t;
+	}
 	if (n < 0) {
 		fprintf(stderr, "dropledger detach: %s: %s\n", esc, strerror(-n));
 		return DL_EXIT_FAIL;

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "util/config_path.h"
 #include "util/cpulist.h"
+#include "fastpath/hook.h"
 #include "fastpath/ingress.h"
 #include "util/log.h"
 #include "ledger/report_conf.h"
@@ -66,7 +67,19 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	/* Flows per queue feed the rss section; --no-flows drops both. */
 	o->ing.track_flow_queues = rc->flows;
 	o->ing.skb_mode = rc->skb_mode;
-	o->ing.how = (enum dl_attach_how)rc->attach;
+	o->ing.how = rc->attach == DL_REPORT_ATTACH_CLSACT ? DL_ATTACH_LIBXDP :
+		     (enum dl_attach_how)rc->attach;
+	o->ing.exact_flows = rc->exact_flows;
+	if (rc->skb_mode && rc->hook == DL_HOOK_TC)
+		return cli_usage_error("report", "--skb-mode is generic XDP; it does not go with --hook tc");
+	/* Generic XDP only when asked for: --skb-mode means the xdp hook. */
+	if (rc->skb_mode)
+		rc->hook = DL_HOOK_XDP;
+	o->ing.tc_classic = rc->attach == DL_REPORT_ATTACH_CLSACT;
+	if (o->ing.tc_classic && rc->hook == DL_HOOK_XDP)
+		return cli_usage_error("report", "--attach clsact is for the tc hook (--hook tc)");
+	o->ing.hook = rc->hook >= 0 ? (enum dl_hook)rc->hook :
+		      o->ing.tc_classic ? DL_HOOK_TC : DL_HOOK_AUTO;
 	o->ing.sample_every = rc->mirror;
 	if (rc->fail_on) {
 		char why[512];
@@ -108,6 +121,25 @@ static void check_rules(void *ctx, const struct dl_ledger *l)
 		dl_fail_on__check(o->fail_on, l, o->fired, sizeof(o->fired));
 }
 
+/*
+ * Which hook counts arrivals, and why (the driver's row of hooks.tsv; a
+ * driver without native XDP under auto gets tc). JSON carries "hook".
+ */
+static void say_hook(const struct report_opts *o, const char *hook)
+{
+	struct dl_hook_choice hc;
+	bool asked = o->ing.hook != DL_HOOK_AUTO, tc = hook && !strcmp(hook, "tc");
+
+	dl_hook__auto(o->ifname, &hc);
+	/* The table's reason only when its choice is the one that held. */
+	if (asked || (hc.hook == DL_HOOK_TC) != tc)
+		hc.why[0] = '\0';
+	fprintf(stderr, "dropledger: arrivals counted at %s on %s (%s; driver %s%s%s)\n",
+		tc ? "tc ingress" : "XDP", o->ifname,
+		asked ? "asked for" : "auto", hc.driver[0] ? hc.driver : "unknown",
+		hc.why[0] ? ": " : "", hc.why);
+}
+
 int do_report(int argc, char **argv)
 {
 	struct dl_report_session_opts so = {};
@@ -144,6 +176,8 @@ int do_report(int argc, char **argv)
 		fprintf(stderr, "dropledger: %s\n", why);
 		goto out;
 	}
+	if (!o.json)
+		say_hook(&o, dl_report_session__hook(s, 0));
 	if (!o.json && o.duration)
 		fprintf(stderr, "dropledger: counting on %s for %.1f s (Ctrl-C to stop early)\n",
 			cli_ifname(o.ifname), o.duration);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Baseline for benchmarks: the cheapest XDP program, an empty XDP_PASS. */
+/* Baselines for benchmarks: the cheapest XDP and tc ingress programs. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
@@ -10,3 +10,10 @@ int dl_empty(struct xdp_md *ctx)
 }
 
 char LICENSE[] SEC("license") = "GPL";
+
+/* The same for the tc hook: an empty program that lets the next one decide. */
+SEC("tc")
+int dl_empty_tc(struct __sk_buff *skb)
+{
+	return -1;	/* TC_ACT_UNSPEC */
+}

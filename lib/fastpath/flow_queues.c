@@ -10,8 +10,61 @@
 
 #include <bpf/bpf.h>
 
+#include "fastpath/flow_cache.h"
 #include "fastpath/flow_queues.h"
 #include "util/log.h"
+
+static int by_key(const void *a, const void *b)
+{
+	const struct dl_flow_q_entry *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return (x->rxq > y->rxq) - (x->rxq < y->rxq);
+}
+
+/*
+ * Add the frames dl_ingress's per-CPU cache still holds for each (flow,
+ * queue): the counts are then exact at read time. A pending pair whose
+ * entry the LRU evicted comes back as an entry of its own.
+ */
+static int join_cache(int map_fd, struct dl_flow_q_entry **e, size_t *n)
+{
+	int cache = dl_flow_cache__of(map_fd), err;
+	struct dl_flow_pending *p = NULL;
+	struct dl_flow_q_entry *ne;
+	size_t np = 0, i, extra = 0, base = *n;
+
+	if (cache < 0)
+		return 0;
+	err = dl_flow_cache__read(cache, &p, &np);
+	if (err || !np)
+		return err;
+	ne = realloc(*e, (base + np) * sizeof(*ne));
+	if (!ne) {
+		free(p);
+		return -ENOMEM;
+	}
+	*e = ne;
+	qsort(ne, base, sizeof(*ne), by_key);
+	for (i = 0; i < np; i++) {
+		struct dl_flow_q_entry k = { .hash = p[i].hash, .rxq = p[i].rxq }, *hit;
+		__u64 bit = p[i].cpu < 64 ? 1ull << p[i].cpu : 0;
+
+		hit = bsearch(&k, ne, base, sizeof(*ne), by_key);
+		if (!hit) {
+			hit = &ne[base + extra++];
+			*hit = k;
+			hit->v.flow = p[i].flow;
+		}
+		hit->v.packets += p[i].packets;
+		hit->v.bytes += p[i].bytes;
+		hit->v.cpus |= bit;
+	}
+	*n = base + extra;
+	free(p);
+	return 0;
+}
 
 int dl_flow_queues__read_raw(int map_fd, struct dl_flow_q_entry **out, size_t *n)
 {
@@ -73,6 +126,7 @@ int dl_flow_queues__read_raw(int map_fd, struct dl_flow_q_entry **out, size_t *n
 	}
 	*out = e;
 	*n = got;
+	err = join_cache(map_fd, out, n);
 out:
 	free(keys);
 	free(vals);

@@ -17,7 +17,10 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "fastpath/flow_cache.h"
+#include "fastpath/hook.h"
 #include "fastpath/ingress.h"
+#include "fastpath/ingress_tc.h"
 #include "fastpath/owner.h"
 #include "counters/sysfs_stats.h"
 #include "ingress.skel.h"
@@ -34,6 +37,8 @@ struct dl_ingress {
 	unsigned int sample_every;
 	int ifindex;
 	enum xdp_attach_mode xmode;
+	struct dl_tc_attach tc;		/* tc hook */
+	bool is_tc;
 	bool dispatcher;		/* joined a libxdp dispatcher */
 	bool attached;
 	/* What the attachment check compares against (dl_ingress__check). */
@@ -42,6 +47,16 @@ struct dl_ingress {
 	unsigned int rx_queues;		/* 0: unreadable, not checked */
 	bool up;
 };
+
+static __u32 prog_id_of(const struct bpf_program *p)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+		return 0;
+	return info.id;
+}
 
 static int write_owner(struct dl_ingress *ing)
 {
@@ -75,8 +90,9 @@ static int attach_link(struct dl_ingress *ing, const struct dl_ingress_opts *opt
 	return 0;
 }
 
+/* @may_generic: fall back to generic XDP (never when the hook was auto). */
 static int attach_libxdp(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
-			 char *why, size_t len, char *note, size_t nlen)
+			 bool may_generic, char *why, size_t len, char *note, size_t nlen)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xo,
 			    .obj = ing->skel->obj,
@@ -95,7 +111,7 @@ static int attach_libxdp(struct dl_ingress *ing, const struct dl_ingress_opts *o
 	}
 	ing->xmode = opts->skb_mode ? XDP_MODE_SKB : XDP_MODE_NATIVE;
 	err = xdp_program__attach(ing->xprog, opts->ifindex, ing->xmode, 0);
-	if (err == -EOPNOTSUPP && ing->xmode == XDP_MODE_NATIVE) {
+	if (err == -EOPNOTSUPP && ing->xmode == XDP_MODE_NATIVE && may_generic) {
 		ing->xmode = XDP_MODE_SKB;
 		err = xdp_program__attach(ing->xprog, opts->ifindex, ing->xmode, 0);
 		if (!err)
@@ -161,10 +177,157 @@ static int make_mirror(struct dl_ingress *ing, const struct dl_ingress_opts *opt
 	return 0;
 }
 
-struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
+/* Open, size and load the object; the program of the other hook stays out. */
+static int load(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
+		char *why, size_t why_len)
+{
+	int err;
+
+	ing->skel = dl_ingress_bpf__open();
+	if (!ing->skel) {
+		err = -errno;
+		snprintf(why, why_len, "cannot open the ingress program: %s", strerror(errno));
+		return err;
+	}
+	bpf_program__set_autoload(ing->skel->progs.dl_ingress, !ing->is_tc);
+	bpf_program__set_autoload(ing->skel->progs.dl_ingress_tc, ing->is_tc);
+	ing->skel->rodata->track_flows = opts->track_flows;
+	ing->skel->rodata->track_flow_queues = opts->track_flow_queues;
+	ing->skel->rodata->exact_flows = opts->exact_flows;
+	ing->skel->rodata->tc_qm_raw = opts->tc_qm_raw;
+	err = set_sizes(ing, opts, why, why_len);
+	if (err)
+		return err;
+	if (opts->flow_map_fd > 0) {
+		err = bpf_map__reuse_fd(ing->skel->maps.flow_tbl, opts->flow_map_fd);
+		if (err) {
+			snprintf(why, why_len, "cannot share the flow table: %s", strerror(-err));
+			return err;
+		}
+	}
+	err = dl_ingress_bpf__load(ing->skel);
+	if (err) {
+		snprintf(why, why_len, "cannot load the ingress program: %s%s", strerror(-err),
+			 err == -EPERM ? " (needs root: CAP_BPF, CAP_NET_ADMIN)" : "");
+		return err;
+	}
+	err = make_mirror(ing, opts, why, why_len);
+	if (err)
+		return err;
+	err = write_owner(ing);
+	if (err) {
+		snprintf(why, why_len, "cannot tag the ingress program's owner: %s",
+			 strerror(-err));
+		return err;
+	}
+	/* Readers of the tables (ledger, RSS) join the per-CPU cache. */
+	if (!opts->exact_flows) {
+		int cfd = bpf_map__fd(ing->skel->maps.flow_cache);
+
+		err = dl_flow_cache__register(bpf_map__fd(ing->skel->maps.flow_tbl), cfd);
+		if (!err)
+			err = dl_flow_cache__register(bpf_map__fd(ing->skel->maps.flow_q_cnt),
+						      cfd);
+		if (err) {
+			snprintf(why, why_len, "cannot register the flow cache: %s",
+				 strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * dl_owner tag of a program, for the tc attachment's checks: a run we
+ * cannot see (another PID namespace) counts as alive, never removed.
+ */
+static int tc_owner(__u32 prog_id, __u32 *pid, bool *alive)
+{
+	struct dl_owner o;
+	char name[32];
+	pid_t holder = 0;
+	int err;
+
+	err = dl_owner__of_prog(prog_id, &o, name, sizeof(name));
+	if (err)
+		return err;
+	*pid = o.pid;
+	*alive = dl_owner__state(&o, prog_id, &holder) != DL_OWNER_DEAD;
+	return 0;
+}
+
+int dl_ingress__remove_stale_tc(int ifindex, char *msg, size_t msg_len)
+{
+	return dl_tc__remove_stale(ifindex, tc_owner, msg, msg_len);
+}
+
+static struct dl_ingress *attach_tc(const struct dl_ingress_opts *opts,
+				    char *why, size_t why_len,
+				    char *note, size_t note_len)
+{
+	struct dl_ingress *ing;
+	int err;
+
+	if (dl_ingress__remove_stale_tc(opts->ifindex, note, note_len) < 0)
+		note[0] = '\0';
+	err = dl_tc__check_free(opts->ifindex, opts->ifname, tc_owner, why, why_len);
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	ing = calloc(1, sizeof(*ing));
+	if (!ing) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	ing->ifindex = opts->ifindex;
+	ing->is_tc = true;
+	err = load(ing, opts, why, why_len);
+	if (!err)
+		err = dl_tc__attach(ing->skel->progs.dl_ingress_tc, opts->ifindex,
+				    opts->ifname, opts->tc_classic, &ing->tc,
+				    why, why_len);
+	if (err) {
+		dl_ingress__destroy(ing);
+		errno = -err;
+		return NULL;
+	}
+	ing->attached = true;
+	snprintf(ing->ifname, sizeof(ing->ifname), "%s", opts->ifname);
+	ing->rx_queues = dl_sysfs__rx_queues(opts->ifname);
+	ing->up = dl_ingress__is_up(ing);
+	return ing;
+}
+
+/*
+ * auto: the driver's row of hooks.tsv. The row's queue convention holds
+ * for tc whichever way the hook was chosen (report says which at start).
+ */
+static void resolve_hook(const struct dl_ingress_opts *in, struct dl_ingress_opts *out)
+{
+	struct dl_hook_choice hc;
+	bool asked = in->hook != DL_HOOK_AUTO;
+
+	*out = *in;
+	if (in->hook == DL_HOOK_XDP)
+		return;
+	dl_hook__auto(in->ifname, &hc);
+	if (!asked)
+		out->hook = hc.hook;
+	if (hc.from_table)
+		out->tc_qm_raw = hc.tc_qm_raw;
+	pr_debug("hook %s on %s (%s; driver %s%s%s)\n",
+		 dl_hook__name(out->hook), in->ifname, asked ? "asked for" : "auto",
+		 hc.driver[0] ? hc.driver : "unknown", !asked && hc.why[0] ? ": " : "",
+		 !asked ? hc.why : "");
+}
+
+struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts_in,
 				      char *why, size_t why_len,
 				      char *note, size_t note_len)
 {
+	struct dl_ingress_opts res, *opts = &res;
+	size_t nused;
 	struct dl_ingress *ing = NULL;
 	bool has_disp;
 	char msg[512];
@@ -174,6 +337,10 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 		note[0] = '\0';
 	if (why_len)
 		why[0] = '\0';
+	resolve_hook(opts_in, &res);
+	nused = strlen(note);
+	if (opts->hook == DL_HOOK_TC)
+		return attach_tc(opts, why, why_len, note + nused, note_len - nused);
 	if (opts->how == DL_ATTACH_LIBXDP) {
 		err = dl_bpffs__ensure();
 		if (err) {
@@ -184,7 +351,7 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 	}
 	n = dl_owner__remove_stale(opts->ifindex, false, msg, sizeof(msg), NULL);
 	if (n > 0)
-		snprintf(note, note_len, "%s", msg);
+		snprintf(note + nused, note_len - nused, "%s", msg);
 	err = dl_owner__check_free(opts->ifindex, opts->ifname, why, why_len, &has_disp);
 	if (err)
 		goto fail;
@@ -201,43 +368,23 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 		goto fail;
 	}
 	ing->ifindex = opts->ifindex;
-	ing->skel = dl_ingress_bpf__open();
-	if (!ing->skel) {
-		err = -errno;
-		snprintf(why, why_len, "cannot open XDP program: %s", strerror(errno));
-		goto fail;
-	}
-	ing->skel->rodata->track_flows = opts->track_flows;
-	err = set_sizes(ing, opts, why, why_len);
+	err = load(ing, opts, why, why_len);
 	if (err)
 		goto fail;
-	if (opts->flow_map_fd > 0) {
-		err = bpf_map__reuse_fd(ing->skel->maps.flow_tbl, opts->flow_map_fd);
-		if (err) {
-			snprintf(why, why_len, "cannot share the flow table: %s", strerror(-err));
-			goto fail;
-		}
-	}
-	ing->skel->rodata->track_flow_queues = opts->track_flow_queues;
-	err = dl_ingress_bpf__load(ing->skel);
-	if (err) {
-		snprintf(why, why_len, "cannot load XDP program: %s%s", strerror(-err),
-			 err == -EPERM ? " (needs root: CAP_BPF, CAP_NET_ADMIN)" : "");
-		goto fail;
-	}
-	err = make_mirror(ing, opts, why, why_len);
-	if (err)
-		goto fail;
-	err = write_owner(ing);
-	if (err) {
-		snprintf(why, why_len, "cannot tag XDP program owner: %s", strerror(-err));
-		goto fail;
-	}
 	if (opts->how == DL_ATTACH_LINK)
 		err = attach_link(ing, opts, why, why_len);
 	else
-		err = attach_libxdp(ing, opts, why, why_len, note + strlen(note),
-				    note_len - strlen(note));
+		err = attach_libxdp(ing, opts, opts_in->hook != DL_HOOK_AUTO, why, why_len,
+				    note + strlen(note), note_len - strlen(note));
+	if (err == -EOPNOTSUPP && opts_in->hook == DL_HOOK_AUTO) {
+		/* No native XDP on a driver the table did not know: tc, not generic. */
+		dl_ingress__destroy(ing);
+		res.hook = DL_HOOK_TC;
+		snprintf(note, note_len, "%s has no native XDP: counting at tc ingress\n",
+			 opts->ifname);
+		nused = strlen(note);
+		return attach_tc(opts, why, why_len, note + nused, note_len - nused);
+	}
 	if (err)
 		goto fail;
 	ing->attached = true;
@@ -256,7 +403,10 @@ void dl_ingress__destroy(struct dl_ingress *ing)
 {
 	if (!ing)
 		return;
-	if (ing->link) {
+	if (ing->is_tc) {
+		if (ing->attached)
+			dl_tc__detach(&ing->tc, prog_id_of(ing->skel->progs.dl_ingress_tc));
+	} else if (ing->link) {
 		bpf_link__destroy(ing->link);
 	} else if (ing->attached && ing->dispatcher) {
 		xdp_program__detach(ing->xprog, ing->ifindex, ing->xmode, 0);
@@ -277,12 +427,23 @@ void dl_ingress__destroy(struct dl_ingress *ing)
 	/* libxdp does not own the bpf_object we passed in: close it after. */
 	xdp_program__close(ing->xprog);
 	dl_mirror__free(ing->mirror);
+	if (ing->skel && bpf_map__fd(ing->skel->maps.flow_tbl) >= 0) {
+		dl_flow_cache__unregister(bpf_map__fd(ing->skel->maps.flow_tbl));
+		dl_flow_cache__unregister(bpf_map__fd(ing->skel->maps.flow_q_cnt));
+	}
 	dl_ingress_bpf__destroy(ing->skel);
 	free(ing);
 }
 
+const char *dl_ingress__hook(const struct dl_ingress *ing)
+{
+	return ing->is_tc ? "tc" : "xdp";
+}
+
 const char *dl_ingress__mode(const struct dl_ingress *ing)
 {
+	if (ing->is_tc)
+		return ing->tc.link_fd > 0 ? "tcx" : "clsact";
 	if (ing->link)
 		return "link";
 	return ing->xmode == XDP_MODE_SKB ? "skb" : "native";
@@ -351,6 +512,8 @@ static __u32 link_prog_id(const struct dl_ingress *ing)
 
 static __u32 our_id(const struct dl_ingress *ing)
 {
+	if (ing->is_tc)
+		return prog_id_of(ing->skel->progs.dl_ingress_tc);
 	return ing->link ? link_prog_id(ing) : xdp_program__id(ing->xprog);
 }
 
@@ -413,8 +576,15 @@ enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
 	 * be seen as gone, not as our program removed.
 	 */
 	qerr = bpf_xdp_query(ing->ifindex, 0, &q);
-	if (!if_indextoname(ing->ifindex, name))
-		return check_gone(ing, why, len);
+	if (!if_indextoname(ing->ifindex, name)) {
+		if (!ing->is_tc)
+			return check_gone(ing, why, len);
+		/* A TCX link goes with its device; a classic filter too. */
+		ing->attached = false;
+		snprintf(why, len, "%s was deleted or moved to another network namespace: the run ends",
+			 ing->ifname);
+		return DL_INGRESS_DELETED;
+	}
 	if (strcmp(name, ing->ifname)) {
 		char to[4 * IF_NAMESIZE + 1];
 
@@ -422,7 +592,17 @@ enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
 		snprintf(why, len, "%s was renamed to %s: the run ends", ing->shown, to);
 		return DL_INGRESS_RENAMED;
 	}
-	if (!qerr) {
+	if (ing->is_tc) {
+		int on = dl_tc__attached(&ing->tc, want);
+
+		if (on == 0) {
+			/* Never detach what took our place: it is not ours. */
+			ing->attached = false;
+			snprintf(why, len, "our tc ingress program was removed from %s by someone else: the run ends",
+				 ing->ifname);
+			return DL_INGRESS_REMOVED;
+		}
+	} else if (!qerr) {
 		id = ing->xmode == XDP_MODE_SKB && !ing->link ? q.skb_prog_id :
 		     q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id;
 		if (id != want && !(ing->dispatcher && in_dispatcher(ing))) {

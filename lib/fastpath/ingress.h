@@ -18,6 +18,13 @@ enum dl_attach_how {
 	DL_ATTACH_LINK,		/* exclusive bpf_link; gone when we die */
 };
 
+/* Where arrivals are counted (fastpath/hook.h chooses for auto). */
+enum dl_hook {
+	DL_HOOK_XDP,		/* native XDP (generic only when asked: skb_mode) */
+	DL_HOOK_TC,		/* tc ingress on the skb: TCX link, else clsact */
+	DL_HOOK_AUTO,		/* per driver from config/hooks.tsv (note says which) */
+};
+
 struct dl_ingress_opts {
 	int ifindex;
 	const char *ifname;
@@ -34,6 +41,20 @@ struct dl_ingress_opts {
 	unsigned int sample_every;
 	size_t mirror_ring_bytes;	/* per CPU, power of two; 0: 4 MiB */
 	unsigned int flow_entries;	/* LRU flow table size; 0: DL_FLOW_ENTRIES */
+	enum dl_hook hook;
+	/*
+	 * tc hook: skb->queue_mapping is the rx queue itself (veth) rather
+	 * than recorded by the driver as queue + 1. Taken from the driver's
+	 * hooks.tsv row ("rxq" column) whenever the table is readable.
+	 */
+	bool tc_qm_raw;
+	bool tc_classic;	/* tc hook: a clsact filter even where TCX works */
+	/*
+	 * Every frame straight into the shared flow tables (atomic adds), not
+	 * through the per-CPU flow cache. Both are exact when read through
+	 * lib/; only this one is exact to a reader of the raw maps.
+	 */
+	bool exact_flows;
 };
 
 struct dl_ingress;
@@ -52,8 +73,18 @@ struct dl_ingress *dl_ingress__attach(const struct dl_ingress_opts *opts,
 /* Detach (only our program, by id) and free. Safe with NULL. */
 void dl_ingress__destroy(struct dl_ingress *ing);
 
-/* "native", "skb" (generic) or "link". */
+/* "native", "skb" (generic), "link" (XDP); "tcx" or "clsact" (tc). */
 const char *dl_ingress__mode(const struct dl_ingress *ing);
+
+/* "xdp" or "tc": where the frames counted as seen were seen. */
+const char *dl_ingress__hook(const struct dl_ingress *ing);
+
+/*
+ * Remove a classic tc filter of ours left on @ifindex by a run that is
+ * gone (TCX links die with their run). Returns 1 removed, 0 none, -errno;
+ * @msg says which.
+ */
+int dl_ingress__remove_stale_tc(int ifindex, char *msg, size_t msg_len);
 
 /* Per-queue counters summed over CPUs; @out has DL_MAX_QUEUES + 1 slots. */
 int dl_ingress__read_rxq(const struct dl_ingress *ing, struct dl_rxq_stats *out);

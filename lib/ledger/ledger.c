@@ -10,6 +10,7 @@
 
 #include <bpf/bpf.h>
 
+#include "fastpath/flow_cache.h"
 #include "counters/sysfs_stats.h"
 #include "verdict/causes.h"
 #include "trace/drop_reasons.h"
@@ -277,7 +278,8 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 			struct dl_flow_info fi;
 			__u32 h = dl_flow__hash(&cause->flows[k].flow);
 
-			if (!bpf_map_lookup_elem(names->flow_map_fd, &h, &fi)) {
+			/* Table plus what dl_ingress's per-CPU cache still holds. */
+			if (!dl_flow_info__lookup(names->flow_map_fd, h, &fi)) {
 				cause->flows[k].arrived.v = fi.packets;
 				cause->flows[k].arrived.have = true;
 			}

@@ -85,7 +85,9 @@ struct dl_ledger {
 	char ifname[32];
 	int ifindex;
 	const char *mode;	/* "tap" */
-	const char *attach;	/* "native", "skb", "link" */
+	const char *attach;	/* "native", "skb", "link"; tc: "tcx", "clsact" */
+	/* Where xdp_seen was counted: "xdp" or "tc" (NULL: xdp). */
+	const char *hook;
 	const char *drop_source;	/* "tp_btf", "tracepoint" */
 	double duration_s;
 	unsigned int interval;	/* 1, 2, ... with --interval; 0: whole run */

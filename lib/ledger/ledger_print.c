@@ -186,6 +186,7 @@ json_t *dl_ledger__to_json(const struct dl_ledger *l)
 	json_object_set_new(root, "ifindex", json_integer(l->ifindex));
 	json_object_set_new(root, "mode", json_string(l->mode));
 	json_object_set_new(root, "attach", json_string(l->attach ? l->attach : "none"));
+	json_object_set_new(root, "hook", json_string(l->hook ? l->hook : "xdp"));
 	json_object_set_new(root, "drop_source", l->drop_source ?
 			    json_string(l->drop_source) : json_null());
 	json_object_set_new(root, "duration_s", json_real(l->duration_s));
@@ -289,8 +290,10 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 		fprintf(out, "== interval %u (%.1f s)\n", l->interval, l->duration_s);
 	else if (l->cumulative)
 		fprintf(out, "== whole run\n");
-	fprintf(out, "dropledger %s: %s (ifindex %d), %s mode, XDP %s, drops via %s, %.1f s\n\n",
-		DL_VERSION, l->ifname, l->ifindex, l->mode, l->attach ? l->attach : "none",
+	fprintf(out, "dropledger %s: %s (ifindex %d), %s mode, %s %s, drops via %s, %.1f s\n\n",
+		DL_VERSION, l->ifname, l->ifindex, l->mode,
+		l->hook && !strcmp(l->hook, "tc") ? "tc ingress" : "XDP",
+		l->attach ? l->attach : "none",
 		l->drop_source ? l->drop_source : "n/a", l->duration_s);
 	if (l->truncated_reason)
 		fprintf(out, "RUN CUT SHORT: %s\n\n", l->truncated_reason);

@@ -16,6 +16,14 @@
 static const struct dl_param_enum attach_names[] = {
 	{ "libxdp", DL_ATTACH_LIBXDP },
 	{ "link", DL_ATTACH_LINK },
+	{ "clsact", DL_REPORT_ATTACH_CLSACT },
+	{ NULL, 0 },
+};
+
+static const struct dl_param_enum hook_names[] = {
+	{ "auto", DL_HOOK_AUTO },
+	{ "xdp", DL_HOOK_XDP },
+	{ "tc", DL_HOOK_TC },
 	{ NULL, 0 },
 };
 
@@ -26,12 +34,22 @@ static const struct dl_param report_table[] = {
 	DL_OPT_SECONDS("interval", 'I', struct dl_report_conf, interval, 0.1, SECS_MAX,
 		       "also print the ledger of every interval (JSON: one object per "
 		       "line), then the whole run"),
+	DL_OPT_ENUM("hook", 0, struct dl_report_conf, hook, hook_names, "HOOK",
+		    "where arrivals are counted: auto (default: per driver, "
+		    "config/hooks.tsv), xdp (native XDP) or tc (tc ingress on the skb: "
+		    "veth, bridge, vxlan, where native XDP would convert every skb "
+		    "first); xdp_seen then means seen at that hook"),
 	DL_OPT_ENUM("attach", 0, struct dl_report_conf, attach, attach_names, "HOW",
-		    "libxdp (default: joins libxdp's dispatcher, or attaches alone when "
-		    "the interface is free and says so) or link (exclusive bpf_link for "
-		    "benchmarks; the kernel removes it when the process dies)"),
+		    "XDP: libxdp (default: joins libxdp's dispatcher, or attaches alone "
+		    "when the interface is free and says so) or link (exclusive bpf_link; "
+		    "the kernel removes it when the process dies); tc: link (TCX, default "
+		    "where the kernel has it) or clsact (classic filter)"),
 	DL_OPT_FLAG("skb-mode", 0, struct dl_report_conf, skb_mode,
 		    "generic XDP even where the driver has native XDP"),
+	DL_OPT_FLAG("exact-flows", 0, struct dl_report_conf, exact_flows,
+		    "per-flow counts added to the shared flow tables on every frame "
+		    "(atomic adds) instead of through the per-CPU flow cache; the "
+		    "report's figures are exact either way"),
 	DL_OPT_UINT("mirror", 0, struct dl_report_conf, mirror, 1, 1000000, "N",
 		    "tap mode: mirror 1 in N frames (1: every frame) to poll-mode "
 		    "workers: per-queue records, records lost, sequence check of stamped "
@@ -88,6 +106,7 @@ void dl_report_conf__defaults(struct dl_report_conf *conf)
 	conf->c.duration = 10;
 	conf->flows = true;
 	conf->attach = DL_ATTACH_LIBXDP;
+	conf->hook = -1;
 }
 
 int dl_report_conf__load(const char *path, struct dl_report_conf *conf,

@@ -13,13 +13,18 @@
 
 #include "util/params.h"
 
+/* --attach clsact: the classic tc filter (the tc hook's alternative to TCX). */
+#define DL_REPORT_ATTACH_CLSACT 0x100
+
 struct dl_report_conf {
 	struct dl_common_opts c;	/* -i, -d (0: until stopped), --json, -v, -c */
 	double interval;		/* -I; 0: one ledger for the whole run */
 	double skew_threshold;		/* hot queue above this x mean; 0: default */
 	bool flows;			/* --[no-]flows */
 	bool skb_mode;
-	int attach;			/* enum dl_attach_how */
+	bool exact_flows;		/* --exact-flows */
+	int attach;			/* enum dl_attach_how, or DL_REPORT_ATTACH_CLSACT */
+	int hook;			/* enum dl_hook; -1: not given (auto) */
 	unsigned int mirror;		/* 1 in N frames to the tap workers; 0: off */
 	int *cores;			/* --cores for the workers (malloc'ed) */
 	int ncores;

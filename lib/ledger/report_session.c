@@ -61,6 +61,11 @@ double dl_report_session__t0(const struct dl_report_session *s)
 	return s->t0;
 }
 
+const char *dl_report_session__hook(const struct dl_report_session *s, unsigned int i)
+{
+	return i < s->ndev && s->dev[i].xdp ? dl_ingress__hook(s->dev[i].xdp) : NULL;
+}
+
 /* The cumulative ledger of @d now. */
 static int collect(struct dl_report_dev *d, struct dl_ledger *l)
 {
@@ -72,6 +77,7 @@ static int collect(struct dl_report_dev *d, struct dl_ledger *l)
 	l->ifindex = d->ifindex;
 	l->mode = "tap";
 	l->attach = dl_ingress__mode(d->xdp);
+	l->hook = dl_ingress__hook(d->xdp);
 	l->drop_source = dl_drop_trace__flavour(d->dt);
 	err = dl_ingress__read_rxq(d->xdp, rxq);
 	if (!err)

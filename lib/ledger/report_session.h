@@ -70,4 +70,7 @@ void dl_report_session__free(struct dl_report_session *s);
 double dl_report_session__t0(const struct dl_report_session *s);
 double dl_report_session__now(void);
 
+/* "xdp" or "tc": where device @i's arrivals are counted (NULL: no such). */
+const char *dl_report_session__hook(const struct dl_report_session *s, unsigned int i);
+
 #endif

@@ -25,6 +25,7 @@
 
 #include "../unit/frames.h"
 #include "fastpath/flow.h"
+#include "fastpath/flow_cache.h"
 #include "fastpath/flow_queues.h"
 #include "ingress.skel.h"
 #include "util/proc_spawn.h"
@@ -215,6 +216,16 @@ static void test_flow_queues(void **state)
 	prog = bpf_program__fd(skel->progs.dl_ingress);
 	run_on(prog, &fr[udp], 1, 7);
 	run_on(prog, &fr[udp], 3, 5);
+	/*
+	 * Unjoined: queue 3 took queue 1's cache slot (one slot per flow hash),
+	 * so queue 1's 7 are in the table, of queue 3 its first frame only.
+	 */
+	assert_int_equal(dl_flow_queues__read_raw(bpf_map__fd(skel->maps.flow_q_cnt), &e, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0].v.packets + e[1].v.packets, 8);
+	free(e);
+	assert_int_equal(dl_flow_cache__register(bpf_map__fd(skel->maps.flow_q_cnt),
+						 bpf_map__fd(skel->maps.flow_cache)), 0);
 	assert_int_equal(dl_flow_queues__read_raw(bpf_map__fd(skel->maps.flow_q_cnt), &e, &n), 0);
 	assert_int_equal(n, 2);
 	for (i = 0; i < n; i++) {
@@ -234,6 +245,23 @@ static void test_flow_queues(void **state)
 	/* Any other map is refused, not misread. */
 	assert_int_equal(dl_flow_queues__read_raw(bpf_map__fd(skel->maps.flow_tbl), &e, &n),
 			 -EINVAL);
+	dl_flow_cache__unregister(bpf_map__fd(skel->maps.flow_q_cnt));
+	dl_ingress_bpf__destroy(skel);
+
+	/* exact_flows: every frame in the table, nothing to join. */
+	skel = dl_ingress_bpf__open();
+	assert_non_null(skel);
+	skel->rodata->track_flow_queues = 1;
+	skel->rodata->exact_flows = 1;
+	assert_int_equal(dl_ingress_bpf__load(skel), 0);
+	prog = bpf_program__fd(skel->progs.dl_ingress);
+	run_on(prog, &fr[udp], 1, 7);
+	run_on(prog, &fr[udp], 3, 5);
+	assert_int_equal(dl_flow_queues__read_raw(bpf_map__fd(skel->maps.flow_q_cnt), &e, &n), 0);
+	assert_int_equal(n, 2);
+	for (i = 0; i < n; i++)
+		assert_int_equal(e[i].v.packets, e[i].rxq == 1 ? 7 : 5);
+	free(e);
 	dl_ingress_bpf__destroy(skel);
 
 	/* Everything on at once still passes the verifier. */

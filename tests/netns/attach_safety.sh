@@ -16,7 +16,7 @@ ip -n "$B" link set dev v0b xdpdrv obj "$EMPTY_OBJ" sec xdp || fail "attach fore
 foreign=$(xdp_prog_id "$B" v0b)
 [ -n "$foreign" ] || fail "no foreign program id"
 rc=0
-ip netns exec "$B" "$DL" report -i v0b -d 1 2>"$TMP/err" >/dev/null || rc=$?
+ip netns exec "$B" "$DL" report -i v0b --hook xdp -d 1 2>"$TMP/err" >/dev/null || rc=$?
 [ "$rc" = 1 ] || fail "report with a foreign program: exit $rc, want 1"
 grep -q "not attached through libxdp" "$TMP/err" || { cat "$TMP/err"; fail "no clear refusal"; }
 [ "$(xdp_prog_id "$B" v0b)" = "$foreign" ] || fail "foreign program replaced"
@@ -25,12 +25,12 @@ ip -n "$B" link set dev v0b xdpdrv off
 
 # 2. A live run: a second one refuses. kill -9 leaves a stale program;
 #    detach removes exactly it.
-ip netns exec "$B" "$DL" report -i v0b -d 60 --ready-file "$TMP/r1" >/dev/null 2>&1 &
+ip netns exec "$B" "$DL" report -i v0b --hook xdp -d 60 --ready-file "$TMP/r1" >/dev/null 2>&1 &
 r1=$!
 PIDS+=("$r1")
 wait_file "$TMP/r1" "$r1"
 rc=0
-ip netns exec "$B" "$DL" report -i v0b -d 1 2>"$TMP/err" >/dev/null || rc=$?
+ip netns exec "$B" "$DL" report -i v0b --hook xdp -d 1 2>"$TMP/err" >/dev/null || rc=$?
 [ "$rc" = 1 ] && grep -q "already watched by dropledger (pid $r1" "$TMP/err" \
     || { cat "$TMP/err"; fail "second run not refused (exit $rc)"; }
 ok "second run refused while the first is alive"
@@ -44,18 +44,18 @@ grep -q "removed stale dropledger program id $stale (left by pid $r1" "$TMP/out"
 ok "detach removed stale program $stale of killed pid $r1"
 
 # 3. The next run removes a stale program by itself and says so.
-ip netns exec "$B" "$DL" report -i v0b -d 60 --ready-file "$TMP/r2" >/dev/null 2>&1 &
+ip netns exec "$B" "$DL" report -i v0b --hook xdp -d 60 --ready-file "$TMP/r2" >/dev/null 2>&1 &
 r2=$!
 PIDS+=("$r2")
 wait_file "$TMP/r2" "$r2"
 kill -9 "$r2"; wait "$r2" 2>/dev/null
-ip netns exec "$B" "$DL" report -i v0b -d 0.3 --json >"$TMP/out" 2>"$TMP/err" || fail "run after stale"
+ip netns exec "$B" "$DL" report -i v0b --hook xdp -d 0.3 --json >"$TMP/out" 2>"$TMP/err" || fail "run after stale"
 grep -q "removed stale dropledger program" "$TMP/err" || { cat "$TMP/err"; fail "no stale note"; }
 [ -z "$(xdp_prog_id "$B" v0b)" ] || fail "program left after a clean run"
 ok "next run removed the stale program and detached cleanly"
 
 # 4. --attach link: kill -9 leaves nothing.
-ip netns exec "$B" "$DL" report -i v0b -d 60 --attach link --ready-file "$TMP/r3" >/dev/null 2>&1 &
+ip netns exec "$B" "$DL" report -i v0b --hook xdp -d 60 --attach link --ready-file "$TMP/r3" >/dev/null 2>&1 &
 r3=$!
 PIDS+=("$r3")
 wait_file "$TMP/r3" "$r3"
@@ -66,7 +66,7 @@ for i in $(seq 1 40); do [ -z "$(xdp_prog_id "$B" v0b)" ] && break; sleep 0.05; 
 ok "--attach link: kernel removed the program when the process died"
 
 # 5. SIGINT ends early, detaches, and still prints the report.
-ip netns exec "$B" "$DL" report -i v0b -d 60 --json --ready-file "$TMP/r4" >"$TMP/out" 2>/dev/null &
+ip netns exec "$B" "$DL" report -i v0b --hook xdp -d 60 --json --ready-file "$TMP/r4" >"$TMP/out" 2>/dev/null &
 r4=$!
 PIDS+=("$r4")
 wait_file "$TMP/r4" "$r4"
@@ -98,7 +98,7 @@ ok "usage errors exit 2, a missing interface exits 1"
 
 # 8. The reader goes away (a closed pipe): the report ends and detaches,
 #    instead of dying by SIGPIPE with its program attached.
-timeout 20 ip netns exec "$B" "$DL" report -i v0b -d 0 -I 0.2 --json 2>/dev/null | head -c 1 >/dev/null
+timeout 20 ip netns exec "$B" "$DL" report -i v0b --hook xdp -d 0 -I 0.2 --json 2>/dev/null | head -c 1 >/dev/null
 for i in $(seq 1 60); do [ -z "$(xdp_prog_id "$B" v0b)" ] && break; sleep 0.05; done
 [ -z "$(xdp_prog_id "$B" v0b)" ] || fail "program left after the output pipe closed"
 ok "closed output pipe: detached cleanly"
@@ -108,7 +108,7 @@ ok "closed output pipe: detached cleanly"
 printf '[report]\ninterface = v0b\nduration = 0.3\njson = true\n' >"$TMP/ok.conf"
 ip netns exec "$B" "$DL" report -c "$TMP/ok.conf" >"$TMP/out" 2>/dev/null || fail "report -c"
 expect '.interface == "v0b" and .duration_s < 2' "$TMP/out" "config file: interface, duration, json"
-ip netns exec "$B" "$DL" report -c "$TMP/ok.conf" -d 0.2 --attach link >"$TMP/out" 2>/dev/null || fail "override"
+ip netns exec "$B" "$DL" report -c "$TMP/ok.conf" -d 0.2 --hook xdp --attach link >"$TMP/out" 2>/dev/null || fail "override"
 expect '.attach == "link"' "$TMP/out" "command line overrides the file"
 printf '[report]\ninterface = v0b\nintervall = 5\n' >"$TMP/bad.conf"
 rc=0; "$DL" report -c "$TMP/bad.conf" 2>"$TMP/err" || rc=$?

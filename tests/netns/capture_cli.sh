@@ -50,7 +50,7 @@ expect '.c.sequence.duplicated == 0' "$O" "tiny rings: no duplicates"
 echo "tiny rings: $(jq -c '.c.ring_loss' "$O") of $(jq '.g.sent' "$O") frames"
 
 # Someone else's XDP program holds v0b: refused, with its name.
-ip netns exec "$P-b" "$DL" report -i v0b -d 3 --ready-file "$TMP/ready-rep" >/dev/null 2>&1 &
+ip netns exec "$P-b" "$DL" report -i v0b --hook xdp -d 3 --ready-file "$TMP/ready-rep" >/dev/null 2>&1 &
 rep=$!
 PIDS+=("$rep")
 wait_file "$TMP/ready-rep" "$rep"

@@ -19,7 +19,7 @@ trap 'ip netns del "$C" 2>/dev/null; cleanup' EXIT
 start() {
     local name=$1 dev=$2
     shift 2
-    ip netns exec "$B" "$DL" report -i "$dev" -d 60 --json --ready-file "$TMP/$name.ready" "$@" \
+    ip netns exec "$B" "$DL" report -i "$dev" --hook xdp -d 60 --json --ready-file "$TMP/$name.ready" "$@" \
         >"$TMP/$name.json" 2>"$TMP/$name.err" &
     RUN=$!
     PIDS+=("$RUN")
@@ -74,7 +74,7 @@ ok "queue count changed: exit 5"
 #    one line, the run goes on and ends normally.
 ip -n "$B" link set dev v0b down
 rc=0
-ip netns exec "$B" "$DL" report -i v0b -d 0.3 --json >"$TMP/down0.json" 2>"$TMP/down0.err" || rc=$?
+ip netns exec "$B" "$DL" report -i v0b --hook xdp -d 0.3 --json >"$TMP/down0.json" 2>"$TMP/down0.err" || rc=$?
 [ "$rc" = 0 ] && grep -q "^dropledger: v0b is down: the ledger will stay at zero" "$TMP/down0.err" \
     || { cat "$TMP/down0.err"; fail "down at start: exit $rc, no warning"; }
 ip -n "$B" link set dev v0b up

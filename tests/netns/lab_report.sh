@@ -7,8 +7,10 @@
 # must not be counted.
 . "$(dirname "$0")/lib.sh"
 
-P=dlr$$
-Q=dln$$
+# DL_REPORT_ARGS: extra report options (lab_report_tc.sh: --hook tc).
+ARGS=${DL_REPORT_ARGS:-}
+P=${DL_LAB_PREFIX:-dl}r$$
+Q=${DL_LAB_PREFIX:-dl}n$$
 N=137
 M=211
 K=17
@@ -19,7 +21,7 @@ ip netns exec "$P-b" "$DL" lab sink 9001 --rcvbuf 1 --ready-file "$TMP/sink" &
 sink=$!
 PIDS+=("$sink")
 # Ended by SIGINT once everything is sent, never by a timer.
-ip netns exec "$P-b" "$DL" report -i v0b -d 120 --json --ready-file "$TMP/ready" \
+ip netns exec "$P-b" "$DL" report -i v0b -d 120 --json $ARGS --ready-file "$TMP/ready" \
     >"$TMP/out.json" 2>"$TMP/err" &
 rep=$!
 PIDS+=("$rep")
@@ -63,4 +65,7 @@ expect "[.crosschecks[] | select(.counter == \"rx_dropped\") | .kernel, .traced,
 expect '[.causes[].count] == ([.causes[].count] | sort | reverse)' "$O" "causes sorted by count"
 expect '.causes[] | select(.reason == "NO_SOCKET") | .location | test("^__udp4_lib_rcv\\+0x[0-9a-f]+$")' "$O" "location symbolised as function+0xoff"
 expect '[.queues[] | .arrived == .stack_dropped] | all' "$O" "each drop attributed to the queue its frame arrived on"
+if [ -n "${DL_EXPECT_HOOK:-}" ]; then
+    expect ".hook == \"$DL_EXPECT_HOOK\"" "$O" "counted at the $DL_EXPECT_HOOK hook"
+fi
 echo "all passed"

@@ -24,7 +24,7 @@ run() {
     local name=$1 fn=$2 want base i
     rm -f "$TMP/ready"
     base=$(xdp_total "$P-b")
-    ip netns exec "$P-b" "$DL" report -i v0b -d 120 --json --ready-file "$TMP/ready" \
+    ip netns exec "$P-b" "$DL" report -i v0b --hook xdp -d 120 --json --ready-file "$TMP/ready" \
         >"$TMP/$name.json" 2>"$TMP/$name.err" &
     local pid=$!
     PIDS+=("$pid")

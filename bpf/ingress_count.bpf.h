@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The per-frame work of dl_ingress, written once for both hooks: native XDP
+ * (dl_ingress) and tc ingress on the existing skb (dl_ingress_tc). Both fill
+ * the same maps with the same meaning, so userspace and the ledger cannot
+ * tell which hook ran, except by asking (dl_ingress__hook()).
+ */
+#ifndef DL_INGRESS_COUNT_BPF_H
+#define DL_INGRESS_COUNT_BPF_H
+
+#include "dropledger_shared.h"
+#include "parse.bpf.h"
+#include "stamp.bpf.h"
+
+/* Userspace may turn the flow table off for the cheapest counters-only run. */
+const volatile __u32 track_flows = 1;
+/*
+ * RSS and steering views: count every (flow, rx queue) pair. Off by default
+ * so the counters-only path of the benchmarks stays as cheap as it was.
+ */
+const volatile __u32 track_flow_queues = 0;
+/* Tap mirroring: 0 off, N: one record per N frames per CPU (1: every frame). */
+const volatile __u32 sample_every = 0;
+/*
+ * Flow counts: 0 per-CPU flow cache in front of the shared tables (default,
+ * no shared write per frame), 1 every frame straight into the shared tables.
+ */
+const volatile __u32 exact_flows = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DL_MAX_QUEUES + 1);	/* last slot: queue >= max */
+	__type(key, __u32);
+	__type(value, struct dl_rxq_stats);
+} rxq_cnt SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, DL_FLOW_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct dl_flow_info);
+} flow_tbl SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, DL_FLOW_Q_ENTRIES);
+	__type(key, struct dl_flow_q_key);
+	__type(value, struct dl_flow_q_val);
+} flow_q_cnt SEC(".maps");
+
+/*
+ * Per-CPU flow cache (struct dl_flow_cache): the frames of a (flow, queue)
+ * seen on this CPU since they were last added to the shared tables. Read
+ * and joined by userspace (lib/fastpath/flow_cache.c), so counts stay exact.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dl_flow_cache);
+} flow_cache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dl_owner);
+} dl_owner SEC(".maps");
+
+/*
+ * Tap mirroring: one ring buffer per CPU, so producers never contend and a
+ * pinned worker per core drains its own ring. Userspace creates the rings
+ * (their size is chosen at run time) and fills the slots after load.
+ */
+struct dl_mirror_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 16);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, DL_MIRROR_MAX_CPUS);
+	__type(key, __u32);
+	__array(values, struct dl_mirror_ring);
+} mirror_rings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dl_mirror_stats);
+} mirror_stats SEC(".maps");
+
+/* Add @pk frames, @by bytes of flow @h on @rxq to the shared flow table. */
+static __always_inline void track_flow(struct dl_flow *f, __u32 h, __u32 rxq,
+				       __u32 cpu, __u64 pk, __u64 by)
+{
+	struct dl_flow_info *fi, nfi = {};
+
+	fi = bpf_map_lookup_elem(&flow_tbl, &h);
+	if (fi) {
+		__sync_fetch_and_add(&fi->packets, pk);
+		__sync_fetch_and_add(&fi->bytes, by);
+		/* Write only on change: a flow's line stays clean across CPUs. */
+		if (fi->rxq != rxq)
+			fi->rxq = rxq;
+		if (fi->cpu != cpu)
+			fi->cpu = cpu;
+		return;
+	}
+	nfi.flow = *f;
+	nfi.packets = pk;
+	nfi.bytes = by;
+	nfi.first_ns = bpf_ktime_get_ns();
+	nfi.rxq = rxq;
+	nfi.cpu = cpu;
+	/* A racing insert on another CPU loses one count, never the entry. */
+	bpf_map_update_elem(&flow_tbl, &h, &nfi, BPF_NOEXIST);
+}
+
+static __always_inline void flow_q_add(struct dl_flow_q_val *v, __u64 pk,
+				       __u64 by, __u64 cpu_bit)
+{
+	__sync_fetch_and_add(&v->packets, pk);
+	__sync_fetch_and_add(&v->bytes, by);
+	/* Read first: the locked OR is needed only when a new CPU shows up. */
+	if (!(v->cpus & cpu_bit))
+		__sync_fetch_and_or(&v->cpus, cpu_bit);
+}
+
+/*
+ * Unlike track_flow(), exact under races: the steering check and the
+ * elephant verdict quote these counts, so a lost insert race is retried
+ * as an add to the entry the other CPU created.
+ */
+static __always_inline void track_flow_queue(struct dl_flow *f, __u32 h, __u32 rxq,
+					     __u32 cpu, __u64 pk, __u64 by)
+{
+	struct dl_flow_q_key k = { .hash = h, .rxq = rxq };
+	__u64 cpu_bit = cpu < 64 ? 1ull << cpu : 0;
+	struct dl_flow_q_val *v, nv = {};
+
+	v = bpf_map_lookup_elem(&flow_q_cnt, &k);
+	if (v) {
+		flow_q_add(v, pk, by, cpu_bit);
+		return;
+	}
+	nv.flow = *f;
+	nv.packets = pk;
+	nv.bytes = by;
+	nv.cpus = cpu_bit;
+	if (!bpf_map_update_elem(&flow_q_cnt, &k, &nv, BPF_NOEXIST))
+		return;
+	v = bpf_map_lookup_elem(&flow_q_cnt, &k);
+	if (v)
+		flow_q_add(v, pk, by, cpu_bit);
+}
+
+static __always_inline void track_both(struct dl_flow *f, __u32 h, __u32 rxq,
+				       __u32 cpu, __u64 pk, __u64 by)
+{
+	if (track_flows)
+		track_flow(f, h, rxq, cpu, pk, by);
+	if (track_flow_queues)
+		track_flow_queue(f, h, rxq, cpu, pk, by);
+}
+
+/*
+ * The flow tables through this CPU's cache. A frame of the (flow, queue) a
+ * slot holds costs two plain adds; the shared tables are touched when the
+ * slot changes hands, when its pending count reaches DL_FC_FLUSH (so the
+ * LRU sees hot flows, and pending stays bounded), and for a flow's first
+ * frame on this CPU, so the drop tracer's join (queue, CPU) is never late.
+ */
+static __always_inline void track_cached(struct dl_flow *f, __u32 h, __u32 rxq,
+					 __u64 len)
+{
+	struct dl_flow_cache *fc;
+	struct dl_fc_slot *s;
+	__u32 zero = 0, cpu;
+
+	fc = bpf_map_lookup_elem(&flow_cache, &zero);
+	if (!fc) {
+		track_both(f, h, rxq, bpf_get_smp_processor_id(), 1, len);
+		return;
+	}
+	s = &fc->slot[h & (DL_FC_SLOTS - 1)];
+	if (s->hash == h && s->rxq == rxq && s->used) {
+		s->packets++;
+		s->bytes += len;
+		if (s->packets < DL_FC_FLUSH)
+			return;
+		/* The hit path needs no CPU id: only the shared tables do. */
+		cpu = bpf_get_smp_processor_id();
+		track_both(&s->flow, h, rxq, cpu, s->packets, s->bytes);
+		s->packets = 0;
+		s->bytes = 0;
+		return;
+	}
+	cpu = bpf_get_smp_processor_id();
+	if (s->used && s->packets)
+		track_both(&s->flow, s->hash, s->rxq, cpu, s->packets, s->bytes);
+	/* The newcomer goes straight in: its entry exists from frame one. */
+	track_both(f, h, rxq, cpu, 1, len);
+	s->flow = *f;
+	s->hash = h;
+	s->rxq = rxq;
+	s->used = 1;
+	s->packets = 0;
+	s->bytes = 0;
+}
+
+/*
+ * Every frame that reaches here is accounted exactly once: sampled out,
+ * submitted, or lost (reserve failed / no ring), so userspace can prove
+ * frames = received + lost + sampled_out.
+ */
+static __always_inline void mirror_frame(struct dl_pkt *pkt, struct dl_flow *f,
+					 __u32 h, __u32 rxq, __u64 len, int vlans,
+					 bool malformed)
+{
+	struct dl_mirror_stats *ms;
+	struct dl_pkt_rec *rec;
+	__u32 zero = 0, cpu;
+	void *ring;
+
+	ms = bpf_map_lookup_elem(&mirror_stats, &zero);
+	if (!ms)
+		return;
+	ms->frames++;
+	if (ms->countdown) {
+		ms->countdown--;
+		ms->sampled_out++;
+		return;
+	}
+	ms->countdown = sample_every - 1;
+
+	cpu = bpf_get_smp_processor_id();
+	ring = bpf_map_lookup_elem(&mirror_rings, &cpu);
+	if (!ring) {
+		ms->lost++;
+		ms->no_ring++;
+		return;
+	}
+	rec = bpf_ringbuf_reserve(ring, sizeof(*rec), 0);
+	if (!rec) {
+		ms->lost++;
+		return;
+	}
+	rec->ts_ns = bpf_ktime_get_ns();
+	rec->seq = 0;
+	rec->flow = *f;
+	/* 0: not computed yet (no flow table on this frame). */
+	rec->hash = h ?: dl_flow_hash(f);
+	rec->stamp_flow = 0;
+	rec->len = len;
+	rec->rxq = rxq;
+	rec->cpu = cpu;
+	rec->flags = (malformed ? DL_REC_MALFORMED : 0) | (vlans ? DL_REC_VLAN : 0);
+	rec->meta_magic = 0;
+	if (!malformed)
+		dl_read_stamp(pkt, f, vlans, rec);
+	/* The consumer busy-polls: waking it per record would cost a syscall. */
+	bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
+	ms->submitted++;
+}
+
+/*
+ * One frame of @len bytes (Ethernet header included) at @pkt, on rx queue
+ * @rxq; @tag_vlans: tags the device already took off (tc: skb->vlan_tci).
+ * Returns 0 when the frame parsed, -1 when malformed (already counted).
+ */
+static __always_inline int dl_ingress_count(struct dl_pkt *pkt, __u32 rxq,
+					    __u64 len, int tag_vlans)
+{
+	__u32 slot = rxq < DL_MAX_QUEUES ? rxq : DL_MAX_QUEUES;
+	struct dl_rxq_stats *st;
+	struct dl_flow f = {};
+	__u32 h = 0;
+	int vlans;
+
+	/*
+	 * Never true; referencing dl_owner puts it in the program's map list,
+	 * where a later run finds it from the attached program's id.
+	 */
+	if (track_flows == DL_OWNER_MAGIC)
+		bpf_map_lookup_elem(&dl_owner, &slot);
+
+	st = bpf_map_lookup_elem(&rxq_cnt, &slot);
+	if (!st)
+		return 0;
+	st->frames++;
+	st->bytes += len;
+
+	if (dl_parse_eth(pkt, &f, &vlans) != DL_PARSE_OK) {
+		st->malformed++;
+		if (sample_every)
+			mirror_frame(pkt, &f, 0, rxq, len, vlans, true);
+		return -1;
+	}
+	if (vlans || tag_vlans)
+		st->vlan++;
+	if (f.l3proto == bpf_htons(DL_ETH_P_IP))
+		st->ipv4++;
+	else if (f.l3proto == bpf_htons(DL_ETH_P_IPV6))
+		st->ipv6++;
+	else
+		st->other_l3++;
+	if (f.l4proto == 6)
+		st->tcp++;
+	else if (f.l4proto == 17)
+		st->udp++;
+	else if (f.l4proto == 1 || f.l4proto == 58)
+		st->icmp++;
+
+	if (track_flows || track_flow_queues) {
+		h = dl_flow_hash(&f);	/* once for both tables and the record */
+		if (exact_flows)
+			track_both(&f, h, rxq, bpf_get_smp_processor_id(), 1, len);
+		else
+			track_cached(&f, h, rxq, len);
+	}
+	if (sample_every)
+		mirror_frame(pkt, &f, h, rxq, len, vlans, false);
+	return 0;
+}
+
+#endif
