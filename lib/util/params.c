@@ -843,7 +843,8 @@ int dl_params__parse(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
 	shorts[s] = '\0';
 
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: glibc then forgets a bundle a previous parse stopped in. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shorts, lo, &idx)) != -1) {
 		const char *arg = argv[optind - 1];
 		char esc[64];

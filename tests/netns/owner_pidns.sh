@@ -17,7 +17,7 @@ child_of() { cat "/proc/$1/task/$1/children" 2>/dev/null | awk '{ print $1 }'; }
 
 # The victim: pid 1 of its own PID namespace, in the lab's network namespace.
 ip netns exec "$B" unshare --pid --fork --mount-proc \
-    "$DL" report -i v0b -d 120 --json --ready-file "$TMP/ready" \
+    "$DL" report -i v0b --hook xdp -d 120 --json --ready-file "$TMP/ready" \
     >"$TMP/victim.json" 2>"$TMP/victim.err" &
 victim=$!
 PIDS+=("$victim")
@@ -45,7 +45,7 @@ ok "detach --force keeps a program a live process holds"
 
 # 3. A second host-side report refuses and names the owner.
 rc=0
-ip netns exec "$B" "$DL" report -i v0b -d 0.3 --json >/dev/null 2>"$TMP/err" || rc=$?
+ip netns exec "$B" "$DL" report -i v0b --hook xdp -d 0.3 --json >/dev/null 2>"$TMP/err" || rc=$?
 [ "$rc" = 1 ] || fail "second report: exit $rc, want 1"
 grep -q "v0b is already watched by dropledger (pid [0-9]*, pid 1 in PID namespace pid:\[[0-9]*\], program id $prog)" "$TMP/err" \
     || { cat "$TMP/err"; fail "second report did not name the owner"; }
@@ -66,7 +66,7 @@ expect '.totals.residual == 0' "$TMP/victim.json" "victim's ledger balances"
 # 5. kill -9 of the container's run: its PID namespace is gone, nobody
 #    holds the program; the host (initial PID namespace) removes it.
 ip netns exec "$B" unshare --pid --fork --mount-proc \
-    "$DL" report -i v0b -d 120 --ready-file "$TMP/ready2" >/dev/null 2>&1 &
+    "$DL" report -i v0b --hook xdp -d 120 --ready-file "$TMP/ready2" >/dev/null 2>&1 &
 v2=$!
 PIDS+=("$v2")
 wait_file "$TMP/ready2" "$v2"
@@ -85,13 +85,13 @@ ok "kill -9 in a PID namespace: host detach removes the stale program"
 # 6. The other way round: a host run is invisible from a private PID
 #    namespace. A second report or detach there cannot tell it is alive:
 #    it must refuse and point at --force, never remove it.
-ip netns exec "$B" "$DL" report -i v0b -d 120 --ready-file "$TMP/ready3" >/dev/null 2>&1 &
+ip netns exec "$B" "$DL" report -i v0b --hook xdp -d 120 --ready-file "$TMP/ready3" >/dev/null 2>&1 &
 host=$!
 PIDS+=("$host")
 wait_file "$TMP/ready3" "$host"
 prog=$(xdp_prog_id "$B" v0b)
 rc=0
-ip netns exec "$B" unshare --pid --fork --mount-proc "$DL" report -i v0b -d 0.3 \
+ip netns exec "$B" unshare --pid --fork --mount-proc "$DL" report -i v0b --hook xdp -d 0.3 \
     >/dev/null 2>"$TMP/err" || rc=$?
 [ "$rc" = 1 ] && grep -q "v0b holds dropledger program id $prog of pid $host in PID namespace pid:\[[0-9]*\], which is not visible from here and may still run; if that run is gone: dropledger detach -i v0b --force" "$TMP/err" \
     || { cat "$TMP/err"; fail "report in a private PID namespace: exit $rc"; }
