@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Shared bits of the dropledger commands; see cli.h. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "util/log.h"
 #include "util/output.h"
+#include "util/params.h"
 #include "util/wait.h"
 
 volatile sig_atomic_t cli_stop;
@@ -76,17 +77,78 @@ int cli_check_caps(const char *what)
 	return -EPERM;
 }
 
-int cli_parse_seconds(const char *s, double *out)
+int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
-	char *end;
-	double v;
+	va_list ap;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || v <= 0 || v > 86400 * 365)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	fprintf(stderr, "dropledger %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "; see 'dropledger %s --help'\n", cmd);
+	return -EINVAL;
+}
+
+int cli_params(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
+	       int argc, char **argv)
+{
+	int err = dl_params__parse(ps, cmd, opts, argc, argv);
+
+	if (err == DL_PARAMS_HELP)
+		dl_params__usage(cmd, stdout);
+	else if (err)
+		fprintf(stderr, "%s\n", ps->err);
+	return err;
+}
+
+int cli_parse_exit(int err)
+{
+	if (err == DL_PARAMS_HELP || !err)
+		return DL_EXIT_OK;
+	return err == DL_PARAMS_NO_IFACE ? DL_EXIT_FAIL : DL_EXIT_USAGE;
+}
+
+/* Words of the rules grammar that a message may quote. */
+static bool grammar_word(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"src", "dst", "sport", "dport", "->", "queue N", "queues LIST", "even",
+		"queue", "queues", "default",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && !strncmp(words[i], s, n))
+			return true;
+	return false;
+}
+
+void cli_file_error(const char *cmd, const char *msg)
+{
+	char out[512], esc[1024];
+	const char *p = msg, *q, *hint;
+	size_t o = 0;
+
+	/* "(did you mean 10.0.0.0/8?)" repeats the file's address */
+	hint = strstr(msg, " (did you mean");
+	while (*p && (!hint || p < hint) && o < sizeof(out) - 8) {
+		if (*p == '\'' && (q = strchr(p + 1, '\'')) && (!hint || q < hint)) {
+			size_t n = (size_t)(q - p - 1);
+
+			if (grammar_word(p + 1, n) && o + n + 2 < sizeof(out) - 8) {
+				memcpy(out + o, p, n + 2);
+				o += n + 2;
+			} else {
+				memcpy(out + o, "'...'", 5);
+				o += 5;
+			}
+			p = q + 1;
+			continue;
+		}
+		out[o++] = *p++;
+	}
+	out[o] = '\0';
+	fprintf(stderr, "dropledger %s: %s\n", cmd, dl_params__escape(out, esc, sizeof(esc)));
 }
 
 void cli_ready(const char *path)
@@ -104,22 +166,11 @@ void cli_ready(const char *path)
 	fclose(f);
 }
 
-int cli_args_done(const char *cmd, int argc, char **argv, const char *ifname)
+const char *cli_ifname(const char *ifname)
 {
-	if (optind < argc) {
-		fprintf(stderr, "dropledger %s: unexpected argument '%s'\n", cmd, argv[optind]);
-		return -EINVAL;
-	}
-	if (!ifname) {
-		fprintf(stderr, "dropledger %s: which interface? (-i IFACE)\n", cmd);
-		return -EINVAL;
-	}
-	return 0;
-}
+	static char buf[IF_NAMESIZE * 4 + 1];
 
-void cli_verbosity(int v)
-{
-	dl_log__set_level(v >= 2 ? DL_LOG_LIBBPF : v == 1 ? DL_LOG_DEBUG : DL_LOG_INFO);
+	return dl_params__escape(ifname, buf, sizeof(buf));
 }
 
 const char *cli_self(void)

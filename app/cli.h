@@ -6,11 +6,15 @@
 #include <signal.h>
 #include <stdbool.h>
 
-/* Exit codes, documented in --help and README. */
+/*
+ * Every exit code of every command, documented in --help and README
+ * ("Exit codes").
+ */
 enum {
 	DL_EXIT_OK = 0,
-	DL_EXIT_FAIL = 1,	/* runtime: privileges, attach, kernel */
-	DL_EXIT_USAGE = 2,	/* bad command line or input file */
+	DL_EXIT_FAIL = 1,	/* runtime: privileges, attach, kernel, output */
+	DL_EXIT_USAGE = 2,	/* bad command line, config or input file */
+	DL_EXIT_VIOLATION = 3,	/* steering rules violated; diff: worse */
 	DL_EXIT_THRESHOLD = 4,	/* a --fail-on rule fired */
 	/*
 	 * The run was cut short: the interface was deleted, renamed, moved or
@@ -19,6 +23,23 @@ enum {
 	 */
 	DL_EXIT_CUT = 5,
 };
+
+/* The exit codes line of every command's help (EXIT CODES). */
+#define DL_EXIT_CODES_TEXT "0 ok, 1 runtime failure, 2 usage or a bad input file"
+struct dl_params;
+struct dl_cmd;
+/*
+ * dl_params__parse() that prints: --help to stdout, an error's one line to
+ * stderr. Returns what dl_params__parse() returned.
+ */
+int cli_params(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
+	       int argc, char **argv);
+/*
+ * Exit code for a dl_params__parse() result: 0 (go on) stays 0, --help
+ * printed is DL_EXIT_OK too (callers test DL_PARAMS_HELP first), no such
+ * interface DL_EXIT_FAIL, the rest DL_EXIT_USAGE.
+ */
+int cli_parse_exit(int err);
 
 int do_report(int argc, char **argv);
 int do_detach(int argc, char **argv);
@@ -36,17 +57,20 @@ int do_diff(int argc, char **argv);
 
 /* "needs root" check naming the missing capabilities; 0 when all present. */
 int cli_check_caps(const char *what);
-/* Parse a positive number of seconds ("5", "0.5"); -EINVAL otherwise. */
-int cli_parse_seconds(const char *s, double *out);
+/*
+ * Print "dropledger CMD: FILE:LINE: why" for an input file that may be
+ * secret (--rules through sudo): what the file says is never echoed, only
+ * the grammar's own words; quoted text from the file becomes '...'.
+ */
+void cli_file_error(const char *cmd, const char *msg);
+/*
+ * A usage error found after parsing (options that need each other): one
+ * line "dropledger CMD: ...; see 'dropledger CMD --help'". Returns -EINVAL.
+ */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Write "ready\n" to @path (hidden --ready-file, so tests never sleep). */
 void cli_ready(const char *path);
-/*
- * After getopt: no stray argument left and an interface named, else one
- * line "dropledger CMD: ..." and -EINVAL.
- */
-int cli_args_done(const char *cmd, int argc, char **argv, const char *ifname);
-/* -v / -vv */
-void cli_verbosity(int v);
 /* Signal that asked the run to stop (SIGINT, SIGTERM, SIGHUP), or SIGPIPE. */
 extern volatile sig_atomic_t cli_stop;
 /*
@@ -61,6 +85,12 @@ double cli_now(void);
  * longer being @ifindex. Returns false when the run must end early.
  */
 bool cli_wait_until(const char *ifname, int ifindex, double until);
+
+/*
+ * @ifname safe to print (escape sequences and invalid UTF-8 as \xNN), in a
+ * static buffer: for one message at a time.
+ */
+const char *cli_ifname(const char *ifname);
 
 /* Path of this executable, for re-running ourselves in a namespace. */
 const char *cli_self(void);

@@ -11,7 +11,6 @@
  * reverse-path filtering rejects (IP_RPFILTER, seed 002).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 
 #include "cli.h"
 #include "lab/lab.h"
+#include "util/params.h"
 #include "util/proc_spawn.h"
 
 #define NS_ARGV(ns, ...) { "ip", "netns", "exec", (char *)(ns), __VA_ARGS__, NULL }
@@ -74,56 +74,62 @@ static void stop(pid_t *pid, int sig)
 	*pid = -1;
 }
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: dropledger demo [--json] [--html FILE] [--prefix NAME]\n"
-		"Creates the lab (dropledger lab up), watches v0b with 'report' and injects\n"
-		"five faults from the other namespace:\n"
-		"  200 UDP datagrams to a closed port            -> NO_SOCKET\n"
-		"  300 to a slow reader with a tiny buffer       -> SOCKET_RCVBUFF\n"
-		"  20 LLDP frames                                -> UNHANDLED_PROTO (harmless)\n"
-		"  50 multicast datagrams, group joined on v1b   -> dropped in the route lookup\n"
-		"  40 datagrams whose source routes back via v1b -> IP_RPFILTER\n"
-		"then prints the ledger and removes the lab (also on Ctrl-C).\n"
-		"--html FILE also writes the report as an HTML page (report --html).\n");
-}
+struct demo_opts {
+	const char *prefix;
+	const char *html;
+	struct dl_common_opts c;
+};
+
+static const struct dl_param demo_table[] = {
+	DL_OPT_STRING("prefix", 0, struct demo_opts, prefix, "NAME",
+		      "lab namespaces NAME-a and NAME-b (default " DL_LAB_PREFIX ")"),
+	DL_OPT_STRING("html", 0, struct demo_opts, html, "FILE",
+		      "also write the report as an HTML page (report --html)"),
+	{}
+};
+
+static const struct dl_cmd demo_cmd = {
+	.name = "demo",
+	.args = "[--json] [--html FILE] [--prefix NAME]",
+	.doc = "Creates the lab (dropledger lab up), watches v0b with 'report' and "
+		"injects five faults from the other namespace:\n"
+	       "  200 UDP datagrams to a closed port            -> NO_SOCKET\n"
+	       "  300 to a slow reader with a tiny buffer       -> SOCKET_RCVBUFF\n"
+	       "  20 LLDP frames                                -> UNHANDLED_PROTO (harmless)\n"
+	       "  50 multicast datagrams, group joined on v1b   -> dropped in the route lookup\n"
+	       "  40 datagrams whose source routes back via v1b -> IP_RPFILTER\n"
+	       "then prints the ledger and removes the lab (also on Ctrl-C).",
+	.opts = demo_table,
+	.common = DL_COMMON_JSON,
+	.common_off = offsetof(struct demo_opts, c),
+	.examples = "dropledger demo\ndropledger demo --json | jq .causes\n",
+	.notes = "Needs root.",
+};
 
 int do_demo(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "prefix", required_argument, NULL, 'p' },
-		{ "html", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
+	static struct dl_params ps;
+	struct demo_opts o = {};
 	struct sigaction sa = { .sa_handler = on_sig };
-	const char *self = cli_self(), *prefix = NULL, *html = NULL;
+	const char *self = cli_self(), *prefix, *html;
 	char dir[] = "/tmp/dropledger-demo.XXXXXX", ready[3][64];
 	pid_t sink = -1, mcast = -1, rep = -1;
-	int c, i, rc = DL_EXIT_FAIL, json = 0;
+	int i, rc = DL_EXIT_FAIL, json;
 	struct dl_lab lab;
 	char why[256];
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", lo, NULL)) != -1) {
-		if (c == 'j') {
-			json = 1;
-		} else if (c == 'p') {
-			prefix = optarg;
-		} else if (c == 'H') {
-			html = optarg;
-		} else {
-			usage(c == 'h' ? stdout : stderr);
-			return c == 'h' ? DL_EXIT_OK : DL_EXIT_USAGE;
-		}
-	}
+	i = cli_params(&ps, &demo_cmd, &o, argc, argv);
+	if (i)
+		return cli_parse_exit(i);
+	prefix = o.prefix;
+	html = o.html;
+	json = o.c.json;
 	if (cli_check_caps("demo"))
 		return DL_EXIT_FAIL;
 	if (dl_lab__init(&lab, prefix, 4)) {
-		fprintf(stderr, "dropledger demo: bad prefix\n");
-		return DL_EXIT_USAGE;
+		return cli_parse_exit(cli_usage_error("demo",
+			"--prefix: '%s' is not letters, digits and _, up to 15",
+						      dl_params__escape(prefix, why, sizeof(why))));
 	}
 	if (!mkdtemp(dir)) {
 		perror("dropledger demo: mkdtemp");

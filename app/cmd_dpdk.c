@@ -24,7 +24,6 @@ int do_dpdk(int argc, char **argv)
 
 #else
 
-#include <getopt.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -44,44 +43,8 @@ int do_dpdk(int argc, char **argv)
 #include "dpdk/dpdk_report.h"
 #include "util/log.h"
 #include "util/output.h"
+#include "util/params.h"
 #include "util/wait.h"
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: dropledger dpdk [EAL arguments] -- [options]\n"
-		"DPDK mode: poll every rx queue of a DPDK port on the worker lcores for a\n"
-		"while, then print per queue the frames read against rte_eth_stats\n"
-		"(q_ipackets, q_errors, imissed, ierrors, rx_nombuf) and the PMD's xstats,\n"
-		"with the sequence check of stamped flows. No kernel stack: no stack columns.\n\n"
-		"net_af_xdp: a --vdev net_af_xdp without xdp_prog= gets ours (built into\n"
-		"dropledger), which counts every frame per rx queue at XDP and puts its record\n"
-		"in the metadata area before the frame; the report then sets the frames seen\n"
-		"at XDP against q_ipackets and imissed. The PMD needs the interface free of\n"
-		"other XDP programs; queue_count is at most the interface's combined channels\n"
-		"(1 on veth: poll another queue with start_queue=).\n\n"
-		"EAL arguments: as for any DPDK application (-l, --vdev, --no-huge, -a ...);\n"
-		"at least two lcores (the main one waits, the others poll).\n\n"
-		"Options (after --):\n"
-		"  -p, --port ID          DPDK port to poll (default 0)\n"
-		"  -q, --queues N         rx queues to set up and poll, 1..%d (default: what the\n"
-		"                         port offers, at most %d)\n"
-		"  -d, --duration SECONDS how long (default 10; Ctrl-C stops early)\n"
-		"      --ring N           rx descriptors per queue (default 1024)\n"
-		"      --lab-send N       loopback vdevs (net_ring): send N stamped frames per\n"
-		"                         flow, two flows per queue, over the port's own TX queues\n"
-		"      --pmd-prog         net_af_xdp: keep the PMD's own XDP program instead of\n"
-		"                         ours (no xdp_seen column)\n"
-		"  -j, --json             one JSON object instead of tables\n"
-		"  -h, --help             this text\n\n"
-		"Examples:\n"
-		"  dropledger dpdk -l 0-1 --no-huge --vdev net_ring0 -- -q 4 -d 2 --lab-send 1000\n"
-		"  dropledger dpdk -l 0-1 --no-huge --vdev net_pcap0,rx_pcap=in.pcap -- -d 2 --json\n"
-		"  dropledger dpdk -l 0-1 --no-huge --vdev net_af_xdp0,iface=v0b,start_queue=2 -- -d 5\n"
-		"  dropledger dpdk -l 0-3 -a 0000:3b:00.0 -- -q 4 -d 10 --json | jq .totals\n\n"
-		"Exit codes: 0 ok, 1 runtime failure (EAL, port), 2 usage.\n",
-		DL_DPDK_MAX_QUEUES, DL_DPDK_MAX_QUEUES);
-}
 
 struct dpdk_opts {
 	int port;
@@ -92,98 +55,78 @@ struct dpdk_opts {
 	bool json;
 	bool pmd_prog;
 	const char *ready_file;
+	struct dl_common_opts c;	/* as parsed */
 	/* net_af_xdp vdevs of the EAL arguments (as rewritten) */
 	struct dl_afxdp_vdev afxdp[RTE_MAX_ETHPORTS];
 	int nafxdp;
 };
 
-static int parse_ul(const char *s, unsigned long min, unsigned long max,
-		    unsigned long *v)
-{
-	char *end;
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
-	errno = 0;
-	if (!s || s[0] == '-')
-		return -EINVAL;
-	*v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *v < min || *v > max)
-		return -EINVAL;
-	return 0;
-}
+static const struct dl_param dpdk_table[] = {
+	DL_OPT_UINT("port", 'p', struct dpdk_opts, port, 0, RTE_MAX_ETHPORTS - 1, "ID",
+		    "DPDK port to poll (default 0)"),
+	DL_OPT_UINT("queues", 'q', struct dpdk_opts, nqueues, 1, DL_DPDK_MAX_QUEUES, "N",
+		    "rx queues to set up and poll, 1.." STR(DL_DPDK_MAX_QUEUES)
+		    " (default: what the port offers, at most " STR(DL_DPDK_MAX_QUEUES) ")"),
+	DL_OPT_UINT("ring", 0, struct dpdk_opts, ring, 64, 32768, "N",
+		    "rx descriptors per queue, a power of two (default 1024)",
+		    .flags = DL_OPTF_POW2),
+	DL_OPT_UINT("lab-send", 0, struct dpdk_opts, lab_send, 1, 100000000, "N",
+		    "loopback vdevs (net_ring): send N stamped frames per flow, two "
+		    "flows per queue, over the port's own TX queues"),
+	DL_OPT_FLAG("pmd-prog", 0, struct dpdk_opts, pmd_prog,
+		    "net_af_xdp: keep the PMD's own XDP program instead of ours (no "
+		    "xdp_seen column)"),
+	{}
+};
 
+static const struct dl_cmd dpdk_cmd = {
+	.name = "dpdk",
+	.args = "[EAL arguments] -- [options]",
+	.doc = "DPDK mode: poll every rx queue of a DPDK port on the worker lcores for "
+		"a while, then print per queue the frames read against rte_eth_stats "
+		"(q_ipackets, q_errors, imissed, ierrors, rx_nombuf) and the PMD's "
+		"xstats, with the sequence check of stamped flows. No kernel stack: no "
+		"stack columns.\n\n"
+	       "net_af_xdp: a --vdev net_af_xdp without xdp_prog= gets ours (built into "
+	       "dropledger), which counts every frame per rx queue at XDP and puts its "
+	       "record in the metadata area before the frame; the report then sets the "
+	       "frames seen at XDP against q_ipackets and imissed. The PMD needs the "
+	       "interface free of other XDP programs; queue_count is at most the "
+	       "interface's combined channels (1 on veth: poll another queue with "
+	       "start_queue=).\n\n"
+	       "EAL arguments: as for any DPDK application (-l, --vdev, --no-huge, -a "
+	       "...); at least two lcores (the main one waits, the others poll). The "
+	       "options below go after --.",
+	.opts = dpdk_table,
+	.common = DL_COMMON_DURATION | DL_COMMON_JSON | DL_COMMON_VERBOSE | DL_COMMON_READY |
+		  DL_COMMON_CONFIG,
+	.common_off = offsetof(struct dpdk_opts, c),
+	.examples =
+		"dropledger dpdk -l 0-1 --no-huge --vdev net_ring0 -- -q 4 -d 2 --lab-send 1000\n"
+		"dropledger dpdk -l 0-1 --vdev net_pcap0,rx_pcap=in.pcap -- -d 2 --json\n"
+		"dropledger dpdk -l 0-1 --vdev net_af_xdp0,iface=v0b,start_queue=2 -- -d 5\n"
+		"dropledger dpdk -l 0-3 -a 0000:3b:00.0 -- -q 4 -d 10 --json | jq .totals\n",
+	.exit_codes = "0 ok, 1 runtime failure (EAL, port), 2 usage",
+};
+
+/* Our options, after --: @argv[0] stands for the command. */
 static int parse(int argc, char **argv, struct dpdk_opts *o)
 {
-	static const struct option lo[] = {
-		{ "port", required_argument, NULL, 'p' },
-		{ "queues", required_argument, NULL, 'q' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "ring", required_argument, NULL, 'r' },
-		{ "lab-send", required_argument, NULL, 'L' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "ready-file", required_argument, NULL, 'R' },
-		{ "pmd-prog", no_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	unsigned long v;
-	int c;
+	static struct dl_params ps;	/* keeps strings read from -c FILE */
+	int err;
 
-	o->duration = 10;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:q:d:jh", lo, NULL)) != -1) {
-		const char *bad = NULL;
-
-		switch (c) {
-		case 'p':
-			if (parse_ul(optarg, 0, RTE_MAX_ETHPORTS - 1, &v))
-				bad = "--port (a DPDK port id)";
-			o->port = (int)v;
-			break;
-		case 'q':
-			if (parse_ul(optarg, 1, DL_DPDK_MAX_QUEUES, &v))
-				bad = "--queues (1..16)";
-			o->nqueues = (int)v;
-			break;
-		case 'd':
-			if (cli_parse_seconds(optarg, &o->duration))
-				bad = "--duration (seconds > 0)";
-			break;
-		case 'r':
-			if (parse_ul(optarg, 64, 32768, &v) || (v & (v - 1)))
-				bad = "--ring (a power of two, 64..32768)";
-			o->ring = (unsigned int)v;
-			break;
-		case 'L':
-			if (parse_ul(optarg, 1, 100000000, &v))
-				bad = "--lab-send (frames per flow, 1..100000000)";
-			o->lab_send = v;
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'R':
-			o->ready_file = optarg;
-			break;
-		case 'P':
-			o->pmd_prog = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(DL_EXIT_OK);
-		default:
-			fprintf(stderr, "'dropledger dpdk --help' for the options\n");
-			return -EINVAL;
-		}
-		if (bad) {
-			fprintf(stderr, "dropledger dpdk: bad %s: '%s'\n", bad, optarg);
-			return -EINVAL;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "dropledger dpdk: unexpected argument '%s' (EAL arguments go before --)\n",
-			argv[optind]);
-		return -EINVAL;
-	}
+	o->c.duration = 10;
+	err = cli_params(&ps, &dpdk_cmd, o, argc, argv);
+	if (err == DL_PARAMS_HELP)
+		exit(DL_EXIT_OK);
+	if (err)
+		return err;
+	o->duration = o->c.duration;
+	o->json = o->c.json;
+	o->ready_file = o->c.ready_file;
 	return 0;
 }
 
@@ -451,16 +394,19 @@ int do_dpdk(int argc, char **argv)
 		}
 	}
 	if (argc > 1 && sep != 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		usage(stdout);
+		dl_params__usage(&dpdk_cmd, stdout);
 		return DL_EXIT_OK;
 	}
 	/* Our options first: a usage error never starts EAL. */
 	if (sep >= 0) {
 		argv[sep] = argv[0];
-		if (parse(argc - sep, argv + sep, &o))
-			return DL_EXIT_USAGE;
+		rc = parse(argc - sep, argv + sep, &o);
 		argv[sep] = "--";
+	} else {
+		rc = parse(1, argv, &o);
 	}
+	if (rc)
+		return cli_parse_exit(rc);
 	n = sep >= 0 ? sep : argc;
 	if (n > (int)(sizeof(eal) / sizeof(eal[0])) - 1) {
 		fprintf(stderr, "dropledger dpdk: too many EAL arguments\n");

@@ -14,6 +14,34 @@
 #include "cli.h"
 #include "dl_config.h"
 #include "trace/drop_reasons.h"
+#include "util/params.h"
+
+struct explain_opts {
+	bool list;
+};
+
+static const struct dl_param explain_table[] = {
+	DL_OPT_FLAG("list", 0, struct explain_opts, list,
+		    "every row: reasons, catalogued functions, sites and expected "
+		    "background", .flags = DL_OPTF_NOCONF),
+	{}
+};
+
+static const struct dl_cmd explain_cmd = {
+	.name = "explain",
+	.args = "REASON|FUNCTION | --list",
+	.doc = "What a kernel drop reason (e.g. SOCKET_RCVBUFF, "
+		"SKB_DROP_REASON_NO_SOCKET) or a dropping kernel function (e.g. "
+		"ip_rcv_finish, udp_queue_rcv_skb+953) means at each site, its category "
+		"and group, the kernel counter that also counts it, and the fix an "
+		"expert would try. An unknown name exits 2.",
+	.opts = explain_table,
+	.max_args = 1,
+	.examples = "dropledger explain IP_RPFILTER\ndropledger explain ip6_mc_input\n"
+		    "dropledger explain --list\n",
+	.exit_codes = "0 ok, 1 the causes table cannot be read, 2 usage or a malformed causes "
+		      "table (file:line)",
+};
 
 static const struct dl_cause_ctx generic = {
 	.iface = "<iface>", .queue = "<queue>", .flow = "<flow>",
@@ -67,6 +95,8 @@ static int print_sites(const struct dl_causes *c, const char *reason, const char
 
 int do_explain(int argc, char **argv)
 {
+	static struct dl_params ps;
+	struct explain_opts o = {};
 	char err[256], reason[64], buf[1024];
 	struct dl_cause_ctx ctx = generic;
 	const struct dl_cause_fn *fn;
@@ -77,27 +107,20 @@ int do_explain(int argc, char **argv)
 	uint32_t code;
 	int in_kernel, rc = DL_EXIT_OK;
 
-	if (argc != 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fprintf(argc == 2 ? stdout : stderr,
-			"Usage: dropledger explain REASON|FUNCTION\n"
-			"       dropledger explain --list\n"
-			"What a kernel drop reason (e.g. SOCKET_RCVBUFF, SKB_DROP_REASON_NO_SOCKET)\n"
-			"or a dropping kernel function (e.g. ip_rcv_finish, udp_queue_rcv_skb+953)\n"
-			"means at each site, its category and group, the kernel counter that also\n"
-			"counts it, and the fix an expert would try. --list prints every row.\n"
-			"An unknown name exits 2.\n\n"
-			"Examples:\n  dropledger explain IP_RPFILTER\n  dropledger explain ip6_mc_input\n"
-			"  dropledger explain --list\n");
-		return argc == 2 ? DL_EXIT_OK : DL_EXIT_USAGE;
-	}
-	what = argv[1];
+	rc = cli_params(&ps, &explain_cmd, &o, argc, argv);
+	if (rc)
+		return cli_parse_exit(rc);
+	if (o.list == (ps.nargs == 1))
+		return cli_parse_exit(cli_usage_error("explain", o.list ?
+				      "--list takes no name" : "which reason or function?"));
+	what = o.list ? NULL : argv[ps.first_arg];
 	c = dl_causes__load(NULL, err, sizeof(err));
 	if (!c) {
 		fprintf(stderr, "dropledger explain: %s\n", err);
 		/* A table that does not parse is bad input (2); unreadable is 1. */
 		return errno == EINVAL ? DL_EXIT_USAGE : DL_EXIT_FAIL;
 	}
-	if (!strcmp(what, "--list")) {
+	if (o.list) {
 		list_all(c);
 		dl_causes__free(c);
 		return DL_EXIT_OK;

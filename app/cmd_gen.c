@@ -4,10 +4,7 @@
  * payload) over AF_XDP TX on chosen queues, bounded in count, optionally
  * paced. The receiving side's analyzer checks the sequence numbers.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,62 +16,56 @@
 #include "lab/gen.h"
 #include "util/log.h"
 #include "util/output.h"
+#include "util/params.h"
 
-static void gen_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: dropledger gen [options] IFNAME\n"
-		"Send stamped UDP frames over AF_XDP TX (copy mode).\n"
-		"  --queues LIST     TX queues, e.g. 0-3 (default 0)\n"
-		"  --flows N         flows, flow f on the (f %% nqueues)-th queue (default 1)\n"
-		"  --count N         frames per flow (default 1000)\n"
-		"  --rate PPS        frames per second, all queues (default: unpaced)\n"
-		"  --size BYTES      frame length 64..1514 (default 64)\n"
-		"  --cores LIST      pin the queue threads to these CPUs\n"
-		"  --src-mac MAC     (default: IFNAME's)   --dst-mac MAC (default: broadcast)\n"
-		"  --src-ip IP       (default 198.18.0.1)  --dst-ip IP   (default 198.18.0.2)\n"
-		"  --sport PORT      flow f uses PORT+f (default 40000)\n"
-		"  --dport PORT      (default 9)\n"
-		"  --json            print the result as one JSON object\n"
-		"EXAMPLES\n"
-		"  dropledger gen --queues 0-3 --flows 8 --count 100000 --rate 200000 veth0\n"
-		"  dropledger gen --dst-mac 02:00:00:00:00:02 --json eth1\n"
-		"  ip netns exec lab-a dropledger gen --queues 0-3 --flows 8 --count 5000 v0a\n"
-		"Receive side: dropledger report --mirror 1 (tap) or dropledger capture.\n"
-		"Exit codes: 0 ok, 1 runtime failure (privileges, AF_XDP), 2 usage.\n");
-}
+struct gen_cli {
+	struct dl_gen_opts g;
+	int *queues, nq;
+	int *cores, nc;
+	struct dl_common_opts c;
+};
 
-static int parse_mac(const char *s, __u8 mac[6])
-{
-	unsigned int m[6];
-	char tail;
-	int i;
+static const struct dl_param gen_table[] = {
+	DL_OPT_CPULIST("queues", 'q', struct gen_cli, queues, nq, "LIST",
+		       "TX queues, e.g. 0-3 (default 0)"),
+	DL_OPT_UINT("flows", 0, struct gen_cli, g.flows, 1, DL_GEN_MAX_FLOWS, "N",
+		    "flows, flow f on the (f % nqueues)-th queue (default 1)"),
+	DL_OPT_UINT("count", 'n', struct gen_cli, g.frames_per_flow, 1, DL_GEN_MAX_FRAMES, "N",
+		    "frames per flow (default 1000)"),
+	DL_OPT_UINT("rate", 0, struct gen_cli, g.rate_pps, 0, 1000000000, "PPS",
+		    "frames per second, all queues (default: unpaced)"),
+	DL_OPT_UINT("size", 0, struct gen_cli, g.frame_len, 64, 1514, "BYTES",
+		    "frame length (default 64)"),
+	DL_OPT_CPULIST("cores", 0, struct gen_cli, cores, nc, "LIST",
+		       "pin the queue threads to these CPUs", .flags = DL_OPTF_USABLE),
+	DL_OPT_MAC("src-mac", 0, struct gen_cli, g.src_mac,
+		   "source MAC (default: the interface's)"),
+	DL_OPT_MAC("dst-mac", 0, struct gen_cli, g.dst_mac, "destination MAC (default: broadcast)"),
+	DL_OPT_IPV4("src-ip", 0, struct gen_cli, g.saddr, "source address (default 198.18.0.1)"),
+	DL_OPT_IPV4("dst-ip", 0, struct gen_cli, g.daddr,
+		    "destination address (default 198.18.0.2)"),
+	DL_OPT_UINT("sport", 0, struct gen_cli, g.sport, 1, 65535, "PORT",
+		    "flow f uses PORT+f (default 40000)"),
+	DL_OPT_UINT("dport", 0, struct gen_cli, g.dport, 1, 65535, "PORT", "(default 9)"),
+	{}
+};
 
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2], &m[3], &m[4],
-		   &m[5], &tail) != 6)
-		return -EINVAL;
-	for (i = 0; i < 6; i++) {
-		if (m[i] > 0xff)
-			return -EINVAL;
-		mac[i] = (__u8)m[i];
-	}
-	return 0;
-}
-
-static int parse_u64(const char *s, __u64 min, __u64 max, __u64 *v)
-{
-	char *end;
-	unsigned long long x;
-
-	if (!s || *s == '-' || !*s)
-		return -EINVAL;
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (errno || *end || x < min || x > max)
-		return -ERANGE;
-	*v = x;
-	return 0;
-}
+static const struct dl_cmd gen_cmd = {
+	.name = "gen",
+	.args = "-i IFACE [options]",
+	.doc = "Send stamped UDP frames (flow id and sequence number in the payload) "
+		"over AF_XDP TX (copy mode), bounded in count, optionally paced. Receive "
+		"side: dropledger report --mirror 1 (tap) or dropledger capture.",
+	.opts = gen_table,
+	.common = DL_COMMON_IFACE | DL_COMMON_NEED_IFACE | DL_COMMON_JSON | DL_COMMON_VERBOSE,
+	.common_off = offsetof(struct gen_cli, c),
+	.examples =
+		"dropledger gen -i veth0 --queues 0-3 --flows 8 --count 100000 --rate 200000\n"
+		"dropledger gen -i eth1 --dst-mac 02:00:00:00:00:02 --json\n"
+		"ip netns exec lab-a dropledger gen -i v0a --queues 0-3 --flows 8 --count 5000\n",
+	.notes = "Needs root, or CAP_NET_RAW and CAP_BPF (AF_XDP).",
+	.exit_codes = "0 ok, 1 runtime failure (privileges, AF_XDP), 2 usage",
+};
 
 static void print_text(const struct dl_gen_result *r, const char *ifname)
 {
@@ -138,144 +129,44 @@ static int print_json(const struct dl_gen_result *r, const char *ifname,
 
 int do_gen(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "queues", required_argument, NULL, 'q' },
-		{ "flows", required_argument, NULL, 'f' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "size", required_argument, NULL, 's' },
-		{ "cores", required_argument, NULL, 'c' },
-		{ "src-mac", required_argument, NULL, 'M' },
-		{ "dst-mac", required_argument, NULL, 'm' },
-		{ "src-ip", required_argument, NULL, 'A' },
-		{ "dst-ip", required_argument, NULL, 'a' },
-		{ "sport", required_argument, NULL, 'P' },
-		{ "dport", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	struct dl_gen_opts o = { .flows = 1, .frames_per_flow = 1000 };
-	int *queues = NULL, *cores = NULL, nq = 0, nc = 0, json = 0, opt, err = 0;
+	static struct dl_params ps;
+	struct gen_cli o = { .g = { .flows = 1, .frames_per_flow = 1000 } };
 	struct dl_gen_result r;
-	__u64 v;
+	int err;
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		const char *what = NULL;
-
-		switch (opt) {
-		case 'q':
-			free(queues);
-			queues = NULL;
-			if (dl_cpulist__parse(optarg, &queues, &nq) ||
-			    queues[nq - 1] >= DL_GEN_MAX_QUEUES || nq > DL_GEN_MAX_QUEUES)
-				what = "--queues (a list like 0-3, queues below 64)";
-			break;
-		case 'c':
-			free(cores);
-			cores = NULL;
-			if (dl_cpulist__parse_usable(optarg, &cores, &nc))
-				what = "--cores (online CPUs, e.g. 0-1)";
-			break;
-		case 'f':
-			if (parse_u64(optarg, 1, DL_GEN_MAX_FLOWS, &v))
-				what = "--flows (1..65536)";
-			o.flows = (unsigned int)v;
-			break;
-		case 'n':
-			if (parse_u64(optarg, 1, DL_GEN_MAX_FRAMES, &o.frames_per_flow))
-				what = "--count (frames per flow, >= 1)";
-			break;
-		case 'r':
-			if (parse_u64(optarg, 0, 1000000000ull, &o.rate_pps))
-				what = "--rate (frames per second)";
-			break;
-		case 's':
-			if (parse_u64(optarg, 64, 1514, &v))
-				what = "--size (64..1514)";
-			o.frame_len = (size_t)v;
-			break;
-		case 'M':
-			if (parse_mac(optarg, o.src_mac))
-				what = "--src-mac (aa:bb:cc:dd:ee:ff)";
-			break;
-		case 'm':
-			if (parse_mac(optarg, o.dst_mac))
-				what = "--dst-mac (aa:bb:cc:dd:ee:ff)";
-			break;
-		case 'A':
-			if (inet_pton(AF_INET, optarg, &o.saddr) != 1)
-				what = "--src-ip (IPv4 address)";
-			break;
-		case 'a':
-			if (inet_pton(AF_INET, optarg, &o.daddr) != 1)
-				what = "--dst-ip (IPv4 address)";
-			break;
-		case 'P':
-			if (parse_u64(optarg, 1, 65535, &v))
-				what = "--sport (1..65535)";
-			o.sport = (__u16)v;
-			break;
-		case 'p':
-			if (parse_u64(optarg, 1, 65535, &v))
-				what = "--dport (1..65535)";
-			o.dport = (__u16)v;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			gen_usage(stdout);
-			goto out;
-		default:
-			gen_usage(stderr);
-			err = DL_EXIT_USAGE;
-			goto out;
-		}
-		if (what) {
-			fprintf(stderr, "dropledger gen: bad %s: '%s'\n", what, optarg);
-			err = DL_EXIT_USAGE;
-			goto out;
-		}
+	err = cli_params(&ps, &gen_cmd, &o, argc, argv);
+	if (err) {
+		err = cli_parse_exit(err);
+		goto out;
 	}
-	if (optind != argc - 1) {
-		if (optind >= argc)
-			fprintf(stderr, "dropledger gen: which interface? (IFNAME after the options)\n");
-		else
-			fprintf(stderr, "dropledger gen: one interface expected, got '%s' and '%s'\n",
-				argv[optind], argv[optind + 1]);
-		fprintf(stderr, "'dropledger gen --help' for the options\n");
+	if (o.queues && o.queues[o.nq - 1] >= DL_GEN_MAX_QUEUES) {
+		cli_usage_error("gen", "--queues: queue %d is above %d",
+				o.queues[o.nq - 1], DL_GEN_MAX_QUEUES - 1);
 		err = DL_EXIT_USAGE;
 		goto out;
 	}
-	if (!if_nametoindex(argv[optind])) {
-		fprintf(stderr, "dropledger gen: no interface '%s' in this network namespace\n",
-			argv[optind]);
-		err = DL_EXIT_FAIL;
-		goto out;
-	}
-	o.ifname = argv[optind];
-	o.queues = queues;
-	o.nqueues = queues ? nq : 1;
-	o.cpus = cores;
-	o.ncpus = nc;
-	err = dl_gen__run(&o, &r);
+	o.g.ifname = o.c.ifname;
+	o.g.queues = o.queues;
+	o.g.nqueues = o.queues ? o.nq : 1;
+	o.g.cpus = o.cores;
+	o.g.ncpus = o.nc;
+	err = dl_gen__run(&o.g, &r);
 	if (err) {
-		fprintf(stderr, "dropledger gen: cannot send on %s: %s%s\n", o.ifname,
+		fprintf(stderr, "dropledger gen: cannot send on %s: %s%s\n",
+			cli_ifname(o.g.ifname),
 			strerror(-err), err == -EPERM ?
 			" (AF_XDP needs root or CAP_NET_RAW + CAP_BPF)" : "");
 		err = DL_EXIT_FAIL;
 		goto out;
 	}
-	if (json)
-		err = print_json(&r, o.ifname, o.frames_per_flow) ? 1 : 0;
+	if (o.c.json)
+		err = print_json(&r, o.g.ifname, o.g.frames_per_flow) ? 1 : 0;
 	else
-		print_text(&r, o.ifname);
+		print_text(&r, cli_ifname(o.g.ifname));
 	dl_gen__result_release(&r);
 	dl_output__complain(&dl_stdout, "gen");
 out:
-	free(cores);
-	free(queues);
+	free(o.cores);
+	free(o.queues);
 	return err;
 }

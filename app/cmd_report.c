@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdbool.h>
-#include <getopt.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,73 +27,10 @@
 #include "ledger/report_session.h"
 #include "util/output.h"
 #include "evidence/evidence.h"
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: dropledger report -i IFACE [-d SECONDS] [options] [FILTER]\n"
-		"Attach to IFACE, count every arriving frame per RX queue and every kernel\n"
-		"drop of those frames by reason and location, then print the ledger:\n"
-		"  xdp_seen = stack_dropped + delivered + residual\n"
-		"with the causes, biggest first, and the fix for each.\n\n"
-		"Options:\n"
-		"  -i, --interface IFACE  interface to watch (in this network namespace)\n"
-		"  -c, --config FILE      defaults from the [report] section of FILE\n"
-		"                         (config/dropledger.conf); the command line wins\n"
-		"  -d, --duration SECONDS how long to count (default 10; Ctrl-C stops early;\n"
-		"                         0: until SIGINT/SIGTERM, with --interval)\n"
-		"  -I, --interval SECONDS also print the ledger of every interval (JSON: one\n"
-		"                         object per line), then the whole run\n"
-		"  -j, --json             one JSON object instead of tables\n"
-		"      --hook HOOK        where arrivals are counted: auto (default: per driver,\n"
-		"                         config/hooks.tsv), xdp (native XDP) or tc (tc ingress\n"
-		"                         on the skb: veth, bridge, vxlan, where native XDP\n"
-		"                         would convert every skb first); xdp_seen then means\n"
-		"                         seen at that hook\n"
-		"      --attach HOW       XDP: libxdp (default: joins libxdp's dispatcher, or\n"
-		"                         attaches alone when the interface is free and says so)\n"
-		"                         or link (exclusive bpf_link; the kernel removes it when\n"
-		"                         the process dies); tc: link (TCX, default where the\n"
-		"                         kernel has it) or clsact (classic filter)\n"
-		"      --skb-mode         generic XDP even where the driver has native XDP\n"
-		"      --exact-flows      per-flow counts added to the shared flow tables on every\n"
-		"                         frame (atomic adds) instead of through the per-CPU flow\n"
-		"                         cache; the report's figures are exact either way\n"
-		"      --mirror N         tap mode: mirror 1 in N frames (1: every frame) to\n"
-		"                         poll-mode workers: per-queue records, records lost,\n"
-		"                         sequence check of stamped (dropledger gen) flows\n"
-		"      --cores LIST       cores for the --mirror workers (default: all online)\n"
-		"      --max-flows N      flows each --mirror worker counts exactly (default\n"
-		"                         65536; memory grows only with flows seen, ~40 B each)\n"
-		"      --skew-threshold F a queue above F x the mean share is hot (default 1.5);\n"
-		"                         the rss section names it and the flows behind it\n"
-		"      --no-flows         causes only: no flow table at XDP, no flows in drop\n"
-		"                         records (cheapest; drops lose their queue when the\n"
-		"                         driver does not record it)\n"
-		"  -w, --write FILE       dropped frames as pcapng with reason, queue, cause\n"
-		"                         per frame (-: stdout, the report to stderr)\n"
-		"      --snaplen N        bytes per frame (1..65535, default 128)\n"
-		"      --sample N         1 in N; --max-packets N: at most N (rest counted)\n"
-		"      --html FILE        the run as an HTML page; --save FILE: its JSON\n"
-		"  FILTER                 pcap-filter ('udp port 53'): narrows causes and pcap\n"
-		"      --fail-on RULES    exit 4 naming the first rule the whole run crosses,\n"
-		"                         e.g. 'stack_dropped_rate>100/s,residual>1%%,\n"
-		"                         reason=NO_SOCKET>0' (see dropledger-watch(1))\n"
-		"  -v, --verbose          more detail on stderr (-vv: libbpf too)\n"
-		"  -h, --help             this text\n\n"
-		"Examples:\n"
-		"  dropledger report -i eth1 -d 10\n"
-		"  ip netns exec edge dropledger report -i v0b -d 5 --json | jq .causes\n"
-		"  dropledger report -i eth1 -d 3600 -I 10 --json >> ledger.jsonl\n"
-		"  dropledger report -i eth1 -d 10 --mirror 8 --cores 1 --json | jq .tap\n"
-		"  dropledger report -i eth1 -d 10 -w - 'udp port 53' | tcpdump -nr -\n\n"
-		"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Exit codes: 0 ok,\n"
-		"1 runtime failure, 2 usage, 4 a --fail-on rule fired, 5 the run was cut short.\n");
-}
+#include "util/params.h"
 
 struct report_opts {
 	const char *ifname;
-	char conf_ifname[32];	/* the interface named in --config */
 	double duration;
 	double interval;	/* 0: one ledger for the whole run */
 	double skew_threshold;	/* hot queue: above this x mean; 0: default */
@@ -108,332 +44,111 @@ struct report_opts {
 	struct dl_ingress_opts ing;
 	struct dl_evidence_opts ev;
 	char *filter;		/* trailing words, joined */
+	struct dl_report_conf conf;	/* as parsed; ifname points into it */
 };
 
-/* N in [@min, @max] for --@name. */
-static int parse_count(const char *name, const char *arg, uint64_t min, uint64_t max,
-		       uint64_t *out)
-{
-	unsigned long long n;
-	char *end;
-
-	errno = 0;
-	n = strtoull(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || n < min || n > max) {
-		fprintf(stderr, "dropledger report: --%s takes %llu..%llu, not '%s'\n", name,
-			(unsigned long long)min, (unsigned long long)max, arg);
-		return -EINVAL;
-	}
-	*out = n;
-	return 0;
-}
-
 /* Trailing words are one pcap-filter expression, as tcpdump takes them. */
-static int take_filter(int argc, char **argv, struct report_opts *o)
+static int take_filter(char **args, int n, struct report_opts *o)
 {
 	size_t len = 0;
 	int i;
 
-	if (optind >= argc)
+	if (n <= 0)
 		return 0;
-	for (i = optind; i < argc; i++)
-		len += strlen(argv[i]) + 1;
+	for (i = 0; i < n; i++)
+		len += strlen(args[i]) + 1;
 	o->filter = calloc(1, len);
 	if (!o->filter)
 		return -ENOMEM;
-	for (i = optind; i < argc; i++) {
-		if (i > optind)
+	for (i = 0; i < n; i++) {
+		if (i)
 			strcat(o->filter, " ");
-		strcat(o->filter, argv[i]);
+		strcat(o->filter, args[i]);
 	}
 	o->ev.filter = o->filter;
-	optind = argc;
 	return 0;
 }
 
-/* --cores LIST, or every online CPU. */
-static int parse_cores(const char *cores, int **cpus, int *n)
-{
-	char online[256] = "0";
-	int err;
-	FILE *f;
-
-	if (!cores) {
-		f = fopen("/sys/devices/system/cpu/online", "re");
-		if (f) {
-			if (!fgets(online, sizeof(online), f))
-				snprintf(online, sizeof(online), "0");
-			online[strcspn(online, "\n")] = '\0';
-			fclose(f);
-		}
-	}
-	err = dl_cpulist__parse_usable(cores ? cores : online, cpus, n);
-	if (err)
-		fprintf(stderr, "dropledger report: bad --cores '%s' (online CPUs this process may use, e.g. 0-1)\n",
-			cores ? cores : online);
-	return err;
-}
-
+/* The table (lib/ledger/report_conf.c) fills o->conf; the run reads o. */
 static int parse(int argc, char **argv, struct report_opts *o)
 {
-	static const struct option lo[] = {
-		{ "interface", required_argument, NULL, 'i' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "interval", required_argument, NULL, 'I' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "attach", required_argument, NULL, 'A' },
-		{ "skb-mode", no_argument, NULL, 'S' },
-		{ "hook", required_argument, NULL, 'H' },
-		{ "exact-flows", no_argument, NULL, 'E' },
-		{ "no-flows", no_argument, NULL, 'F' },
-		{ "skew-threshold", required_argument, NULL, 'K' },
-		{ "mirror", required_argument, NULL, 'M' },
-		{ "cores", required_argument, NULL, 'C' },
-		{ "max-flows", required_argument, NULL, 'X' },
-		{ "ready-file", required_argument, NULL, 'R' },
-		{ "write", required_argument, NULL, 'w' },
-		{ "snaplen", required_argument, NULL, 257 },
-		{ "max-packets", required_argument, NULL, 258 },
-		{ "sample", required_argument, NULL, 259 },
-		{ "html", required_argument, NULL, 260 },
-		{ "save", required_argument, NULL, 261 },
-		{ "fail-on", required_argument, NULL, 'O' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c, verbose = 0, json = -1, flows = -1, skb = -1, how = -1, hook = -1;
-	bool clsact = false;
-	const char *config = NULL, *cores = NULL;
+	static struct dl_params ps;	/* keeps strings read from -c FILE */
+	struct dl_report_conf *rc = &o->conf;
 	char why[160];
-	uint64_t n;
+	int err;
 
-	o->duration = -1;
-	o->interval = -1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:c:d:I:jvhw:", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			o->ifname = optarg;
-			break;
-		case 'c':
-			config = optarg;
-			break;
-		case 'd':
-			/* 0: until SIGINT/SIGTERM (a service). */
-			if (strcmp(optarg, "0") && cli_parse_seconds(optarg, &o->duration)) {
-				fprintf(stderr, "dropledger report: bad duration '%s' (seconds, e.g. 5 or 0.5; 0: until stopped)\n",
-					optarg);
-				return -EINVAL;
-			}
-			if (!strcmp(optarg, "0"))
-				o->duration = 0;
-			break;
-		case 'I':
-			if (cli_parse_seconds(optarg, &o->interval) || o->interval < 0.1) {
-				fprintf(stderr, "dropledger report: bad interval '%s' (seconds >= 0.1)\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'A':
-			if (!strcmp(optarg, "libxdp")) {
-				how = DL_ATTACH_LIBXDP;
-			} else if (!strcmp(optarg, "link")) {
-				how = DL_ATTACH_LINK;
-			} else if (!strcmp(optarg, "clsact")) {
-				clsact = true;
-			} else {
-				fprintf(stderr, "dropledger report: --attach takes libxdp, link or clsact, not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'S':
-			skb = 1;
-			break;
-		case 'H':
-			if (!strcmp(optarg, "auto")) {
-				hook = DL_HOOK_AUTO;
-			} else if (!strcmp(optarg, "xdp")) {
-				hook = DL_HOOK_XDP;
-			} else if (!strcmp(optarg, "tc")) {
-				hook = DL_HOOK_TC;
-			} else {
-				fprintf(stderr, "dropledger report: --hook takes auto, xdp or tc, not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'E':
-			o->ing.exact_flows = true;
-			break;
-		case 'M': {
-			char *end;
-			unsigned long n;
-
-			errno = 0;
-			n = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || n < 1 || n > 1000000 ||
-			    optarg[0] == '-') {
-				fprintf(stderr, "dropledger report: --mirror takes N in 1..1000000 (1 in N frames), not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			o->ing.sample_every = (unsigned int)n;
-			break;
-		}
-		case 'C':
-			cores = optarg;
-			break;
-		case 'X': {
-			char *end;
-			unsigned long n;
-
-			errno = 0;
-			n = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || n < 1 || n > 16000000 ||
-			    optarg[0] == '-') {
-				fprintf(stderr, "dropledger report: --max-flows takes 1..16000000, not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			o->max_flows = (unsigned int)n;
-			break;
-		}
-		case 'K':
-			if (cli_parse_seconds(optarg, &o->skew_threshold) ||
-			    o->skew_threshold <= 1.0) {
-				fprintf(stderr, "dropledger report: --skew-threshold wants a factor > 1 (e.g. 1.5), not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'F':
-			flows = 0;
-			break;
-		case 'R':
-			o->ready_file = optarg;
-			break;
-		case 'w':
-			o->ev.pcap_path = optarg;
-			break;
-		case 257:
-			if (parse_count("snaplen", optarg, 1, 65535, &n))
-				return -EINVAL;
-			o->ev.snaplen = (uint32_t)n;
-			break;
-		case 258:
-			if (parse_count("max-packets", optarg, 1, UINT64_MAX / 2, &n))
-				return -EINVAL;
-			o->ev.max_packets = n;
-			break;
-		case 259:
-			if (parse_count("sample", optarg, 1, 1000000, &n))
-				return -EINVAL;
-			o->ev.sample = (uint32_t)n;
-			break;
-		case 260:
-			o->ev.html_path = optarg;
-			break;
-		case 261:
-			o->ev.save_path = optarg;
-			break;
-		case 'O': {
-			char why[512];
-
-			dl_fail_on__free(o->fail_on);
-			o->fail_on = dl_fail_on__parse(optarg, why, sizeof(why));
-			if (!o->fail_on) {
-				fprintf(stderr, "dropledger report: %s\n", why);
-				return -EINVAL;
-			}
-			break;
-		}
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(DL_EXIT_OK);
-		default:
-			usage(stderr);
-			return -EINVAL;
-		}
-	}
-	cli_verbosity(verbose);
-	if (config) {
-		struct dl_report_conf rc;
-		char err[300];
-
-		if (dl_report_conf__load(config, &rc, err, sizeof(err))) {
-			fprintf(stderr, "dropledger report: %s\n", err);
-			return -EINVAL;
-		}
-		/* The command line wins over the file. */
-		if (!o->ifname && rc.interface[0]) {
-			snprintf(o->conf_ifname, sizeof(o->conf_ifname), "%s", rc.interface);
-			o->ifname = o->conf_ifname;
-		}
-		if (o->duration < 0)
-			o->duration = rc.duration;
-		if (o->interval < 0)
-			o->interval = rc.interval;
-		if (json < 0)
-			json = rc.json;
-		if (flows < 0)
-			flows = rc.flows;
-		if (skb < 0)
-			skb = rc.skb_mode;
-		if (how < 0 && rc.attach[0])
-			how = strcmp(rc.attach, "link") ? DL_ATTACH_LIBXDP : DL_ATTACH_LINK;
-	}
-	o->duration = o->duration < 0 ? 10 : o->duration;
-	o->interval = o->interval < 0 ? 0 : o->interval;
-	o->json = json > 0;
-	o->ing.track_flows = flows != 0;
+	dl_report_conf__defaults(rc);
+	err = cli_params(&ps, &dl_report_conf__cmd, rc, argc, argv);
+	if (err == DL_PARAMS_HELP)
+		exit(DL_EXIT_OK);
+	if (err)
+		return err;
+	o->ifname = rc->c.ifname;
+	o->duration = rc->c.duration;
+	o->interval = rc->interval;
+	o->skew_threshold = rc->skew_threshold;
+	o->json = rc->c.json;
+	o->ready_file = rc->c.ready_file;
+	o->max_flows = rc->max_flows;
+	o->ing.track_flows = rc->flows;
 	/* Flows per queue feed the rss section; --no-flows drops both. */
-	o->ing.track_flow_queues = flows != 0;
-	o->ing.skb_mode = skb > 0;
-	o->ing.how = how < 0 ? DL_ATTACH_LIBXDP : (enum dl_attach_how)how;
-	if (!o->duration && !o->interval) {
-		fprintf(stderr, "dropledger report: -d 0 runs until stopped and needs --interval to print anything before that\n");
-		return -EINVAL;
-	}
-	if (take_filter(argc, argv, o) || cli_args_done("report", argc, argv, o->ifname))
-		return -EINVAL;
-	if (dl_evidence__check(&o->ev, why, sizeof(why))) {
-		fprintf(stderr, "dropledger report: %s\n", why);
-		return -EINVAL;
-	}
-	if (o->max_flows && !o->ing.sample_every) {
-		fprintf(stderr, "dropledger report: --max-flows sizes the --mirror workers' tables; add --mirror N\n");
-		return -EINVAL;
-	}
-	if (cores && !o->ing.sample_every) {
-		fprintf(stderr, "dropledger report: --cores is for the --mirror workers; add --mirror N\n");
-		return -EINVAL;
-	}
-	if (o->ing.sample_every && parse_cores(cores, &o->cpus, &o->ncpus))
-		return -EINVAL;
-	if (skb > 0 && hook == DL_HOOK_TC) {
-		fprintf(stderr, "dropledger report: --skb-mode is generic XDP; it does not go with --hook tc\n");
-		return -EINVAL;
-	}
+	o->ing.track_flow_queues = rc->flows;
+	o->ing.skb_mode = rc->skb_mode;
+	o->ing.how = rc->attach == DL_REPORT_ATTACH_CLSACT ? DL_ATTACH_LIBXDP :
+		     (enum dl_attach_how)rc->attach;
+	o->ing.exact_flows = rc->exact_flows;
+	o->ev.pcap_path = rc->write;
+	o->ev.snaplen = rc->snaplen;
+	o->ev.sample = rc->sample;
+	o->ev.max_packets = rc->max_packets;
+	o->ev.html_path = rc->html;
+	o->ev.save_path = rc->save;
+	err = take_filter(argv + ps.first_arg, ps.nargs, o);
+	if (err)
+		return err;
+	err = dl_evidence__check(&o->ev, why, sizeof(why));
+	if (err)
+		return cli_usage_error("report", "%s", why);
+	if (rc->skb_mode && rc->hook == DL_HOOK_TC)
+		return cli_usage_error("report", "--skb-mode is generic XDP; it does not go with --hook tc");
 	/* Generic XDP only when asked for: --skb-mode means the xdp hook. */
-	if (skb > 0)
-		hook = DL_HOOK_XDP;
-	if (clsact && hook == DL_HOOK_XDP) {
-		fprintf(stderr, "dropledger report: --attach clsact is for the tc hook (--hook tc)\n");
-		return -EINVAL;
+	if (rc->skb_mode)
+		rc->hook = DL_HOOK_XDP;
+	o->ing.tc_classic = rc->attach == DL_REPORT_ATTACH_CLSACT;
+	if (o->ing.tc_classic && rc->hook == DL_HOOK_XDP)
+		return cli_usage_error("report", "--attach clsact is for the tc hook (--hook tc)");
+	o->ing.hook = rc->hook >= 0 ? (enum dl_hook)rc->hook :
+		      o->ing.tc_classic ? DL_HOOK_TC : DL_HOOK_AUTO;
+	o->ing.sample_every = rc->mirror;
+	if (rc->fail_on) {
+		char why[512];
+
+		o->fail_on = dl_fail_on__parse(rc->fail_on, why, sizeof(why));
+		if (!o->fail_on)
+			return cli_usage_error("report", "--fail-on: %s", why);
 	}
-	o->ing.hook = hook >= 0 ? (enum dl_hook)hook : clsact ? DL_HOOK_TC : DL_HOOK_AUTO;
-	o->ing.tc_classic = clsact;
-	return 0;
+	if (!o->duration && !o->interval)
+		return cli_usage_error("report", "-d 0 runs until stopped and needs --interval "
+				       "to print anything before that");
+	if (o->max_flows && !o->ing.sample_every)
+		return cli_usage_error("report", "--max-flows sizes the --mirror workers' "
+				       "tables; add --mirror N");
+	if (rc->cores && !o->ing.sample_every)
+		return cli_usage_error("report", "--cores is for the --mirror workers; add --mirror N");
+	if (!o->ing.sample_every)
+		return 0;
+	/* --mirror workers: on --cores, or on every CPU we may use. */
+	if (rc->cores) {
+		o->cpus = rc->cores;
+		o->ncpus = rc->ncores;
+		rc->cores = NULL;
+		return 0;
+	}
+	err = dl_cpulist__usable(&o->cpus, &o->ncpus);
+	if (err)
+		fprintf(stderr, "dropledger report: cannot list the CPUs for the --mirror workers: %s\n",
+			strerror(-err));
+	return err;
 }
 
 /* The pcap output failed mid-run (capture thread): end the run. */
@@ -524,10 +239,11 @@ int do_report(int argc, char **argv)
 	char why[512];
 	double t0, end;
 
-	if (parse(argc, argv, &o)) {
+	err = parse(argc, argv, &o);
+	if (err) {
 		free(o.filter);
 		dl_fail_on__free(o.fail_on);
-		return DL_EXIT_USAGE;
+		return cli_parse_exit(err);
 	}
 	if (cli_check_caps("report"))
 		goto out;
@@ -567,9 +283,10 @@ int do_report(int argc, char **argv)
 		say_hook(&o, dl_report_session__hook(s, 0));
 	if (!o.json && o.duration)
 		fprintf(stderr, "dropledger: counting on %s for %.1f s (Ctrl-C to stop early)\n",
-			o.ifname, o.duration);
+			cli_ifname(o.ifname), o.duration);
 	else if (!o.json)
-		fprintf(stderr, "dropledger: counting on %s until stopped (Ctrl-C)\n", o.ifname);
+		fprintf(stderr, "dropledger: counting on %s until stopped (Ctrl-C)\n",
+			cli_ifname(o.ifname));
 	cli_ready(o.ready_file);
 	t0 = dl_report_session__t0(s);
 	end = o.duration ? t0 + o.duration : 1e300;

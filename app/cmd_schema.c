@@ -11,30 +11,32 @@
 #include "cli.h"
 #include "util/config_path.h"
 #include "util/output.h"
+#include "util/params.h"
 
 #define SCHEMA_FILE "report.schema.json"
 
+static const struct dl_cmd schema_cmd = {
+	.name = "schema",
+	.args = "",
+	.doc = "Print the JSON Schema (draft 2020-12) of the lines of 'report --json': "
+	       "the envelope every JSON line starts with (schema, tool, version, command, "
+	       "time, host, boot_id, seq) and the ledger's fields.",
+	.examples = "dropledger schema > report.schema.json\n"
+		    "dropledger schema | jq .required\n",
+};
+
 int do_schema(int argc, char **argv)
 {
+	static struct dl_params ps;
 	char path[512], buf[4096];
 	size_t n;
 	FILE *f;
+	int err;
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("Usage: dropledger schema\n"
-		       "Print the JSON Schema (draft 2020-12) of the lines of 'report --json':\n"
-		       "the envelope every JSON line starts with (schema, tool, version, command,\n"
-		       "time, host, boot_id, seq) and the ledger's fields.\n\n"
-		       "Examples:\n"
-		       "  dropledger schema > report.schema.json\n"
-		       "  dropledger schema | jq .required\n");
-		return DL_EXIT_OK;
-	}
-	if (argc > 1) {
-		fprintf(stderr, "dropledger schema: unexpected argument '%s'\n"
-			"see dropledger schema --help\n", argv[1]);
-		return DL_EXIT_USAGE;
-	}
+	/* No options: the table gives --help and the one-line errors. */
+	err = cli_params(&ps, &schema_cmd, &ps, argc, argv);
+	if (err)
+		return cli_parse_exit(err);
 	if (dl_config__path(SCHEMA_FILE, path, sizeof(path))) {
 		fprintf(stderr, "dropledger schema: %s not found (set DL_CONFIGDIR)\n", path);
 		return DL_EXIT_FAIL;

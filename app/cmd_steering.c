@@ -6,7 +6,6 @@
  * spread over queues and CPUs (the rss section of the report).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,45 +14,18 @@
 #include "cli.h"
 #include "fastpath/ingress.h"
 #include "util/log.h"
+#include "util/params.h"
 #include "rss/steering_rules.h"
 #include "rss/steering_session.h"
 #include "util/output.h"
 
-#define EXIT_VIOLATION 3	/* rules or NIC config not honoured */
+#define EXIT_VIOLATION DL_EXIT_VIOLATION	/* rules or NIC config not honoured */
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: dropledger steering -i IFACE [--rules FILE] [-d SECONDS] [options]\n"
-		"Watch which RX queue every flow arrives on, then check it against your\n"
-		"steering rules and the NIC's own RSS indirection table and ntuple rules,\n"
-		"and show how traffic spread over queues and CPUs: Jain's index, hot\n"
-		"queues, elephant flows, time_squeeze and backlog drops per CPU.\n\n"
-		"Options:\n"
-		"  -i, --interface IFACE  interface to watch (in this network namespace)\n"
-		"  -r, --rules FILE       steering rules, one per line, e.g.\n"
-		"                           udp dport 5000 -> queue 3\n"
-		"                           tcp dst 10.0.0.0/8 -> queues 0-3 even\n"
-		"                           default -> queues 0-7 even\n"
-		"                         (first match wins; '#' comments; see README)\n"
-		"  -d, --duration SECONDS how long to watch (default 10; Ctrl-C stops early)\n"
-		"  -j, --json             one JSON object instead of text\n"
-		"      --hot-factor F     a queue above F x mean is hot: skewed (default 1.5)\n"
-		"      --jain-min J       an 'even' rule below Jain J is uneven (default 0.8)\n"
-		"      --min-packets N    judge skew and 'even' from N packets (default 1000)\n"
-		"      --attach HOW       libxdp (default) or link, as for 'report'\n"
-		"      --skb-mode         generic XDP even where the driver has native XDP\n"
-		"  -v, --verbose          more detail on stderr (-vv: libbpf too)\n"
-		"  -h, --help             this text\n\n"
-		"Examples:\n"
-		"  dropledger steering -i eth1 --rules /etc/dropledger/steering.rules -d 10\n"
-		"  dropledger steering -i eth1 -d 5 --json | jq .rss.verdict\n"
-		"  ip netns exec edge dropledger steering -i v0b -r lab.rules -d 3\n\n"
-		"Needs root (CAP_BPF, CAP_NET_ADMIN). Exit codes: 0 no violation,\n"
-		"1 runtime failure, 2 usage or a bad rules file (printed as file:line: why),\n"
-		"3 violations: a rule not honoured (traffic on other queues, or an 'even'\n"
-		"rule spread unevenly) or flows not where the NIC's own config sends them.\n");
-}
+static const struct dl_param_enum attach_names[] = {
+	{ "libxdp", DL_ATTACH_LIBXDP },
+	{ "link", DL_ATTACH_LINK },
+	{ NULL, 0 },
+};
 
 struct steering_opts {
 	const char *ifname;
@@ -64,109 +36,77 @@ struct steering_opts {
 	struct dl_rss_opts rss;
 	struct dl_steer_check_opts check;
 	struct dl_ingress_opts ing;
+	struct dl_common_opts c;	/* as parsed */
+	uint64_t min_packets;		/* --min-packets: rss and check */
+	int how;			/* --attach */
 };
 
-static int parse_double(const char *what, const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
+static const struct dl_param steering_table[] = {
+	DL_OPT_STRING("rules", 'r', struct steering_opts, rules_path, "FILE",
+		      "steering rules, one per line, e.g.\n"
+		      "  udp dport 5000 -> queue 3\n"
+		      "  tcp dst 10.0.0.0/8 -> queues 0-3 even\n"
+		      "  default -> queues 0-7 even\n"
+		      "(first match wins; '#' comments; see README)"),
+	DL_OPT_DOUBLE("hot-factor", 0, struct steering_opts, rss.hot_factor, 1, 64, "F",
+		      "a queue above F x mean is hot: skewed (default 1.5)",
+		      .flags = DL_OPTF_GT_MIN),
+	DL_OPT_DOUBLE("jain-min", 0, struct steering_opts, check.jain_min, 0.01, 1, "J",
+		      "an 'even' rule below Jain J is uneven (default 0.8)"),
+	DL_OPT_UINT("min-packets", 0, struct steering_opts, min_packets, 1, 1e15, "N",
+		    "judge skew and 'even' from N packets (default 1000)"),
+	DL_OPT_ENUM("attach", 0, struct steering_opts, how, attach_names, "HOW",
+		    "libxdp (default) or link, as for 'report'"),
+	DL_OPT_FLAG("skb-mode", 0, struct steering_opts, ing.skb_mode,
+		    "generic XDP even where the driver has native XDP"),
+	{}
+};
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || v < lo || v > hi) {
-		fprintf(stderr, "dropledger steering: bad %s '%s' (%g..%g)\n", what, s, lo, hi);
-		return -EINVAL;
-	}
-	*out = v;
-	return 0;
-}
+static const struct dl_cmd steering_cmd = {
+	.name = "steering",
+	.args = "-i IFACE [--rules FILE] [-d SECONDS] [options]",
+	.doc = "Watch which RX queue every flow arrives on, then check it against your "
+		"steering rules and the NIC's own RSS indirection table and ntuple "
+		"rules, and show how traffic spread over queues and CPUs: Jain's index, "
+		"hot queues, elephant flows, time_squeeze and backlog drops per CPU.",
+	.opts = steering_table,
+	.common = DL_COMMON_REPORTING | DL_COMMON_NEED_IFACE,
+	.common_off = offsetof(struct steering_opts, c),
+	.examples =
+		"dropledger steering -i eth1 --rules /etc/dropledger/steering.rules -d 10\n"
+		"dropledger steering -i eth1 -d 5 --json | jq .rss.verdict\n"
+		"ip netns exec edge dropledger steering -i v0b -r lab.rules -d 3\n",
+	.notes = "Needs root (CAP_BPF, CAP_NET_ADMIN). A rules file error names the file "
+		"and line only, never the line's text.",
+	.exit_codes = "0 no violation, 1 runtime failure, 2 usage or a bad rules file "
+		"(file:line: why), 3 violations: a rule not honoured (traffic on other "
+		"queues, or an 'even' rule spread unevenly) or flows not where the NIC's "
+		"own config sends them",
+};
 
 static int parse(int argc, char **argv, struct steering_opts *o)
 {
-	static const struct option lo[] = {
-		{ "interface", required_argument, NULL, 'i' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "hot-factor", required_argument, NULL, 'H' },
-		{ "jain-min", required_argument, NULL, 'J' },
-		{ "min-packets", required_argument, NULL, 'M' },
-		{ "attach", required_argument, NULL, 'A' },
-		{ "skb-mode", no_argument, NULL, 'S' },
-		{ "ready-file", required_argument, NULL, 'R' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c, verbose = 0;
-	double v;
+	static struct dl_params ps;	/* keeps strings read from -c FILE */
+	int err;
 
-	o->duration = 10;
-	o->ing.how = DL_ATTACH_LIBXDP;
+	o->c.duration = 10;
+	o->how = DL_ATTACH_LIBXDP;
 	o->ing.track_flow_queues = true;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:r:d:jvh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			o->ifname = optarg;
-			break;
-		case 'r':
-			o->rules_path = optarg;
-			break;
-		case 'd':
-			if (cli_parse_seconds(optarg, &o->duration)) {
-				fprintf(stderr, "dropledger steering: bad duration '%s' (seconds > 0, e.g. 5 or 0.5)\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'H':
-			if (parse_double("hot factor", optarg, 1.0, 64, &o->rss.hot_factor))
-				return -EINVAL;
-			break;
-		case 'J':
-			if (parse_double("Jain minimum", optarg, 0.01, 1.0, &o->check.jain_min))
-				return -EINVAL;
-			break;
-		case 'M':
-			if (parse_double("packet minimum", optarg, 1, 1e15, &v))
-				return -EINVAL;
-			o->rss.min_total = (__u64)v;
-			o->check.min_packets = (__u64)v;
-			break;
-		case 'A':
-			if (!strcmp(optarg, "libxdp")) {
-				o->ing.how = DL_ATTACH_LIBXDP;
-			} else if (!strcmp(optarg, "link")) {
-				o->ing.how = DL_ATTACH_LINK;
-			} else {
-				fprintf(stderr, "dropledger steering: --attach takes libxdp or link, not '%s'\n",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'S':
-			o->ing.skb_mode = true;
-			break;
-		case 'R':
-			o->ready_file = optarg;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(DL_EXIT_OK);
-		default:
-			usage(stderr);
-			return -EINVAL;
-		}
+	err = cli_params(&ps, &steering_cmd, o, argc, argv);
+	if (err == DL_PARAMS_HELP)
+		exit(DL_EXIT_OK);
+	if (err)
+		return err;
+	o->ifname = o->c.ifname;
+	o->duration = o->c.duration;
+	o->json = o->c.json;
+	o->ready_file = o->c.ready_file;
+	o->ing.how = (enum dl_attach_how)o->how;
+	if (o->min_packets) {
+		o->rss.min_total = o->min_packets;
+		o->check.min_packets = o->min_packets;
 	}
-	cli_verbosity(verbose);
-	return cli_args_done("steering", argc, argv, o->ifname);
+	return 0;
 }
 
 int do_steering(int argc, char **argv)
@@ -179,13 +119,14 @@ int do_steering(int argc, char **argv)
 	int rc = DL_EXIT_FAIL, err;
 	char msg[512];
 
-	if (parse(argc, argv, &o))
-		return DL_EXIT_USAGE;
+	err = parse(argc, argv, &o);
+	if (err)
+		return cli_parse_exit(err);
 	/* A bad rules file is found before anything is attached. */
 	if (o.rules_path) {
 		err = dl_steer_rules__parse_file(o.rules_path, &rules, msg, sizeof(msg));
 		if (err) {
-			fprintf(stderr, "dropledger steering: %s\n", msg);
+			cli_file_error("steering", msg);
 			return DL_EXIT_USAGE;
 		}
 	}
@@ -207,7 +148,7 @@ int do_steering(int argc, char **argv)
 	}
 	if (!o.json)
 		fprintf(stderr, "dropledger: watching %s for %.1f s (Ctrl-C to stop early)\n",
-			o.ifname, o.duration);
+			cli_ifname(o.ifname), o.duration);
 	cli_ready(o.ready_file);
 	dl_steering_session__wait(s, dl_steering_session__t0(s) + o.duration, &cli_stop);
 	if (!dl_steering_session__finish(s, &violations))

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <net/if.h>
 #include <poll.h>
@@ -42,6 +41,7 @@
 #include "util/log.h"
 #include "util/netns.h"
 #include "util/output.h"
+#include "util/params.h"
 #include "verdict/causes.h"
 #include "watch.h"
 
@@ -57,71 +57,6 @@ static int sd_notify(int unset, const char *state)
 #endif
 
 #define MAX_IFACES 64
-
-static void usage(FILE *out, const char *cmd)
-{
-	fprintf(out,
-		"Usage: dropledger %s -i IFACE|all [-i IFACE...] [options]\n", cmd);
-	if (!strcmp(cmd, "top")) {
-		fprintf(out,
-			"Live view of the ledger of every watched interface: rates per second,\n"
-			"causes by rate, hot queues. On a terminal it redraws once a second\n"
-			"(q quits and detaches, f shows flows, a advice); otherwise one compact\n"
-			"line per device per interval.\n\n"
-			"Options:\n"
-			"  -i, --interface IFACE  interface to show (repeatable; 'all': every one but lo)\n"
-			"      --netns NAME|PID   enter that network namespace first\n"
-			"  -I, --interval SECONDS refresh (default 1)\n"
-			"  -d, --duration SECONDS stop after this long (default: until q or Ctrl-C)\n"
-			"  -h, --help             this text\n\n"
-			"Examples:\n"
-			"  dropledger top -i eth1 -i eth2\n"
-			"  dropledger top --netns edge -i all\n\n"
-			"Exit codes: 0 ok, 1 runtime failure, 2 usage.\n");
-		return;
-	}
-	fprintf(out,
-		"Always-on ledger of every watched interface (all RX queues), one\n"
-		"interval after the other, into Prometheus metrics, JSON lines and\n"
-		"threshold checks. Interfaces that appear, disappear or are re-created\n"
-		"are picked up or dropped with one log line each.\n\n"
-		"Options:\n"
-		"  -i, --interface IFACE  interface to watch (repeatable); 'all': every\n"
-		"                         interface of the namespace except lo, including\n"
-		"                         ones created later\n"
-		"      --netns NAME|PID   watch the network namespace /run/netns/NAME or\n"
-		"                         /proc/PID/ns/net (the metrics socket stays here)\n"
-		"  -I, --interval SECONDS length of an interval (default 10)\n"
-		"  -d, --duration SECONDS stop after this long (default 0: until stopped)\n"
-		"  -j, --json             one JSON line per device per interval on stdout\n"
-		"      --metrics-listen [ADDR:]PORT  serve GET /metrics (ADDR default\n"
-		"                         127.0.0.1; e.g. 9477 or [::1]:9477)\n"
-		"      --metrics-textfile PATH  write the metrics to PATH each interval\n"
-		"                         (atomic rename; node_exporter textfile collector)\n"
-		"      --metrics-max-series N   hard cap on series (default %u); the rest are\n"
-		"                         counted in dropledger_metrics_series_dropped_total\n"
-		"      --metrics-locations N  also count drops by dropping function for the\n"
-		"                         first N functions of each device (the rest:\n"
-		"                         function=\"other\"; default 0: none)\n"
-		"      --fail-on RULES    e.g. 'stack_dropped_rate>100/s,residual>1%%,\n"
-		"                         reason=NO_SOCKET>0': each interval record says which\n"
-		"                         fired; exit 4 at the end if any did\n"
-		"      --flows            also record the top flows of each cause (JSON lines;\n"
-		"                         costs a flow table at XDP and a read that grows with\n"
-		"                         the flows seen, up to 65536 per device)\n"
-		"      --skb-mode         generic XDP even where the driver has native XDP\n"
-		"  -v, --verbose          more detail on stderr (-vv: libbpf too)\n"
-		"  -h, --help             this text\n\n"
-		"Examples:\n"
-		"  dropledger watch -i all --metrics-listen 9477\n"
-		"  dropledger watch -i eth1 -i eth2 -I 60 --json >> ledger.jsonl\n"
-		"  dropledger watch --netns edge -i all --metrics-textfile \\\n"
-		"      /var/lib/prometheus/node-exporter/dropledger.prom\n\n"
-		"Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Under systemd\n"
-		"(Type=notify) READY=1 follows the first attach and WATCHDOG=1 every loop.\n"
-		"Exit codes: 0 ok, 1 runtime failure, 2 usage, 4 a --fail-on rule fired.\n",
-		DL_METRICS_MAX_SERIES_DEFAULT);
-}
 
 /* One watched device: its programs and the cumulative state of the last interval. */
 struct wdev {
@@ -161,151 +96,137 @@ struct watch {
 	bool ready;		/* past the first publish: failures are warnings */
 };
 
+/* watch_opts and what only the parser needs. */
+struct watch_cli {
+	struct watch_opts w;
+	const char *fail_on;
+	struct dl_common_opts c;	/* -v, -c */
+};
+
+#define WATCH_IFACE_HELP "interface to watch (repeatable); 'all': every interface of the " \
+	"namespace except lo, including ones created later"
+
+static const struct dl_param watch_table[] = {
+	DL_OPT_STRINGS("interface", 'i', struct watch_cli, w.ifaces, w.nifaces, "IFACE",
+		       WATCH_IFACE_HELP, .flags = DL_OPTF_IFNAMES),
+	DL_OPT_STRING("netns", 0, struct watch_cli, w.netns, "NAME|PID",
+		      "watch the network namespace /run/netns/NAME or /proc/PID/ns/net "
+		      "(the metrics socket stays here)"),
+	DL_OPT_SECONDS("interval", 'I', struct watch_cli, w.interval, 0.1, 86400.0 * 365,
+		       "length of an interval (default 10)"),
+	DL_OPT_SECONDS("duration", 'd', struct watch_cli, w.duration, 0, 86400.0 * 365,
+		       "stop after this long (default 0: until stopped)"),
+	DL_OPT_FLAG("json", 'j', struct watch_cli, w.json,
+		    "one JSON line per device per interval on stdout"),
+	DL_OPT_STRING("metrics-listen", 0, struct watch_cli, w.listen, "[ADDR:]PORT",
+		      "serve GET /metrics (ADDR default 127.0.0.1; e.g. 9477 or [::1]:9477)"),
+	DL_OPT_STRING("metrics-textfile", 0, struct watch_cli, w.textfile, "PATH",
+		      "write the metrics to PATH each interval (atomic rename; "
+		      "node_exporter textfile collector)"),
+	DL_OPT_UINT("metrics-max-series", 0, struct watch_cli, w.max_series, 1, 10000000, "N",
+		    "hard cap on series (default " DL__STR(DL_METRICS_MAX_SERIES_DEFAULT)
+		    "); the rest are counted in dropledger_metrics_series_dropped_total"),
+	DL_OPT_UINT("metrics-locations", 0, struct watch_cli, w.locations, 0, 1000, "N",
+		    "also count drops by dropping function for the first N functions of "
+		    "each device (the rest: function=\"other\"; default 0: none)"),
+	DL_OPT_STRING("fail-on", 0, struct watch_cli, fail_on, "RULES",
+		      "e.g. 'residual>1%,reason=NO_SOCKET>0': each interval record says "
+		      "which fired; exit 4 at the end if any did"),
+	DL_OPT_FLAG("flows", 0, struct watch_cli, w.flows,
+		    "also record the top flows of each cause (JSON lines; costs a flow "
+		    "table at XDP and a read that grows with the flows seen, up to 65536 "
+		    "per device)"),
+	DL_OPT_FLAG("skb-mode", 0, struct watch_cli, w.skb_mode,
+		    "generic XDP even where the driver has native XDP"),
+	DL_OPT_STRING("ready-file", 0, struct watch_cli, w.ready_file, "FILE",
+		      "write 'ready' to FILE once counting (tests)",
+		      .flags = DL_OPTF_HIDDEN | DL_OPTF_NOCONF),
+	{}
+};
+
+static const struct dl_cmd watch_cmd = {
+	.name = "watch",
+	.args = "-i IFACE|all [-i IFACE...] [options]",
+	.doc = "Always-on ledger of every watched interface (all RX queues), one interval "
+	       "after the other, into Prometheus metrics, JSON lines and threshold checks. "
+	       "Interfaces that appear, disappear or are re-created are picked up or "
+	       "dropped with one log line each.",
+	.opts = watch_table,
+	.common = DL_COMMON_VERBOSE | DL_COMMON_CONFIG,
+	.common_off = offsetof(struct watch_cli, c),
+	.examples =
+		"dropledger watch -i all --metrics-listen 9477\n"
+		"dropledger watch -i eth1 -i eth2 -I 60 --json >> ledger.jsonl\n"
+		"dropledger watch --netns edge -i all --metrics-textfile \\\n"
+		"    /var/lib/prometheus/node-exporter/dropledger.prom\n",
+	.notes = "Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Under systemd "
+		 "(Type=notify) READY=1 follows the first attach and WATCHDOG=1 every loop.",
+	.exit_codes = "0 ok, 1 runtime failure, 2 usage, 4 a --fail-on rule fired",
+};
+
+static const struct dl_param top_table[] = {
+	DL_OPT_STRINGS("interface", 'i', struct watch_cli, w.ifaces, w.nifaces, "IFACE",
+		       "interface to show (repeatable); 'all': every one but lo",
+		       .flags = DL_OPTF_IFNAMES),
+	DL_OPT_STRING("netns", 0, struct watch_cli, w.netns, "NAME|PID",
+		      "enter that network namespace first"),
+	DL_OPT_SECONDS("interval", 'I', struct watch_cli, w.interval, 0.1, 86400.0 * 365,
+		       "refresh (default 1)"),
+	DL_OPT_SECONDS("duration", 'd', struct watch_cli, w.duration, 0, 86400.0 * 365,
+		       "stop after this long (default: until q or Ctrl-C)"),
+	{}
+};
+
+static const struct dl_cmd top_cmd = {
+	.name = "top",
+	.args = "-i IFACE|all [-i IFACE...] [options]",
+	.doc = "Live view of the ledger of every watched interface: rates per second, "
+	       "causes by rate, hot queues. On a terminal it redraws once a second (q "
+	       "quits and detaches, f shows flows, a advice); otherwise one compact line "
+	       "per device per interval.",
+	.opts = top_table,
+	.common = DL_COMMON_VERBOSE,
+	.common_off = offsetof(struct watch_cli, c),
+	.examples = "dropledger top -i eth1 -i eth2\ndropledger top --netns edge -i all\n",
+};
+
 static int parse(int argc, char **argv, struct watch_opts *o, bool top)
 {
-	static const struct option lo[] = {
-		{ "interface", required_argument, NULL, 'i' },
-		{ "netns", required_argument, NULL, 'N' },
-		{ "interval", required_argument, NULL, 'I' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "metrics-listen", required_argument, NULL, 'L' },
-		{ "metrics-textfile", required_argument, NULL, 'T' },
-		{ "metrics-max-series", required_argument, NULL, 'S' },
-		{ "fail-on", required_argument, NULL, 'F' },
-		{ "metrics-locations", required_argument, NULL, 'O' },
-		{ "no-flows", no_argument, NULL, 'n' },
-		{ "flows", no_argument, NULL, 'f' },
-		{ "skb-mode", no_argument, NULL, 'k' },
-		{ "ready-file", required_argument, NULL, 'R' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	const char *cmd = top ? "top" : "watch";
-	int c, verbose = 0;
+	static struct dl_params ps;	/* keeps strings read from -c FILE */
+	const struct dl_cmd *cmd = top ? &top_cmd : &watch_cmd;
+	struct watch_cli cli = { .w = *o };
+	unsigned int i, k;
 	char why[512];
+	int err;
 
-	o->interval = top ? 1 : 10;
+	cli.w.interval = top ? 1 : 10;
 	/*
 	 * watch: causes without flows by default. Metrics never carry flows,
 	 * and per-flow drop keys make every interval's read grow with the
 	 * flows seen; top shows flows on a key, so it keeps them.
 	 */
-	o->flows = top;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:I:d:jvh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			if (!strcmp(optarg, "all")) {
-				o->all = true;
-			} else if (o->nifaces == MAX_IFACES || !optarg[0] ||
-				   strlen(optarg) >= IF_NAMESIZE) {
-				fprintf(stderr, "dropledger %s: bad or too many interfaces ('%s'; at most %d)\n",
-					cmd, optarg, MAX_IFACES);
-				return -EINVAL;
-			} else {
-				o->ifaces[o->nifaces++] = optarg;
-			}
-			break;
-		case 'N':
-			o->netns = optarg;
-			break;
-		case 'I':
-			if (cli_parse_seconds(optarg, &o->interval) || o->interval < 0.1) {
-				fprintf(stderr, "dropledger %s: bad interval '%s' (seconds >= 0.1)\n",
-					cmd, optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'd':
-			if (!strcmp(optarg, "0")) {
-				o->duration = 0;
-			} else if (cli_parse_seconds(optarg, &o->duration)) {
-				fprintf(stderr, "dropledger %s: bad duration '%s' (seconds; 0: until stopped)\n",
-					cmd, optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'L':
-			o->listen = optarg;
-			break;
-		case 'T':
-			o->textfile = optarg;
-			break;
-		case 'S': {
-			char *end;
-			unsigned long n;
-
-			errno = 0;
-			n = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || n < 1 || n > 10000000 ||
-			    optarg[0] == '-') {
-				fprintf(stderr, "dropledger %s: --metrics-max-series takes 1..10000000, not '%s'\n",
-					cmd, optarg);
-				return -EINVAL;
-			}
-			o->max_series = (unsigned int)n;
-			break;
-		}
-		case 'O': {
-			char *end;
-			unsigned long n;
-
-			errno = 0;
-			n = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || n > 1000 || optarg[0] == '-') {
-				fprintf(stderr, "dropledger %s: --metrics-locations takes 0..1000, not '%s'\n",
-					cmd, optarg);
-				return -EINVAL;
-			}
-			o->locations = (unsigned int)n;
-			break;
-		}
-		case 'F':
-			dl_fail_on__free(o->fail_on);
-			o->fail_on = dl_fail_on__parse(optarg, why, sizeof(why));
-			if (!o->fail_on) {
-				fprintf(stderr, "dropledger %s: %s\n", cmd, why);
-				return -EINVAL;
-			}
-			break;
-		case 'n':
-			o->flows = false;
-			break;
-		case 'f':
-			o->flows = true;
-			break;
-		case 'k':
-			o->skb_mode = true;
-			break;
-		case 'R':
-			o->ready_file = optarg;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		case 'h':
-			usage(stdout, cmd);
-			exit(DL_EXIT_OK);
-		default:
-			usage(stderr, cmd);
-			return -EINVAL;
-		}
+	cli.w.flows = top;
+	err = cli_params(&ps, cmd, &cli, argc, argv);
+	if (err == DL_PARAMS_HELP)
+		exit(DL_EXIT_OK);
+	if (err)
+		return err;
+	/* -i all among the names: every interface, now and later */
+	for (i = k = 0; i < cli.w.nifaces; i++) {
+		if (!strcmp(cli.w.ifaces[i], "all"))
+			cli.w.all = true;
+		else
+			cli.w.ifaces[k++] = cli.w.ifaces[i];
 	}
-	cli_verbosity(verbose);
-	if (optind < argc) {
-		fprintf(stderr, "dropledger %s: unexpected argument '%s'\n", cmd, argv[optind]);
-		return -EINVAL;
+	cli.w.nifaces = k;
+	if (!cli.w.all && !cli.w.nifaces)
+		return cli_usage_error(cmd->name, "which interfaces? (-i IFACE, repeatable, or -i all)");
+	if (cli.fail_on) {
+		cli.w.fail_on = dl_fail_on__parse(cli.fail_on, why, sizeof(why));
+		if (!cli.w.fail_on)
+			return cli_usage_error(cmd->name, "--fail-on: %s", why);
 	}
-	if (!o->all && !o->nifaces) {
-		fprintf(stderr, "dropledger %s: which interfaces? (-i IFACE, repeatable, or -i all)\n",
-			cmd);
-		return -EINVAL;
-	}
+	*o = cli.w;
 	return 0;
 }
 

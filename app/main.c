@@ -15,6 +15,7 @@
 #include "dl_config.h"
 #include "util/log.h"
 #include "util/output.h"
+#include "util/params.h"
 
 struct command {
 	const char *name;
@@ -46,11 +47,11 @@ static void usage(FILE *out)
 		"Usage: dropledger COMMAND [options]\n"
 		"Tells where packets die on this host: arrivals per RX queue (XDP),\n"
 		"kernel drops by reason and location (skb:kfree_skb), and what is left\n"
-		"unexplained, reconciled in one ledger.\n\nCommands:\n");
+		"unexplained, reconciled in one ledger.\n\nCOMMANDS\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
 	fprintf(out,
-		"\nExamples:\n"
+		"\nEXAMPLES\n"
 		"  dropledger demo                       # the built-in lab with injected faults\n"
 		"  dropledger report -i eth1 -d 10       # 10 s ledger of eth1\n"
 		"  dropledger report -i eth1 -d 5 --json # the same as one JSON object\n"
@@ -58,10 +59,11 @@ static void usage(FILE *out)
 		"  dropledger steering -i eth1 --rules my.rules -d 30\n"
 		"  dropledger explain SOCKET_RCVBUFF\n"
 		"\n'dropledger COMMAND --help' for a command's options.\n"
-		"Exit codes: 0 ok, 1 runtime failure (privileges, attach, output), 2 usage or\n"
-		"a bad input file (file:line), 3 steering rules violated or diff's B worse,\n"
-		"4 a --fail-on rule fired, 5 the run was cut short (interface gone, moved,\n"
-		"re-queued, or our program removed).\n");
+		"\nEXIT CODES\n"
+		"  0 ok, 1 runtime failure (privileges, attach, output), 2 usage or a bad input\n"
+		"  file (file:line), 3 steering rules violated or diff's B worse,\n"
+		"  4 a --fail-on rule fired, 5 the run was cut short (interface gone, moved,\n"
+		"  re-queued, or our program removed).\n");
 }
 
 static const char *out_cmd = "";
@@ -97,6 +99,7 @@ static int output_setup(const char *cmd)
 
 int main(int argc, char **argv)
 {
+	char esc[128];
 	size_t i;
 
 	dl_log__route_libbpf();
@@ -123,7 +126,7 @@ int main(int argc, char **argv)
 			return DL_EXIT_FAIL;
 		return commands[i].fn(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "dropledger: unknown command '%s'\n\n", argv[1]);
-	usage(stderr);
+	fprintf(stderr, "dropledger: unknown command '%s'; see 'dropledger --help'\n",
+		dl_params__escape(argv[1], esc, sizeof(esc)));
 	return DL_EXIT_USAGE;
 }

@@ -156,3 +156,29 @@ fail:
 	*n = 0;
 	return err;
 }
+
+int dl_cpulist__usable(int **cpus, int *n)
+{
+	unsigned char online[DL_CPULIST_MAX] = {};
+	cpu_set_t allowed;
+	int c, k = 0, err;
+
+	err = read_online(online);
+	if (err)
+		return err;
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		return -errno;
+	*cpus = calloc(DL_CPULIST_MAX, sizeof(**cpus));
+	if (!*cpus)
+		return -ENOMEM;
+	for (c = 0; c < DL_CPULIST_MAX; c++)
+		if (online[c] && CPU_ISSET(c, &allowed))
+			(*cpus)[k++] = c;
+	*n = k;
+	if (!k) {
+		free(*cpus);
+		*cpus = NULL;
+		return -ENODEV;
+	}
+	return 0;
+}

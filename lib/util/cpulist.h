@@ -20,5 +20,10 @@ int dl_cpulist__parse(const char *s, int **cpus, int *n);
  * affinity mask. -ENODEV names the absent CPUs in the log.
  */
 int dl_cpulist__parse_usable(const char *s, int **cpus, int *n);
+/*
+ * Every CPU that is online and in this process's affinity mask, ascending
+ * (malloc'ed). Returns 0, -ENODEV when there is none, or -errno.
+ */
+int dl_cpulist__usable(int **cpus, int *n);
 
 #endif

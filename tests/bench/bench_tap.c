@@ -88,7 +88,7 @@ static double run_one(const struct ctx *c, struct setup *s)
 	char *gargv[] = {
 		(char *)c->dl, "gen", "--queues", "0", "--cores", (char *)c->gen_core,
 		"--flows", "4", "--count", (char *)c->count, "--dst-ip",
-		"198.18.0.99", "--json", TX_IF, NULL,
+		"198.18.0.99", "--json", "-i", TX_IF, NULL,
 	};
 	struct dl_tap_session *tap = NULL;
 	struct dl_ingress *ing = NULL;

@@ -66,7 +66,7 @@ check_err 1 "EAL did not start" -l 0-1 "${EAL[@]}" --no-such-eal-option -- -d 0.
 check_err 1 "no DPDK port 0" -l 0-1 "${EAL[@]}" -- -d 0.1
 check_err 1 "no worker lcore" -l 0 "${EAL[@]}" --vdev net_ring0 -- -d 0.1
 check_err 1 "has 1 rx queues, 2 asked" -l 0-1 "${EAL[@]}" --vdev "net_pcap0,rx_pcap=$TMP/q1.pcap,tx_pcap=$TMP/t0.pcap" -- -q 2 -d 0.1
-check_err 2 "bad --queues" -l 0-1 "${EAL[@]}" -- -q 99
+check_err 2 "queues: '99' is not a whole number 1..16" -l 0-1 "${EAL[@]}" -- -q 99
 check_err 2 "unexpected argument" -l 0-1 "${EAL[@]}" -- -d 1 stray
 echo "all passed"
 

@@ -12,5 +12,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	dl_report_conf__load(fuzz_file("dropledger.conf", data, size), &conf,
 			     err, sizeof(err));
+	dl_report_conf__release(&conf);
 	return 0;
 }

@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 			(char *)gen, "gen", "--queues", (char *)queues,
 			"--flows", flows, "--count", (char *)count,
 			"--rate", (char *)rate, "--cores", (char *)cores,
-			"--dst-ip", "198.18.0.99", "--json", (char *)tx_if, NULL,
+			"--dst-ip", "198.18.0.99", "--json", "-i", (char *)tx_if, NULL,
 		};
 
 		res = lab_run_gen(tx_ns, gargv);

@@ -22,7 +22,7 @@ run_cap() {
     PIDS+=("$cap")
     wait_file "$TMP/ready-$name" "$cap"
     ip netns exec "$P-a" "$DL" gen --queues 0-3 --flows "$FLOWS" --count "$count" \
-        --rate "$rate" --json v0a >"$TMP/gen-$name.json" || fail "dropledger gen failed"
+        --rate "$rate" --json -i v0a >"$TMP/gen-$name.json" || fail "dropledger gen failed"
     wait "$cap" || { cat "$TMP/err-$name" >&2; fail "capture ($name) exited non-zero"; }
     jq -n --slurpfile g "$TMP/gen-$name.json" --slurpfile c "$TMP/cap-$name.json" \
         '{g: $g[0], c: $c[0]}' >"$TMP/$name.json"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Stand-in for `dropledger gen` in tests, so the netns test does not depend
- * on how app/main.c dispatches: `gen_cli gen [options] IFNAME`.
+ * on how app/main.c dispatches: `gen_cli gen -i IFACE [options]`.
  */
 #include <stdio.h>
 
@@ -12,7 +12,7 @@ int do_gen(int argc, char **argv);
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: gen_cli gen [options] IFNAME\n");
+		fprintf(stderr, "usage: gen_cli gen -i IFACE [options]\n");
 		return 2;
 	}
 	dl_log__route_libbpf();

@@ -23,7 +23,7 @@ run_tap() {
     PIDS+=("$rep")
     wait_file "$TMP/ready$n" "$rep"
     ip netns exec "$P-a" "$DL" gen --queues 0-3 --flows "$FLOWS" --count "$COUNT" \
-        --rate 50000 --dst-ip 198.18.0.99 --json v0a >"$TMP/gen$n.json" \
+        --rate 50000 --dst-ip 198.18.0.99 --json -i v0a >"$TMP/gen$n.json" \
         || fail "dropledger gen failed"
     wait "$rep" || { cat "$TMP/err$n" >&2; fail "report --mirror $n exited non-zero"; }
     # Both in one file for jq: .g is the generator, .r the report.

@@ -29,7 +29,7 @@ for u in dropledger.service dropledger@.service; do
     grep -q '^ProtectSystem=strict' "$U/$u" || fail "$u: no ProtectSystem=strict"
     grep -q '^CapabilityBoundingSet=CAP_BPF' "$U/$u" || fail "$u: no capability bounding set"
 done
-cmds=$("$R/$BIN/dropledger" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }')
+cmds=$("$R/$BIN/dropledger" --help | awk '/^COMMANDS$/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }')
 [ -n "$cmds" ] || fail "no commands in --help"
 [ -s "$R/share/man/man1/dropledger.1" ] || fail "man page dropledger.1 missing"
 for c in $cmds; do
