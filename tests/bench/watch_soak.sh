@@ -54,7 +54,7 @@ sent=0
 t0=$(date +%s.%N); a=$(ticks)
 for r in $(seq 1 "$ROUNDS"); do
     n=$(ip netns exec "$P-a" "$DL" gen --queues 0-3 --flows 65536 --count "$COUNT" \
-        --dst-mac 02:d1:00:00:00:0b --src-ip "198.18.0.$((10 + r))" --json v0a | jq .sent) ||
+        --dst-mac 02:d1:00:00:00:0b --src-ip "198.18.0.$((10 + r))" --json -i v0a | jq .sent) ||
         fail "gen round $r"
     sent=$((sent + n))
 done

@@ -20,7 +20,7 @@ wait_file "$TMP/ready" "$rep"
 sent=0
 for s in $(seq 1 "$SRCS"); do
     ip netns exec "$P-a" "$DL" gen --queues 0-3 --flows "$FLOWS" --count 1 \
-        --sport 1024 --dport 9 --src-ip "10.77.$s.1" --dst-mac "$MAC" --json v0a \
+        --sport 1024 --dport 9 --src-ip "10.77.$s.1" --dst-mac "$MAC" --json -i v0a \
         >"$TMP/gen.json" 2>"$TMP/gen.err" || { cat "$TMP/gen.err"; fail "gen failed"; }
     n=$(jq '.sent // .frames_sent // .tx // empty' "$TMP/gen.json")
     [ -n "$n" ] || { cat "$TMP/gen.json"; fail "gen printed no sent count"; }

@@ -40,9 +40,12 @@ ip netns exec "$P-b" "$DL" report -i v0b -d 5 -I 1 --json --ready-file "$TMP/rea
 rep=$!
 PIDS+=("$rep")
 wait_file "$TMP/ready" "$rep"
-for i in 1 2 3 4 5 6 7 8; do
-    ip netns exec "$P-a" "$DL" lab send udp 198.18.0.2 5002 40000 --sport 41002 || fail send
+# Small bursts until the run ends (bounded: 400 x 5000), so the storm covers
+# every interval however fast the sender is.
+for i in $(seq 1 400); do
+    ip netns exec "$P-a" "$DL" lab send udp 198.18.0.2 5002 5000 --sport 41002 || fail send
     kill -0 "$rep" 2>/dev/null || break
+    sleep 0.02
 done
 wait "$rep" || { cat "$TMP/err"; fail "report failed"; }
 jq -s . "$TMP/storm.jsonl" >"$TMP/storm.json"
