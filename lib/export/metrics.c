@@ -278,8 +278,9 @@ static void count(struct dl_metrics *m, enum fam f, const char *dev,
 	}
 }
 
-static void gauge(struct dl_metrics *m, enum fam f, const char *dev,
-		  const char *const *kv, double v)
+/* Set a gauge, or with @add add to it (residual: kept while the device is away). */
+static void set_gauge(struct dl_metrics *m, enum fam f, const char *dev,
+		      const char *const *kv, double v, bool add)
 {
 	char labels[512];
 	struct series *s;
@@ -287,23 +288,21 @@ static void gauge(struct dl_metrics *m, enum fam f, const char *dev,
 	labels_fmt(labels, sizeof(labels), kv);
 	s = get(m, f, labels, dev);
 	if (s) {
-		s->value = v;
+		s->value = add ? s->value + v : v;
 		s->present = true;
 	}
+}
+
+static void gauge(struct dl_metrics *m, enum fam f, const char *dev,
+		  const char *const *kv, double v)
+{
+	set_gauge(m, f, dev, kv, v, false);
 }
 
 static void add_gauge(struct dl_metrics *m, enum fam f, const char *dev,
 		      const char *const *kv, double v)
 {
-	char labels[512];
-	struct series *s;
-
-	labels_fmt(labels, sizeof(labels), kv);
-	s = get(m, f, labels, dev);
-	if (s) {
-		s->value += v;	/* kept while the device is away */
-		s->present = true;
-	}
+	set_gauge(m, f, dev, kv, v, true);
 }
 
 int dl_metrics__add_interval(struct dl_metrics *m, const struct dl_ledger *iv, double now)
