@@ -24,6 +24,7 @@
 #include <bpf/libbpf.h>
 
 #include "../unit/frames.h"
+#include "pin_cpu.h"
 #include "fastpath/flow.h"
 #include "fastpath/flow_cache.h"
 #include "fastpath/flow_queues.h"
@@ -179,25 +180,6 @@ static void run_on(int prog, const struct test_frame *fr, __u32 rxq, int repeat)
 }
 
 /*
- * The flow cache is per CPU: the two runs below must share a CPU for the
- * second to evict the first's slot (test runs execute on the caller's CPU,
- * and meson runs other tests beside this one).
- */
-static void pin_one_cpu(void)
-{
-	cpu_set_t set;
-	int cpu;
-
-	assert_int_equal(sched_getaffinity(0, sizeof(set), &set), 0);
-	for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set); cpu++)
-		;
-	assert_true(cpu < CPU_SETSIZE);
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	assert_int_equal(sched_setaffinity(0, sizeof(set), &set), 0);
-}
-
-/*
  * track_flow_queues: one flow seen on queues 1 and 3 is two entries with
  * exact counts, and folds into one observation; off (the default), the
  * map stays empty.
@@ -228,6 +210,7 @@ static void test_flow_queues(void **state)
 	assert_int_equal(n, 0);
 	dl_ingress_bpf__destroy(skel);
 
+	/* the second run must evict the first's slot on the same CPU */
 	pin_one_cpu();
 	skel = dl_ingress_bpf__open();
 	assert_non_null(skel);
