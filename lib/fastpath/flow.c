@@ -43,6 +43,18 @@ const char *dl_flow__proto_name(const struct dl_flow *f, char *buf, size_t len)
 		case 1: return "icmp";
 		case 58: return "icmp6";
 		case 132: return "sctp";
+		/* Tunnels and routing protocols: what a host without their module drops. */
+		case 2: return "igmp";
+		case 4: return "ipip";
+		case 41: return "ipv6-in-ipv4";
+		case 47: return "gre";
+		case 50: return "esp";
+		case 51: return "ah";
+		case 89: return "ospf";
+		case 103: return "pim";
+		case 112: return "vrrp";
+		case 115: return "l2tp";
+		case 136: return "udplite";
 		case 0xff: return "unparsed";
 		}
 		snprintf(buf, len, "ipproto-%u", f->l4proto);

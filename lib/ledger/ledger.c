@@ -299,6 +299,43 @@ static const char *ethertype_desc(unsigned int et, char *buf, size_t len)
 	return buf;
 }
 
+static bool same_object(const struct dl_flow *a, const struct dl_flow *b)
+{
+	char x[64], y[64];
+
+	if (a->l3proto != b->l3proto || a->l4proto != b->l4proto ||
+	    dl_flow__dport(a) != dl_flow__dport(b))
+		return false;
+	dl_flow__addr_str(a, false, x, sizeof(x));
+	dl_flow__addr_str(b, false, y, sizeof(y));
+	return !strcmp(x, y);
+}
+
+void dl_ledger__note_flows(const struct dl_ledger_cause *c, char *summary, size_t len)
+{
+	const struct dl_flow *top = &c->flows[0].flow;
+	size_t o = strlen(summary);
+	unsigned int i, k = 0;
+	char f[128];
+
+	for (i = 1; i < c->nflows; i++)
+		k += !same_object(top, &c->flows[i].flow);
+	if (!k || o + 1 >= len)
+		return;
+	o += snprintf(summary + o, len - o,
+		      "; that is the top flow's (%" PRIu64 " of %" PRIu64 " drops), also:",
+		      c->flows[0].count, c->count);
+	for (i = 1, k = 0; i < c->nflows && o < len; i++) {
+		if (same_object(top, &c->flows[i].flow))
+			continue;
+		dl_flow__str(&c->flows[i].flow, f, sizeof(f));
+		o += snprintf(summary + o, len - o, "%s %s (%" PRIu64 ")", k++ ? "," : "", f,
+			      c->flows[i].count);
+	}
+	if (o < len && c->flows_other.have && c->flows_other.v)
+		snprintf(summary + o, len - o, " and %" PRIu64 " in other flows", c->flows_other.v);
+}
+
 /* Reason name, location, rule, and the rendered summary/advice of a cause. */
 static void name_cause(struct dl_ledger *l, struct dl_ledger_cause *c,
 		       const struct dl_ledger_names *nm, const struct dl_vctx *vctx)
@@ -346,6 +383,8 @@ static void name_cause(struct dl_ledger *l, struct dl_ledger_cause *c,
 	dl_verdict__explain(nm->causes, vctx, c->reason_name, c->function,
 			    c->nflows ? &c->flows[0].flow : NULL, &ctx, &rule,
 			    c->summary, sizeof(c->summary), c->advice, sizeof(c->advice));
+	if (c->nflows)
+		dl_ledger__note_flows(c, c->summary, sizeof(c->summary));
 	c->category = rule.category;
 	c->group = rule.group;
 }

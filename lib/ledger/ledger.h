@@ -168,6 +168,12 @@ int dl_ledger__compute(const struct dl_snapshot *a, const struct dl_snapshot *b,
  * and sorts causes largest first.
  */
 void dl_ledger__name(struct dl_ledger *l, const struct dl_ledger_names *names);
+/*
+ * A summary names the object (port, address, protocol) of the cause's top
+ * flow. When other listed flows have other objects, append them with their
+ * counts to @summary, so the top flow's object never reads as the only one.
+ */
+void dl_ledger__note_flows(const struct dl_ledger_cause *c, char *summary, size_t len);
 
 /*
  * Compatibility: the cumulative ledger from summed XDP counts @rxq and the

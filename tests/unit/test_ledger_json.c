@@ -147,12 +147,49 @@ static void test_text_na(void **state)
 	free(buf);
 }
 
+/*
+ * A cause over several ports names the top flow's port in its summary; the
+ * other ports follow with their counts. Flows to the same port from other
+ * sources add nothing (same object).
+ */
+static void test_note_flows(void **state)
+{
+	struct dl_ledger_cause c;
+	struct dl_ledger l;
+	char s[640];
+
+	(void)state;
+	fill(&l, &c);
+	c.count = 46;
+	c.flows[0].count = 17;
+	c.flows[1] = c.flows[0];
+	c.flows[1].flow.sport = htons(5555);
+	c.flows[1].count = 16;
+	c.flows[2] = c.flows[0];
+	c.flows[2].flow.dport = htons(4789);
+	c.flows[2].count = 13;
+	c.nflows = 2;
+	snprintf(s, sizeof(s), "no socket on 9001");
+	dl_ledger__note_flows(&c, s, sizeof(s));
+	assert_string_equal(s, "no socket on 9001");
+	c.nflows = 3;
+	c.flows_other = (struct dl_opt){ .v = 0, .have = true };
+	dl_ledger__note_flows(&c, s, sizeof(s));
+	assert_string_equal(s, "no socket on 9001; that is the top flow's (17 of 46 drops), also: "
+			       "udp 198.18.0.1:4444 -> 198.18.0.2:4789 (13)");
+	/* Never past the buffer. */
+	snprintf(s, 24, "no socket on 9001");
+	dl_ledger__note_flows(&c, s, 24);
+	assert_int_equal(strlen(s), 23);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_shape),
 		cmocka_unit_test(test_json_name_and_truncated),
 		cmocka_unit_test(test_text_na),
+		cmocka_unit_test(test_note_flows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
