@@ -27,7 +27,7 @@
 #include "fastpath/mirror.h"
 
 #define ROUNDS 7
-#define DEFAULT_REPEAT 1000000u	/* x 88 bytes fits one 128 MiB ring */
+#define DEFAULT_REPEAT 1000000u	/* fits one 128 MiB ring of either kind */
 
 struct variant {
 	const char *name;
@@ -79,10 +79,16 @@ static int run_once(int prog_fd, void *frame, size_t len, __u32 repeat,
 
 #define TC 0x100	/* load_ingress(): the tc program, not XDP */
 #define EXACT 0x200	/* load_ingress(): exact_flows (no per-CPU flow cache) */
+#define RINGBUF 0x400	/* load_ingress(): mirror into BPF ring buffers */
 
 static struct dl_ingress_bpf *load_ingress(__u32 track_flows, __u32 sample_every,
 				       struct dl_mirror **mirror, __u32 flow_queues)
 {
+	/* 128 MiB: room for a whole round (1 M records) in either kind. */
+	struct dl_mirror_opts mo = {
+		.ring_bytes = 1u << 27,
+		.kind = track_flows & RINGBUF ? DL_MIRROR_RINGBUF : DL_MIRROR_PERCPU,
+	};
 	struct dl_ingress_bpf *skel;
 	int err;
 
@@ -96,7 +102,7 @@ static struct dl_ingress_bpf *load_ingress(__u32 track_flows, __u32 sample_every
 	skel->rodata->track_flows = track_flows;
 	skel->rodata->track_flow_queues = flow_queues;
 	skel->rodata->sample_every = sample_every;
-	err = dl_mirror__prepare(skel->maps.mirror_rings);
+	err = sample_every ? dl_mirror__prepare(skel, &mo) : 0;
 	if (!err)
 		err = dl_ingress_bpf__load(skel);
 	if (err) {
@@ -106,12 +112,7 @@ static struct dl_ingress_bpf *load_ingress(__u32 track_flows, __u32 sample_every
 		return NULL;
 	}
 	if (sample_every) {
-		struct dl_mirror_opts mo = {
-			.ring_bytes = 1u << 27,	/* room for a whole round */
-		};
-
-		*mirror = dl_mirror__new(skel->maps.mirror_rings,
-					 skel->maps.mirror_stats, &mo);
+		*mirror = dl_mirror__new(skel, &mo);
 		if (!*mirror) {
 			fprintf(stderr, "cannot set up mirror rings: %s\n",
 				strerror(errno));
@@ -140,7 +141,8 @@ int main(int argc, char **argv)
 		.flow_id = 1,
 		.len = 64,
 	};
-	enum { E, CNT, FL, FLX, REP, REPX, MONLY, MIR, M64, TE, TCNT, TREP, NV };
+	enum { E, CNT, FL, FLX, REP, REPX, MONLY, MIR, M64, RONLY, RMIR, R64,
+	       TE, TCNT, TREP, NV };
 	static const struct {
 		const char *name, *what;
 		__u32 flows, sample, fq;
@@ -152,9 +154,12 @@ int main(int argc, char **argv)
 		[FLX] = { "flows-exact", "flow table, --exact-flows", 1 | EXACT, 0, 0 },
 		[REP] = { "report", "flows + flow queues (default)", 1, 0, 1 },
 		[REPX] = { "report-exact", "report default, --exact-flows", 1 | EXACT, 0, 1 },
-		[MONLY] = { "mirror-only", "counters + mirror every frame", 0, 1, 0, true },
-		[MIR] = { "mirror", "flows + mirror every frame", 1, 1, 0, true },
-		[M64] = { "mirror/64", "flows + mirror 1-in-64", 1, 64, 0, true },
+		[MONLY] = { "mirror-only", "counters + mirror all (percpu)", 0, 1, 0, true },
+		[MIR] = { "mirror", "flows + mirror all (percpu)", 1, 1, 0, true },
+		[M64] = { "mirror/64", "flows + mirror 1-in-64 (percpu)", 1, 64, 0, true },
+		[RONLY] = { "rb-mir-only", "counters + mirror all (ringbuf)", RINGBUF, 1, 0, true },
+		[RMIR] = { "rb-mirror", "flows + mirror all (ringbuf)", RINGBUF | 1, 1, 0, true },
+		[R64] = { "rb-mirror/64", "flows + mirror 1-in-64 (ringbuf)", RINGBUF | 1, 64, 0, true },
 		[TE] = { "tc-empty", "dl_empty_tc (tc baseline)" },
 		[TCNT] = { "tc-counters", "tc hook, track_flows=0", TC, 0, 0, false, true },
 		[TREP] = { "tc-report", "tc hook, report default", TC | 1, 0, 1, false, true },
@@ -251,20 +256,25 @@ int main(int argc, char **argv)
 	target("flow table (flows minus counters)", NET(FL) - NET(CNT), 20);
 	target("report's default", NET(REP), 25);
 	target("mirror every frame (mirror-only minus counters)", NET(MONLY) - NET(CNT), 15);
-	{
+	printf("mirror every frame, ringbuf (the old path): %.2f ns; percpu / ringbuf %.2f\n",
+	       NET(RONLY) - NET(CNT), (NET(MONLY) - NET(CNT)) / (NET(RONLY) - NET(CNT)));
+	rc = 0;
+	for (i = 0; i < NV; i++) {
 		struct dl_mirror_totals t;
 
-		if (!dl_mirror__totals(mr[MIR], &t))
-			printf("mirror self-accounting: frames %llu = received %llu "
-			       "+ lost %llu + sampled_out %llu%s\n",
-			       (unsigned long long)t.frames,
-			       (unsigned long long)t.received,
-			       (unsigned long long)t.lost,
-			       (unsigned long long)t.sampled_out,
-			       t.frames == t.received + t.lost + t.sampled_out ?
-			       "" : "  (MISMATCH)");
+		if (!mr[i] || dl_mirror__totals(mr[i], &t))
+			continue;
+		printf("mirror self-accounting %-12s frames %llu = received %llu "
+		       "+ lost %llu + sampled_out %llu%s\n", v[i].name,
+		       (unsigned long long)t.frames,
+		       (unsigned long long)t.received,
+		       (unsigned long long)t.lost,
+		       (unsigned long long)t.sampled_out,
+		       t.frames == t.received + t.lost + t.sampled_out ?
+		       "" : "  (MISMATCH)");
+		if (t.frames != t.received + t.lost + t.sampled_out || t.lost)
+			rc = 1;
 	}
-	rc = 0;
 out:
 	for (i = 0; i < NV; i++) {
 		dl_mirror__free(mr[i]);

@@ -47,20 +47,23 @@ static const struct dl_frame_spec spec = {
 	.len = 64,
 };
 
+/* Every test runs once per ring kind (main). */
+static enum dl_mirror_kind kind = DL_MIRROR_PERCPU;
+
 static int load(struct fix *f, __u32 sample_every, size_t ring_bytes)
 {
-	struct dl_mirror_opts mo = { .ring_bytes = ring_bytes };
+	struct dl_mirror_opts mo = { .ring_bytes = ring_bytes, .kind = kind };
 
 	memset(f, 0, sizeof(*f));
 	f->skel = dl_ingress_bpf__open();
 	if (!f->skel)
 		return -errno;
 	f->skel->rodata->sample_every = sample_every;
-	if (dl_mirror__prepare(f->skel->maps.mirror_rings) ||
-	    dl_ingress_bpf__load(f->skel))
+	if (dl_mirror__prepare(f->skel, &mo) || dl_ingress_bpf__load(f->skel))
 		return -EPERM;
-	f->m = dl_mirror__new(f->skel->maps.mirror_rings,
-			      f->skel->maps.mirror_stats, &mo);
+	f->m = dl_mirror__new(f->skel, &mo);
+	if (f->m)
+		assert_int_equal(dl_mirror__kind(f->m), kind);
 	return f->m ? 0 : -errno;
 }
 
@@ -128,7 +131,10 @@ static void test_ring_overflow_counted(void **state)
 	struct fix f;
 
 	(void)state;
-	/* One page holds 4096 / 88 = 46 records; the rest must be lost. */
+	/*
+	 * One page holds 4096 / 88 = 46 ring-buffer records or 32 slots; the
+	 * rest must be lost.
+	 */
 	assert_int_equal(load(&f, 1, 4096), 0);
 	assert_int_equal(dl_frame__build_udp4(frame, sizeof(frame), &spec, &len), 0);
 	run(&f, frame, len, 1000);
@@ -141,6 +147,45 @@ static void test_ring_overflow_counted(void **state)
 	assert_true(t.received > 0);
 	assert_int_equal(t.received, t.submitted);
 	assert_int_equal(t.received + t.lost + t.sampled_out, t.frames);
+	assert_int_equal(t.no_ring, 0);
+	unload(&f);
+}
+
+/*
+ * Slot rings: exact figures. 32 slots: a full ring loses the rest and never
+ * overwrites; after a drain the producer sees the new tail and fills the
+ * freed slots again; what nobody read is unread (head - tail), not lost.
+ */
+static void test_slots_full_exact(void **state)
+{
+	struct dl_mirror_totals t;
+	__u8 frame[128];
+	size_t len;
+	struct fix f;
+
+	(void)state;
+	if (kind != DL_MIRROR_PERCPU)
+		skip();
+	assert_int_equal(load(&f, 1, 4096), 0);
+	assert_int_equal(dl_frame__build_udp4(frame, sizeof(frame), &spec, &len), 0);
+	dl_frame__set_seq(frame, 5);
+	run(&f, frame, len, 100);
+	assert_int_equal(dl_mirror__totals(f.m, &t), 0);
+	assert_int_equal(t.frames, 100);
+	assert_int_equal(t.submitted, 32);
+	assert_int_equal(t.lost, 68);
+	assert_int_equal(dl_mirror__drain(f.m), 32);
+	run(&f, frame, len, 40);
+	assert_int_equal(dl_mirror__totals(f.m, &t), 0);
+	assert_int_equal(t.submitted, 64);
+	assert_int_equal(t.lost, 68 + 8);
+	/* 32 unread now: frames = received + lost + sampled_out + unread. */
+	assert_int_equal(t.frames, t.received + t.lost + t.sampled_out +
+		(t.submitted - t.received));
+	assert_int_equal(t.submitted - t.received, 32);
+	assert_int_equal(dl_mirror__drain(f.m), 32);
+	assert_int_equal(dl_mirror__totals(f.m, &t), 0);
+	assert_int_equal(t.received, 64);
 	assert_int_equal(t.no_ring, 0);
 	unload(&f);
 }
@@ -333,6 +378,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_frame),
 		cmocka_unit_test(test_ring_overflow_counted),
+		cmocka_unit_test(test_slots_full_exact),
 		cmocka_unit_test(test_sampling),
 		cmocka_unit_test(test_mirror_off),
 		cmocka_unit_test(test_workers_records),
@@ -340,6 +386,7 @@ int main(void)
 	};
 	struct fix f;
 	cpu_set_t one;
+	int rc;
 
 	if (geteuid() != 0) {
 		fprintf(stderr, "SKIP: needs root\n");
@@ -356,5 +403,9 @@ int main(void)
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	sched_setaffinity(0, sizeof(one), &one);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	kind = DL_MIRROR_PERCPU;
+	rc = cmocka_run_group_tests_name("mirror percpu", tests, NULL, NULL);
+	kind = DL_MIRROR_RINGBUF;
+	rc |= cmocka_run_group_tests_name("mirror ringbuf", tests, NULL, NULL);
+	return rc;
 }
