@@ -240,6 +240,7 @@ struct dl_stamp {
 #define DL_REC_STAMPED 0x1	/* seq and stamp_flow are valid */
 #define DL_REC_MALFORMED 0x2	/* headers unreadable: flow is partial */
 #define DL_REC_VLAN 0x4		/* frame carried one or two VLAN tags */
+#define DL_REC_TS 0x8		/* ts_ns is valid (tap: only when asked for) */
 
 /*
  * One mirrored frame (tap mode: a slot of a per-CPU ring; capture mode: the
@@ -247,10 +248,10 @@ struct dl_stamp {
  * flow, which keeps the wire order so the hash matches dl_flow_hash().
  */
 struct dl_pkt_rec {
-	__u64 ts_ns;		/* bpf_ktime_get_ns() at XDP */
+	__u64 ts_ns;		/* bpf_ktime_get_ns() at XDP (tap: DL_REC_TS) */
 	__u64 seq;		/* stamp sequence (DL_REC_STAMPED) */
 	struct dl_flow flow;	/* 5-tuple as parsed at XDP */
-	__u32 hash;		/* dl_flow_hash(&flow) */
+	__u32 hash;		/* dl_flow_hash(&flow); tap: 0 when not computed */
 	__u32 stamp_flow;	/* stamp flow id (DL_REC_STAMPED) */
 	__u32 len;		/* frame length at XDP */
 	__u16 rxq;		/* ctx->rx_queue_index */

@@ -30,6 +30,12 @@ const volatile __u32 sample_every = 0;
 const volatile __u32 mirror_ringbuf = 0;
 const volatile __u32 mirror_slot_shift = 0;
 /*
+ * Tap records carry bpf_ktime_get_ns() only when asked: on kvm-clock the
+ * helper costs more than the whole slot-ring record, and the tap readers
+ * (flows, queues, sequence) never use it.
+ */
+const volatile __u32 mirror_ts = 0;
+/*
  * Flow counts: 0 per-CPU flow cache in front of the shared tables (default,
  * no shared write per frame), 1 every frame straight into the shared tables.
  */
@@ -257,16 +263,20 @@ static __always_inline void fill_rec(struct dl_pkt_rec *rec, struct dl_pkt *pkt,
 					 __u64 len, int vlans, bool malformed,
 					 __u32 cpu)
 {
-	rec->ts_ns = bpf_ktime_get_ns();
+	rec->ts_ns = mirror_ts ? bpf_ktime_get_ns() : 0;
 	rec->seq = 0;
 	rec->flow = *f;
-	/* 0: not computed yet (no flow table on this frame). */
-	rec->hash = h ?: dl_flow_hash(f);
+	/*
+	 * 0: not computed (no flow table on this frame); the reader hashes
+	 * rec->flow itself, off the per-frame path (dl_agg__add()).
+	 */
+	rec->hash = h;
 	rec->stamp_flow = 0;
 	rec->len = len;
 	rec->rxq = rxq;
 	rec->cpu = cpu;
-	rec->flags = (malformed ? DL_REC_MALFORMED : 0) | (vlans ? DL_REC_VLAN : 0);
+	rec->flags = (malformed ? DL_REC_MALFORMED : 0) | (vlans ? DL_REC_VLAN : 0) |
+		     (mirror_ts ? DL_REC_TS : 0);
 	rec->meta_magic = 0;
 	if (!malformed)
 		dl_read_stamp(pkt, f, vlans, rec);

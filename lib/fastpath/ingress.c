@@ -151,7 +151,8 @@ static int set_sizes(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
 					       opts->flow_entries);
 	if (!err && opts->sample_every) {
 		struct dl_mirror_opts mo = { .ring_bytes = opts->mirror_ring_bytes,
-					     .kind = opts->mirror_ring };
+					     .kind = opts->mirror_ring,
+					     .timestamps = opts->mirror_ts };
 
 		err = dl_mirror__prepare(ing->skel, &mo);
 	}

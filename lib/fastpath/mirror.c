@@ -118,6 +118,7 @@ int dl_mirror__prepare(struct dl_ingress_bpf *skel, const struct dl_mirror_opts 
 		return -EINVAL;
 	if (ncpu < 0)
 		return ncpu;
+	skel->rodata->mirror_ts = opts && opts->timestamps;
 	if (kind_of(opts) == DL_MIRROR_RINGBUF) {
 		skel->rodata->mirror_ringbuf = 1;
 		return bpf_map__set_max_entries(skel->maps.mirror_rings, (__u32)ncpu);

@@ -15,6 +15,7 @@
 #ifndef DL_MIRROR_H
 #define DL_MIRROR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 
@@ -35,6 +36,11 @@ struct dl_mirror_opts {
 	 */
 	size_t ring_bytes;
 	enum dl_mirror_kind kind;
+	/*
+	 * Stamp each record with bpf_ktime_get_ns() (DL_REC_TS). Off: ts_ns
+	 * is 0; the helper is the costliest part of a record on kvm-clock.
+	 */
+	bool timestamps;
 };
 
 /* Sums of the per-CPU struct dl_mirror_stats, plus what drain() read. */

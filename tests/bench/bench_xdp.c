@@ -7,7 +7,9 @@
  * and the test_run loop overhead cancel out. Ends with issue 11's targets,
  * each MET or NOT MET. One flow repeated: the per-CPU flow cache always
  * hits; the "exact" rows are the cost of every frame going to the shared
- * tables, which is also the cache's miss path.
+ * tables, which is also the cache's miss path. Mirror rows come in both
+ * ring kinds (per-CPU slot rings, the default, and BPF ring buffers), and
+ * with per-record timestamps (the record before they became optional).
  * Needs root (CAP_BPF); exits 77 when BPF is not available.
  */
 #include <errno.h>
@@ -80,6 +82,7 @@ static int run_once(int prog_fd, void *frame, size_t len, __u32 repeat,
 #define TC 0x100	/* load_ingress(): the tc program, not XDP */
 #define EXACT 0x200	/* load_ingress(): exact_flows (no per-CPU flow cache) */
 #define RINGBUF 0x400	/* load_ingress(): mirror into BPF ring buffers */
+#define TS 0x800	/* load_ingress(): records carry bpf_ktime_get_ns() */
 
 static struct dl_ingress_bpf *load_ingress(__u32 track_flows, __u32 sample_every,
 				       struct dl_mirror **mirror, __u32 flow_queues)
@@ -88,6 +91,7 @@ static struct dl_ingress_bpf *load_ingress(__u32 track_flows, __u32 sample_every
 	struct dl_mirror_opts mo = {
 		.ring_bytes = 1u << 27,
 		.kind = track_flows & RINGBUF ? DL_MIRROR_RINGBUF : DL_MIRROR_PERCPU,
+		.timestamps = !!(track_flows & TS),
 	};
 	struct dl_ingress_bpf *skel;
 	int err;
@@ -141,8 +145,8 @@ int main(int argc, char **argv)
 		.flow_id = 1,
 		.len = 64,
 	};
-	enum { E, CNT, FL, FLX, REP, REPX, MONLY, MIR, M64, RONLY, RMIR, R64,
-	       TE, TCNT, TREP, NV };
+	enum { E, CNT, FL, FLX, REP, REPX, MONLY, MIR, M64, MTS, RONLY, RMIR, R64,
+	       RTS, TE, TCNT, TREP, NV };
 	static const struct {
 		const char *name, *what;
 		__u32 flows, sample, fq;
@@ -157,9 +161,11 @@ int main(int argc, char **argv)
 		[MONLY] = { "mirror-only", "counters + mirror all (percpu)", 0, 1, 0, true },
 		[MIR] = { "mirror", "flows + mirror all (percpu)", 1, 1, 0, true },
 		[M64] = { "mirror/64", "flows + mirror 1-in-64 (percpu)", 1, 64, 0, true },
+		[MTS] = { "mir-only+ts", "mirror all + timestamps (percpu)", TS, 1, 0, true },
 		[RONLY] = { "rb-mir-only", "counters + mirror all (ringbuf)", RINGBUF, 1, 0, true },
 		[RMIR] = { "rb-mirror", "flows + mirror all (ringbuf)", RINGBUF | 1, 1, 0, true },
 		[R64] = { "rb-mirror/64", "flows + mirror 1-in-64 (ringbuf)", RINGBUF | 1, 64, 0, true },
+		[RTS] = { "rb-mir+ts", "mirror all + timestamps (ringbuf)", RINGBUF | TS, 1, 0, true },
 		[TE] = { "tc-empty", "dl_empty_tc (tc baseline)" },
 		[TCNT] = { "tc-counters", "tc hook, track_flows=0", TC, 0, 0, false, true },
 		[TREP] = { "tc-report", "tc hook, report default", TC | 1, 0, 1, false, true },
@@ -256,8 +262,10 @@ int main(int argc, char **argv)
 	target("flow table (flows minus counters)", NET(FL) - NET(CNT), 20);
 	target("report's default", NET(REP), 25);
 	target("mirror every frame (mirror-only minus counters)", NET(MONLY) - NET(CNT), 15);
-	printf("mirror every frame, ringbuf (the old path): %.2f ns; percpu / ringbuf %.2f\n",
+	printf("mirror every frame, ringbuf: %.2f ns; percpu / ringbuf %.2f\n",
 	       NET(RONLY) - NET(CNT), (NET(MONLY) - NET(CNT)) / (NET(RONLY) - NET(CNT)));
+	printf("mirror every frame with timestamps (the old record): percpu %.2f ns, "
+	       "ringbuf (the old path) %.2f ns\n", NET(MTS) - NET(CNT), NET(RTS) - NET(CNT));
 	rc = 0;
 	for (i = 0; i < NV; i++) {
 		struct dl_mirror_totals t;
