@@ -285,7 +285,8 @@ static __always_inline void fill_rec(struct dl_pkt_rec *rec, struct dl_pkt *pkt,
 /*
  * One record into this CPU's slot ring. XDP (NAPI) and tc (softirq) never
  * run twice at once on one CPU, so each ring has one producer: no lock, no
- * atomic. The consumer's tail is re-read only when the ring looks full
+ * atomic (BPF_PROG_TEST_RUN from two threads on one CPU could interleave;
+ * the per-CPU counters already assume it does not). The consumer's tail is re-read only when the ring looks full
  * from the last reading, so its line is not pulled over on every frame.
  * A full ring loses the record (counted), never overwrites unread ones.
  */
