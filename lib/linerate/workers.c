@@ -32,26 +32,6 @@ static void yield_cpu(void)
 }
 
 #define DEFAULT_BATCH 256
-#define MAX_RELAX 128	/* pauses after a run of empty polls: ~5 us */
-
-/*
- * Busy polling without sleeping: after an empty round, back off with
- * pause instructions, doubling up to MAX_RELAX. On SMT siblings (the
- * 2 vCPUs of small VMs) a tight poll loop takes the execution units the
- * NAPI/XDP thread next door needs; pause hands them over.
- */
-static void relax(unsigned int n)
-{
-	while (n--) {
-#if defined(__x86_64__) || defined(__i386__)
-		__builtin_ia32_pause();
-#elif defined(__aarch64__)
-		__asm__ __volatile__("yield");
-#else
-		__asm__ __volatile__("" ::: "memory");
-#endif
-	}
-}
 
 struct worker {
 	struct dl_workers *ws;
@@ -117,7 +97,6 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct dl_workers *ws = w->ws;
 	unsigned int batch = ws->opts.batch ? ws->opts.batch : DEFAULT_BATCH;
-	unsigned int backoff = 1;
 	int i, k, err = 0;
 
 	/*
@@ -157,15 +136,8 @@ static void *worker_main(void *arg)
 	while (!atomic_load_explicit(&ws->stop, memory_order_relaxed)) {
 		unsigned int req;
 
-		if (poll_round(w, batch)) {
-			backoff = 1;
-		} else if (ws->opts.idle_us) {
+		if (!poll_round(w, batch) && ws->opts.idle_us)
 			usleep(ws->opts.idle_us);
-		} else {
-			relax(backoff);
-			if (backoff < MAX_RELAX)
-				backoff *= 2;
-		}
 		if (dl_handoff__requested(&w->ho, &req)) {
 			hand_over(w);
 			dl_handoff__done(&w->ho, req);
