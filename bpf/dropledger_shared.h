@@ -240,17 +240,18 @@ struct dl_stamp {
 #define DL_REC_STAMPED 0x1	/* seq and stamp_flow are valid */
 #define DL_REC_MALFORMED 0x2	/* headers unreadable: flow is partial */
 #define DL_REC_VLAN 0x4		/* frame carried one or two VLAN tags */
+#define DL_REC_TS 0x8		/* ts_ns is valid (tap: only when asked for) */
 
 /*
- * One mirrored frame (tap mode: per-CPU BPF ring buffer; capture mode: the
+ * One mirrored frame (tap mode: a slot of a per-CPU ring; capture mode: the
  * XDP metadata area in front of the frame). Host byte order except the
  * flow, which keeps the wire order so the hash matches dl_flow_hash().
  */
 struct dl_pkt_rec {
-	__u64 ts_ns;		/* bpf_ktime_get_ns() at XDP */
+	__u64 ts_ns;		/* bpf_ktime_get_ns() at XDP (tap: DL_REC_TS) */
 	__u64 seq;		/* stamp sequence (DL_REC_STAMPED) */
 	struct dl_flow flow;	/* 5-tuple as parsed at XDP */
-	__u32 hash;		/* dl_flow_hash(&flow) */
+	__u32 hash;		/* dl_flow_hash(&flow); tap: 0 when not computed */
 	__u32 stamp_flow;	/* stamp flow id (DL_REC_STAMPED) */
 	__u32 len;		/* frame length at XDP */
 	__u16 rxq;		/* ctx->rx_queue_index */
@@ -268,15 +269,34 @@ struct dl_pkt_rec {
  * Per-CPU self-accounting of tap mirroring. While mirroring is on,
  * frames = submitted + lost + sampled_out exactly; userspace adds
  * records_received and checks received == submitted after draining.
+ * Per-CPU slot rings: submitted is also the producer head of this CPU's
+ * ring (records ever published), kept here where only this CPU writes.
  */
 struct dl_mirror_stats {
 	__u64 frames;		/* frames that reached the mirror step */
 	__u64 submitted;	/* records committed to the ring */
-	__u64 lost;		/* records_lost: reserve failed or no ring */
+	__u64 lost;		/* records_lost: ring full or no ring */
 	__u64 sampled_out;	/* skipped by 1-in-N sampling */
 	__u64 no_ring;		/* of lost: no ring for this CPU */
 	__u64 countdown;	/* frames left to skip before the next sample */
-	__u64 pad[2];
+	__u64 tail_seen;	/* slot rings: consumer tail as last read */
+	__u64 pad;
+} __attribute__((aligned(64)));
+
+/*
+ * Per-CPU slot rings (tap mode, the default mirror): map mirror_slots is
+ * one mmapable array of struct dl_pkt_rec, CPU c owning the slots
+ * [c << shift, (c + 1) << shift); map mirror_pos holds, per CPU, the
+ * producer head and the consumer tail, on separate cache lines. XDP on
+ * CPU c writes slot head & mask and then publishes head + 1; the worker
+ * reads [tail, head) and then publishes tail, once per batch. Head and
+ * tail count records from 0 and never wrap (2^64); head - tail <= slots.
+ */
+struct dl_mirror_pos {
+	__u64 head;		/* written by XDP on this CPU only */
+	__u64 pad0[7];
+	__u64 tail;		/* written by the one reader of this ring */
+	__u64 pad1[7];
 } __attribute__((aligned(64)));
 
 /* Capture mode (AF_XDP): per rx queue, per CPU. */

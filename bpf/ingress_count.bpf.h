@@ -22,6 +22,20 @@ const volatile __u32 track_flow_queues = 0;
 /* Tap mirroring: 0 off, N: one record per N frames per CPU (1: every frame). */
 const volatile __u32 sample_every = 0;
 /*
+ * Where mirrored records go: 0 the per-CPU slot rings (mirror_slots, a
+ * plain store per field and one head store), 1 the BPF ring buffers
+ * (mirror_rings, reserve/commit per record). The other path is dead code
+ * the verifier drops. mirror_slot_shift: log2 of the slots per CPU.
+ */
+const volatile __u32 mirror_ringbuf = 0;
+const volatile __u32 mirror_slot_shift = 0;
+/*
+ * Tap records carry bpf_ktime_get_ns() only when asked: on kvm-clock the
+ * helper costs more than the whole slot-ring record, and the tap readers
+ * (flows, queues, sequence) never use it.
+ */
+const volatile __u32 mirror_ts = 0;
+/*
  * Flow counts: 0 per-CPU flow cache in front of the shared tables (default,
  * no shared write per frame), 1 every frame straight into the shared tables.
  */
@@ -90,6 +104,40 @@ struct {
 	__type(key, __u32);
 	__type(value, struct dl_mirror_stats);
 } mirror_stats SEC(".maps");
+
+/*
+ * Per-CPU slot rings (dropledger_shared.h, struct dl_mirror_pos): both
+ * mmapable, so the workers read records and heads with no syscall.
+ * Userspace sizes them before load (CPUs << mirror_slot_shift slots).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dl_pkt_rec);
+} mirror_slots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dl_mirror_pos);
+} mirror_pos SEC(".maps");
+
+/*
+ * Publish a slot ring's head after the record's stores. x86 is TSO: stores
+ * are seen in program order, so a compiler barrier and a plain store make
+ * a release store. clang 14 here has no BPF store-release (clang >= 18,
+ * -mcpu=v4, kernel >= 6.13); elsewhere a fetching atomic, fully ordered
+ * in BPF's memory model, does it (needs -mcpu=v3, see bpf/meson.build).
+ */
+#if defined(__TARGET_ARCH_x86)
+#define dl_publish_head(p, v) ({ barrier(); *(volatile __u64 *)(p) = (v); })
+#else
+#define dl_publish_head(p, v) ({ __u64 __old = __sync_lock_test_and_set((p), (v)); (void)__old; })
+#endif
 
 /* Add @pk frames, @by bytes of flow @h on @rxq to the shared flow table. */
 static __always_inline void track_flow(struct dl_flow *f, __u32 h, __u32 rxq,
@@ -210,9 +258,77 @@ static __always_inline void track_cached(struct dl_flow *f, __u32 h, __u32 rxq,
 	s->bytes = 0;
 }
 
+static __always_inline void fill_rec(struct dl_pkt_rec *rec, struct dl_pkt *pkt,
+					 struct dl_flow *f, __u32 h, __u32 rxq,
+					 __u64 len, int vlans, bool malformed,
+					 __u32 cpu)
+{
+	rec->ts_ns = mirror_ts ? bpf_ktime_get_ns() : 0;
+	rec->seq = 0;
+	rec->flow = *f;
+	/*
+	 * 0: not computed (no flow table on this frame); the reader hashes
+	 * rec->flow itself, off the per-frame path (dl_agg__add()).
+	 */
+	rec->hash = h;
+	rec->stamp_flow = 0;
+	rec->len = len;
+	rec->rxq = rxq;
+	rec->cpu = cpu;
+	rec->flags = (malformed ? DL_REC_MALFORMED : 0) | (vlans ? DL_REC_VLAN : 0) |
+		     (mirror_ts ? DL_REC_TS : 0);
+	rec->meta_magic = 0;
+	if (!malformed)
+		dl_read_stamp(pkt, f, vlans, rec);
+}
+
+/*
+ * One record into this CPU's slot ring. XDP (NAPI) and tc (softirq) never
+ * run twice at once on one CPU, so each ring has one producer: no lock, no
+ * atomic (BPF_PROG_TEST_RUN from two threads on one CPU could interleave;
+ * the per-CPU counters already assume it does not). The consumer's tail is re-read only when the ring looks full
+ * from the last reading, so its line is not pulled over on every frame.
+ * A full ring loses the record (counted), never overwrites unread ones.
+ */
+static __always_inline void mirror_slot(struct dl_pkt *pkt, struct dl_flow *f,
+					__u32 h, __u32 rxq, __u64 len, int vlans,
+					bool malformed, struct dl_mirror_stats *ms,
+					__u32 cpu)
+{
+	__u64 head = ms->submitted, slots = 1ull << mirror_slot_shift;
+	struct dl_mirror_pos *pos;
+	struct dl_pkt_rec *rec;
+	__u32 idx;
+
+	if (head - ms->tail_seen >= slots) {
+		pos = bpf_map_lookup_elem(&mirror_pos, &cpu);
+		if (!pos) {
+			ms->lost++;
+			ms->no_ring++;
+			return;
+		}
+		ms->tail_seen = *(volatile __u64 *)&pos->tail;
+		if (head - ms->tail_seen >= slots) {
+			ms->lost++;
+			return;
+		}
+	}
+	idx = (cpu << mirror_slot_shift) | ((__u32)head & (__u32)(slots - 1));
+	rec = bpf_map_lookup_elem(&mirror_slots, &idx);
+	pos = bpf_map_lookup_elem(&mirror_pos, &cpu);
+	if (!rec || !pos) {
+		ms->lost++;
+		ms->no_ring++;
+		return;
+	}
+	fill_rec(rec, pkt, f, h, rxq, len, vlans, malformed, cpu);
+	ms->submitted = head + 1;
+	dl_publish_head(&pos->head, head + 1);
+}
+
 /*
  * Every frame that reaches here is accounted exactly once: sampled out,
- * submitted, or lost (reserve failed / no ring), so userspace can prove
+ * submitted, or lost (ring full / no ring), so userspace can prove
  * frames = received + lost + sampled_out.
  */
 static __always_inline void mirror_frame(struct dl_pkt *pkt, struct dl_flow *f,
@@ -236,6 +352,10 @@ static __always_inline void mirror_frame(struct dl_pkt *pkt, struct dl_flow *f,
 	ms->countdown = sample_every - 1;
 
 	cpu = bpf_get_smp_processor_id();
+	if (!mirror_ringbuf) {
+		mirror_slot(pkt, f, h, rxq, len, vlans, malformed, ms, cpu);
+		return;
+	}
 	ring = bpf_map_lookup_elem(&mirror_rings, &cpu);
 	if (!ring) {
 		ms->lost++;
@@ -247,19 +367,7 @@ static __always_inline void mirror_frame(struct dl_pkt *pkt, struct dl_flow *f,
 		ms->lost++;
 		return;
 	}
-	rec->ts_ns = bpf_ktime_get_ns();
-	rec->seq = 0;
-	rec->flow = *f;
-	/* 0: not computed yet (no flow table on this frame). */
-	rec->hash = h ?: dl_flow_hash(f);
-	rec->stamp_flow = 0;
-	rec->len = len;
-	rec->rxq = rxq;
-	rec->cpu = cpu;
-	rec->flags = (malformed ? DL_REC_MALFORMED : 0) | (vlans ? DL_REC_VLAN : 0);
-	rec->meta_magic = 0;
-	if (!malformed)
-		dl_read_stamp(pkt, f, vlans, rec);
+	fill_rec(rec, pkt, f, h, rxq, len, vlans, malformed, cpu);
 	/* The consumer busy-polls: waking it per record would cost a syscall. */
 	bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
 	ms->submitted++;

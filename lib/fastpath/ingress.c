@@ -149,8 +149,13 @@ static int set_sizes(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
 	if (opts->flow_entries)
 		err = bpf_map__set_max_entries(ing->skel->maps.flow_tbl,
 					       opts->flow_entries);
-	if (!err && opts->sample_every)
-		err = dl_mirror__prepare(ing->skel->maps.mirror_rings);
+	if (!err && opts->sample_every) {
+		struct dl_mirror_opts mo = { .ring_bytes = opts->mirror_ring_bytes,
+					     .kind = opts->mirror_ring,
+					     .timestamps = opts->mirror_ts };
+
+		err = dl_mirror__prepare(ing->skel, &mo);
+	}
 	if (err)
 		snprintf(why, len, "cannot size the XDP program's maps: %s",
 			 strerror(-err));
@@ -161,12 +166,12 @@ static int set_sizes(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
 static int make_mirror(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
 		       char *why, size_t len)
 {
-	struct dl_mirror_opts mo = { .ring_bytes = opts->mirror_ring_bytes };
+	struct dl_mirror_opts mo = { .ring_bytes = opts->mirror_ring_bytes,
+				     .kind = opts->mirror_ring };
 
 	if (!opts->sample_every)
 		return 0;
-	ing->mirror = dl_mirror__new(ing->skel->maps.mirror_rings,
-				     ing->skel->maps.mirror_stats, &mo);
+	ing->mirror = dl_mirror__new(ing->skel, &mo);
 	if (!ing->mirror) {
 		int err = -errno;
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "dropledger_shared.h"
+#include "fastpath/mirror.h"
 
 enum dl_attach_how {
 	DL_ATTACH_LIBXDP,	/* default: libxdp, dispatcher when it loads */
@@ -40,6 +41,8 @@ struct dl_ingress_opts {
 	 */
 	unsigned int sample_every;
 	size_t mirror_ring_bytes;	/* per CPU, power of two; 0: 4 MiB */
+	enum dl_mirror_kind mirror_ring;	/* 0: the default (percpu) */
+	bool mirror_ts;			/* records carry ts_ns (DL_REC_TS) */
 	unsigned int flow_entries;	/* LRU flow table size; 0: DL_FLOW_ENTRIES */
 	enum dl_hook hook;
 	/*

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * One mirror ring as mapped by dl_mirror (mirror.h), and the inline reader
- * the workers and dl_mirror__drain() share. The data area is mapped once,
- * not twice in a row as libbpf does: every page of a ring mapping counts in
- * the process's RSS, so a record that wraps is copied out instead. The
- * consumer position is published once per batch, not once per record.
+ * the workers and dl_mirror__drain() share, for both kinds:
+ * - per-CPU slot ring: records are read in place; the head is read once
+ *   per batch (acquire: the producer's stores to the slots are visible)
+ *   and the tail published once per batch (release: the slots are read
+ *   before the producer may reuse them).
+ * - BPF ring buffer: the data area is mapped once, not twice in a row as
+ *   libbpf does: every page of a ring mapping counts in the process's
+ *   RSS, so a record that wraps is copied out instead. The consumer
+ *   position is published once per batch, not once per record.
  */
 #ifndef DL_MIRROR_RING_H
 #define DL_MIRROR_RING_H
@@ -16,16 +21,42 @@
 #include "dropledger_shared.h"
 
 struct dl_mirror_ring {
+	/* Per-CPU slot ring (slots != NULL). */
+	struct dl_mirror_pos *pos;		/* this CPU's head and tail */
+	const struct dl_pkt_rec *slots;		/* this CPU's slots */
+	__u64 slot_mask;			/* slots - 1 */
+	/* BPF ring buffer. */
 	_Atomic unsigned long *cons_pos;	/* writable consumer page */
 	const _Atomic unsigned long *prod_pos;	/* producer page */
 	const __u8 *data;			/* ring_bytes, once */
 	unsigned long mask;			/* ring_bytes - 1 */
 };
 
+/* The slot ring of @r: up to @max records from the tail, in place. */
+static inline unsigned int
+dl_mirror_ring__consume_slots(const struct dl_mirror_ring *r, unsigned int max,
+			      void (*fn)(void *ctx, const struct dl_pkt_rec *rec),
+			      void *ctx)
+{
+	/* Only this reader writes the tail: a relaxed load is enough. */
+	__u64 tail = __atomic_load_n(&r->pos->tail, __ATOMIC_RELAXED);
+	__u64 head = __atomic_load_n(&r->pos->head, __ATOMIC_ACQUIRE);
+	__u64 n = head - tail, i;
+
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++)
+		fn(ctx, &r->slots[(tail + i) & r->slot_mask]);
+	if (n)
+		__atomic_store_n(&r->pos->tail, tail + n, __ATOMIC_RELEASE);
+	return (unsigned int)n;
+}
+
 /*
  * Read up to @max committed records of @r: @fn(@ctx, rec) for each struct
- * dl_pkt_rec, *@bad += 1 for records of another size. Returns the records
- * read (bad ones included). One reader per ring at a time.
+ * dl_pkt_rec, *@bad += 1 for records of another size (ring buffers only:
+ * a slot has one size). Returns the records read (bad ones included). One
+ * reader per ring at a time.
  */
 static inline unsigned int
 dl_mirror_ring__consume(const struct dl_mirror_ring *r, unsigned int max,
@@ -35,6 +66,8 @@ dl_mirror_ring__consume(const struct dl_mirror_ring *r, unsigned int max,
 	unsigned long cons, start, prod;
 	unsigned int n = 0;
 
+	if (r->slots)
+		return dl_mirror_ring__consume_slots(r, max, fn, ctx);
 	cons = atomic_load_explicit(r->cons_pos, memory_order_acquire);
 	prod = atomic_load_explicit(r->prod_pos, memory_order_acquire);
 	start = cons;

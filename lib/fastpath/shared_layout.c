@@ -39,6 +39,10 @@ _Static_assert(sizeof(struct dl_pkt_rec) == 80 &&
 _Static_assert(sizeof(struct dl_mirror_stats) == 64 &&
 	       _Alignof(struct dl_mirror_stats) == 64, "dl_mirror_stats layout");
 
+_Static_assert(sizeof(struct dl_mirror_pos) == 128 &&
+	       _Alignof(struct dl_mirror_pos) == 64 &&
+	       offsetof(struct dl_mirror_pos, tail) == 64, "dl_mirror_pos layout");
+
 _Static_assert(sizeof(struct dl_capture_cnt) == 64 &&
 	       _Alignof(struct dl_capture_cnt) == 64, "dl_capture_cnt layout");
 

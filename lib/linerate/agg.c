@@ -233,7 +233,8 @@ static inline void add_one(struct dl_agg *a, const struct dl_pkt_rec *r)
 	if (r->flags & DL_REC_MALFORMED)
 		a->c.t.malformed++;
 
-	fs = flow_slot(a, r->hash, &r->flow);
+	/* Tap records leave the hash to us when XDP had no use for it. */
+	fs = flow_slot(a, r->hash ? r->hash : dl_flow_hash(&r->flow), &r->flow);
 	if (fs) {
 		fs->records++;
 		fs->bytes += r->len;

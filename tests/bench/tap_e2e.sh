@@ -6,7 +6,7 @@
 bin=${1:?usage: tap_e2e.sh bench_tap}
 . "$(dirname "$0")/../netns/lib.sh"
 
-P=dlm$$
+P=mre$$
 lab_up "$P"
 ncpu=$(nproc)
 wcore=$((ncpu > 1 ? 1 : 0))

@@ -5,7 +5,7 @@
 bin=${1:?usage: tap_mem.sh bench_tap_mem}
 . "$(dirname "$0")/../netns/lib.sh"
 
-P=dlz$$
+P=mrz$$
 lab_up "$P"
 ncpu=$(nproc)
 "$bin" --rx-ns "/var/run/netns/$P-b" --flows "${DL_BENCH_FLOWS:-1000000}" \

@@ -29,6 +29,7 @@
 #include "fastpath/mirror.h"
 #include "dropledger_shared.h"
 #include "linerate/workers.h"
+#include "fastpath/mirror_ring.h"
 
 struct fix {
 	struct dl_ingress_bpf *skel;
@@ -47,21 +48,36 @@ static const struct dl_frame_spec spec = {
 	.len = 64,
 };
 
-static int load(struct fix *f, __u32 sample_every, size_t ring_bytes)
+/* Every test runs once per ring kind (main). */
+static enum dl_mirror_kind kind = DL_MIRROR_PERCPU;
+
+/* load_opts(): records carry timestamps; no flow table (record hash 0). */
+#define LOAD_TS 0x1
+#define LOAD_NO_FLOWS 0x2
+
+static int load_opts(struct fix *f, __u32 sample_every, size_t ring_bytes,
+		     unsigned int how)
 {
-	struct dl_mirror_opts mo = { .ring_bytes = ring_bytes };
+	struct dl_mirror_opts mo = { .ring_bytes = ring_bytes, .kind = kind,
+				     .timestamps = how & LOAD_TS };
 
 	memset(f, 0, sizeof(*f));
 	f->skel = dl_ingress_bpf__open();
 	if (!f->skel)
 		return -errno;
 	f->skel->rodata->sample_every = sample_every;
-	if (dl_mirror__prepare(f->skel->maps.mirror_rings) ||
-	    dl_ingress_bpf__load(f->skel))
+	f->skel->rodata->track_flows = !(how & LOAD_NO_FLOWS);
+	if (dl_mirror__prepare(f->skel, &mo) || dl_ingress_bpf__load(f->skel))
 		return -EPERM;
-	f->m = dl_mirror__new(f->skel->maps.mirror_rings,
-			      f->skel->maps.mirror_stats, &mo);
+	f->m = dl_mirror__new(f->skel, &mo);
+	if (f->m)
+		assert_int_equal(dl_mirror__kind(f->m), kind);
 	return f->m ? 0 : -errno;
+}
+
+static int load(struct fix *f, __u32 sample_every, size_t ring_bytes)
+{
+	return load_opts(f, sample_every, ring_bytes, 0);
 }
 
 static void unload(struct fix *f)
@@ -128,7 +144,10 @@ static void test_ring_overflow_counted(void **state)
 	struct fix f;
 
 	(void)state;
-	/* One page holds 4096 / 88 = 46 records; the rest must be lost. */
+	/*
+	 * One page holds 4096 / 88 = 46 ring-buffer records or 32 slots; the
+	 * rest must be lost.
+	 */
 	assert_int_equal(load(&f, 1, 4096), 0);
 	assert_int_equal(dl_frame__build_udp4(frame, sizeof(frame), &spec, &len), 0);
 	run(&f, frame, len, 1000);
@@ -142,6 +161,133 @@ static void test_ring_overflow_counted(void **state)
 	assert_int_equal(t.received, t.submitted);
 	assert_int_equal(t.received + t.lost + t.sampled_out, t.frames);
 	assert_int_equal(t.no_ring, 0);
+	unload(&f);
+}
+
+/*
+ * Slot rings: exact figures. 32 slots: a full ring loses the rest and never
+ * overwrites; after a drain the producer sees the new tail and fills the
+ * freed slots again; what nobody read is unread (head - tail), not lost.
+ */
+static void test_slots_full_exact(void **state)
+{
+	struct dl_mirror_totals t;
+	__u8 frame[128];
+	size_t len;
+	struct fix f;
+
+	(void)state;
+	if (kind != DL_MIRROR_PERCPU)
+		skip();
+	assert_int_equal(load(&f, 1, 4096), 0);
+	assert_int_equal(dl_frame__build_udp4(frame, sizeof(frame), &spec, &len), 0);
+	dl_frame__set_seq(frame, 5);
+	run(&f, frame, len, 100);
+	assert_int_equal(dl_mirror__totals(f.m, &t), 0);
+	assert_int_equal(t.frames, 100);
+	assert_int_equal(t.submitted, 32);
+	assert_int_equal(t.lost, 68);
+	assert_int_equal(dl_mirror__drain(f.m), 32);
+	run(&f, frame, len, 40);
+	assert_int_equal(dl_mirror__totals(f.m, &t), 0);
+	assert_int_equal(t.submitted, 64);
+	assert_int_equal(t.lost, 68 + 8);
+	/* 32 unread now: frames = received + lost + sampled_out + unread. */
+	assert_int_equal(t.frames, t.received + t.lost + t.sampled_out +
+		(t.submitted - t.received));
+	assert_int_equal(t.submitted - t.received, 32);
+	assert_int_equal(dl_mirror__drain(f.m), 32);
+	assert_int_equal(dl_mirror__totals(f.m, &t), 0);
+	assert_int_equal(t.received, 64);
+	assert_int_equal(t.no_ring, 0);
+	unload(&f);
+}
+
+struct rec_check {
+	__u64 n, ts, hash0, stamped;
+};
+
+static void check_rec(void *ctx, const struct dl_pkt_rec *rec)
+{
+	struct rec_check *c = ctx;
+
+	c->n++;
+	c->ts += (rec->flags & DL_REC_TS) && rec->ts_ns;
+	c->hash0 += rec->hash == 0;
+	c->stamped += !!(rec->flags & DL_REC_STAMPED);
+}
+
+static __u64 read_all(struct fix *f, struct rec_check *c)
+{
+	__u64 bad = 0;
+	int i;
+
+	for (i = 0; i < dl_mirror__nr_rings(f->m); i++)
+		if (dl_mirror__ring(f->m, i))
+			dl_mirror_ring__consume(dl_mirror__ring(f->m, i), ~0u,
+						check_rec, c, &bad);
+	return bad;
+}
+
+static int hash_of_flows(const struct dl_agg_flow *fl, void *ctx)
+{
+	__u32 *h = ctx;
+
+	*h = fl->hash;
+	return 0;
+}
+
+/*
+ * Timestamps only when asked; without the flow table the record's hash is
+ * left to the reader, and the aggregator's row has dl_flow_hash() anyway.
+ */
+static void test_ts_and_hash(void **state)
+{
+	int cpus[1] = { sched_getcpu() };
+	struct dl_workers_opts wo = { .cpus = cpus, .ncpus = 1, .idle_us = 100 };
+	struct dl_flow fl = {};
+	struct rec_check c = {};
+	struct dl_workers *w;
+	struct dl_agg *out;
+	__u8 frame[128];
+	__u32 h = 0;
+	size_t len;
+	struct fix f;
+
+	(void)state;
+	assert_int_equal(dl_frame__build_udp4(frame, sizeof(frame), &spec, &len), 0);
+	assert_int_equal(load_opts(&f, 1, 1 << 16, LOAD_TS | LOAD_NO_FLOWS), 0);
+	run(&f, frame, len, 10);
+	assert_int_equal(read_all(&f, &c), 0);
+	assert_int_equal(c.n, 10);
+	assert_int_equal(c.ts, 10);
+	assert_int_equal(c.hash0, 10);
+	assert_int_equal(c.stamped, 10);
+	unload(&f);
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(load_opts(&f, 1, 1 << 16, 0), 0);
+	run(&f, frame, len, 10);
+	assert_int_equal(read_all(&f, &c), 0);
+	assert_int_equal(c.n, 10);
+	assert_int_equal(c.ts, 0);
+	assert_int_equal(c.hash0, 0);
+	unload(&f);
+
+	assert_int_equal(load_opts(&f, 1, 1 << 16, LOAD_NO_FLOWS), 0);
+	wo.mirror = f.m;
+	w = dl_workers__start(&wo);
+	assert_non_null(w);
+	out = dl_agg__new(NULL);
+	assert_non_null(out);
+	run(&f, frame, len, 5);
+	assert_int_equal(dl_workers__stop(w), 0);
+	assert_int_equal(dl_workers__collect(w, out), 0);
+	dl_agg__foreach_flow(out, hash_of_flows, &h);
+	assert_int_equal(dl_flow__parse_frame(frame, len, &fl, NULL), 0);
+	assert_int_equal(h, dl_flow_hash(&fl));
+	dl_agg__free(out);
+	dl_workers__free(w);
 	unload(&f);
 }
 
@@ -333,6 +479,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_frame),
 		cmocka_unit_test(test_ring_overflow_counted),
+		cmocka_unit_test(test_slots_full_exact),
+		cmocka_unit_test(test_ts_and_hash),
 		cmocka_unit_test(test_sampling),
 		cmocka_unit_test(test_mirror_off),
 		cmocka_unit_test(test_workers_records),
@@ -340,6 +488,7 @@ int main(void)
 	};
 	struct fix f;
 	cpu_set_t one;
+	int rc;
 
 	if (geteuid() != 0) {
 		fprintf(stderr, "SKIP: needs root\n");
@@ -356,5 +505,9 @@ int main(void)
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	sched_setaffinity(0, sizeof(one), &one);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	kind = DL_MIRROR_PERCPU;
+	rc = cmocka_run_group_tests_name("mirror percpu", tests, NULL, NULL);
+	kind = DL_MIRROR_RINGBUF;
+	rc |= cmocka_run_group_tests_name("mirror ringbuf", tests, NULL, NULL);
+	return rc;
 }

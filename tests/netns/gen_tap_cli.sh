@@ -7,7 +7,7 @@
 # sequence check finds every number. Bad --mirror/--cores are usage errors.
 . "$(dirname "$0")/lib.sh"
 
-P=dlm$$
+P=mrg$$
 lab_up "$P"
 cores=$(cat /sys/devices/system/cpu/online)
 FLOWS=8

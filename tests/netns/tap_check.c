@@ -102,6 +102,7 @@ int main(int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "rate", required_argument, NULL, 'R' },
 		{ "cores", required_argument, NULL, 'c' },
+		{ "mirror-ring", required_argument, NULL, 'k' },
 		{},
 	};
 	const char *rx_ns = NULL, *tx_ns = NULL, *rx_if = NULL, *tx_if = NULL,
@@ -109,6 +110,7 @@ int main(int argc, char **argv)
 		   *rate = "100000", *cores = "0";
 	struct dl_workers_opts wo = { .idle_us = 50 };
 	__u64 xdp_q[DL_MAX_QUEUES + 1], sent = 0, seen, lost_seq = 0, txdrop = 0;
+	struct dl_mirror_opts mo = { .ring_bytes = 1 << 22 };
 	struct dl_mirror *mirror = NULL;
 	struct dl_ingress_bpf *skel = NULL;
 	struct dl_workers *w = NULL;
@@ -131,6 +133,10 @@ int main(int argc, char **argv)
 		case 'n': count = optarg; break;
 		case 'R': rate = optarg; break;
 		case 'c': cores = optarg; break;
+		case 'k':
+			if (dl_mirror__parse_kind(optarg, &mo.kind))
+				return 2;
+			break;
 		default: return 2;
 		}
 	}
@@ -149,15 +155,15 @@ int main(int argc, char **argv)
 	if (!skel)
 		goto out;
 	skel->rodata->sample_every = 1;
-	if (dl_mirror__prepare(skel->maps.mirror_rings) || dl_ingress_bpf__load(skel)) {
+	if (dl_mirror__prepare(skel, &mo) || dl_ingress_bpf__load(skel)) {
 		fprintf(stderr, "SKIP: cannot load dl_ingress\n");
 		rc = 77;
 		goto out;
 	}
-	mirror = dl_mirror__new(skel->maps.mirror_rings, skel->maps.mirror_stats,
-				&(struct dl_mirror_opts){ .ring_bytes = 1 << 22 });
+	mirror = dl_mirror__new(skel, &mo);
 	if (!mirror)
 		goto out;
+	printf("mirror rings: %s\n", dl_mirror__kind_name(dl_mirror__kind(mirror)));
 	err = bpf_xdp_attach(ifindex, bpf_program__fd(skel->progs.dl_ingress),
 			     XDP_FLAGS_DRV_MODE, NULL);
 	if (err) {
