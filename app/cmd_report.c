@@ -120,6 +120,7 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	o->ing.hook = rc->hook >= 0 ? (enum dl_hook)rc->hook :
 		      o->ing.tc_classic ? DL_HOOK_TC : DL_HOOK_AUTO;
 	o->ing.sample_every = rc->mirror;
+	o->ing.mirror_ring = (enum dl_mirror_kind)rc->mirror_ring;
 	if (rc->fail_on) {
 		char why[512];
 
@@ -130,6 +131,8 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	if (!o->duration && !o->interval)
 		return cli_usage_error("report", "-d 0 runs until stopped and needs --interval "
 				       "to print anything before that");
+	if (rc->mirror_ring && !o->ing.sample_every)
+		return cli_usage_error("report", "--mirror-ring chooses the --mirror rings; add --mirror N");
 	if (o->max_flows && !o->ing.sample_every)
 		return cli_usage_error("report", "--max-flows sizes the --mirror workers' "
 				       "tables; add --mirror N");

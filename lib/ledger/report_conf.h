@@ -27,6 +27,7 @@ struct dl_report_conf {
 	int attach;			/* enum dl_attach_how, or DL_REPORT_ATTACH_CLSACT */
 	int hook;			/* enum dl_hook; -1: not given (auto) */
 	unsigned int mirror;		/* 1 in N frames to the tap workers; 0: off */
+	int mirror_ring;		/* enum dl_mirror_kind; 0: the default */
 	int *cores;			/* --cores for the workers (malloc'ed) */
 	int ncores;
 	unsigned int max_flows;		/* per worker; 0: default */

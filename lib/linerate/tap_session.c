@@ -227,6 +227,7 @@ json_t *dl_tap_session__json(const struct dl_tap_session *s)
 	json_object_set_new(o, "top_flows", dl_agg_json__top_flows(s->out,
 								 s->opts.top_flows));
 	json_object_set_new(o, "workers", workers_json(s));
+	json_object_set_new(o, "ring", json_string(dl_mirror__kind_name(dl_mirror__kind(s->mirror))));
 	return o;
 }
 
@@ -237,8 +238,9 @@ int dl_tap_session__print_text(const struct dl_tap_session *s, FILE *out)
 	if (!s || !s->stopped || !out)
 		return -EINVAL;
 	t = &s->t;
-	fprintf(out, "tap mirror (1 in %u frames, %d worker%s, %.1f s)\n",
-		t->sample_every, dl_workers__count(s->workers),
+	fprintf(out, "tap mirror (1 in %u frames, %s rings, %d worker%s, %.1f s)\n",
+		t->sample_every, dl_mirror__kind_name(dl_mirror__kind(s->mirror)),
+		dl_workers__count(s->workers),
 		dl_workers__count(s->workers) == 1 ? "" : "s", t->seconds);
 	fprintf(out, "  frames %" PRIu64 " = received %" PRIu64 " + lost %" PRIu64
 		" + sampled out %" PRIu64 " + unread %" PRIu64 "\n",

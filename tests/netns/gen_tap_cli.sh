@@ -13,11 +13,12 @@ cores=$(cat /sys/devices/system/cpu/online)
 FLOWS=8
 COUNT=1500
 
-# run_tap N: report with --mirror N while the generator sends; JSON in $TMP/tapN.json
+# run_tap N [OPTS]: report with --mirror N while the generator sends; JSON in $TMP/tapN.json
 run_tap() {
     local n=$1 rep
+    shift
     rm -f "$TMP/ready$n"
-    ip netns exec "$P-b" "$DL" report -i v0b -d 3 --mirror "$n" --cores "$cores" \
+    ip netns exec "$P-b" "$DL" report -i v0b -d 3 --mirror "$n" --cores "$cores" "$@" \
         --json --ready-file "$TMP/ready$n" >"$TMP/tap$n.json" 2>"$TMP/err$n" &
     rep=$!
     PIDS+=("$rep")
@@ -46,6 +47,7 @@ expect '[.r.tap.sequence.per_flow[] | .received] == [.g.flows[] | .issued]' "$O"
 expect '.r.tap.sequence.lost == 0 and .r.tap.sequence.duplicated == 0' "$O" "no gap, no duplicate"
 expect '[.r.tap.top_flows[] | .records] | all(. == '$COUNT')' "$O" "top flows carry their records"
 expect '.r.tap.workers | length >= 1' "$O" "workers reported"
+expect '.r.tap.ring == "percpu"' "$O" "default rings: per-CPU slot rings"
 
 run_tap 8
 O=$TMP/both8.json
@@ -54,8 +56,17 @@ expect '.r.tap.accounted == .r.tap.frames and .r.tap.records_lost == 0' "$O" "1-
 expect '.r.tap.sampled_out > 0 and .r.tap.records_received * 8 >= .r.tap.frames - 8 * 4' "$O" "1-in-8: about an eighth mirrored"
 expect '.r.tap.sequence.checked == false and .r.tap.sequence.lost == null' "$O" "1-in-8: gaps are not reported as loss"
 
+# The older ring kind, chosen on the command line: the same exact counts.
+cp "$TMP/both1.json" "$TMP/percpu.json"
+run_tap 1 --mirror-ring ringbuf
+O=$TMP/both1.json
+expect '.r.tap.ring == "ringbuf" and .r.tap.frames == .g.sent and .r.tap.accounted == .r.tap.frames' "$O" \
+    "--mirror-ring ringbuf: every frame accounted"
+expect '.r.tap.records_lost == 0 and .r.tap.records_received == .g.sent and .r.tap.sequence.lost == 0' "$O" \
+    "--mirror-ring ringbuf: every record received, no gap"
+
 # Usage errors: exit 2 with a message, nothing attached.
-for bad in "--mirror 0" "--mirror x" "--cores 0"; do
+for bad in "--mirror 0" "--mirror x" "--cores 0" "--mirror-ring ringbuf" "--mirror 1 --mirror-ring x"; do
     rc=0
     # shellcheck disable=SC2086
     ip netns exec "$P-b" "$DL" report -i v0b -d 1 $bad >/dev/null 2>"$TMP/bad" || rc=$?
