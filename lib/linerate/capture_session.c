@@ -44,7 +44,7 @@ struct dl_capture_session {
 };
 
 /* Capture needs the interface to itself: name whoever holds it. */
-static int check_free(int ifindex, const char *ifname, char *why, size_t len)
+static int check_free(int ifindex, const char *ifname, char *why, size_t why_len)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	struct dl_owner o;
@@ -58,7 +58,7 @@ static int check_free(int ifindex, const char *ifname, char *why, size_t len)
 		pr_warn("%s", msg);
 	err = bpf_xdp_query(ifindex, 0, &q);
 	if (err) {
-		snprintf(why, len, "cannot query XDP state of %s: %s", ifname,
+		snprintf(why, why_len, "cannot query XDP state of %s: %s", ifname,
 			 strerror(-err));
 		return err;
 	}
@@ -66,7 +66,7 @@ static int check_free(int ifindex, const char *ifname, char *why, size_t len)
 	     q.hw_prog_id;
 	/* Ours, and alive or not provably gone: say whose it is. */
 	if (id && !dl_owner__of_prog(id, &o, name, sizeof(name)))
-		return dl_owner__check_free(ifindex, ifname, why, len, &disp);
+		return dl_owner__check_free(ifindex, ifname, why, why_len, &disp);
 	if (id) {
 		struct bpf_prog_info info = {};
 		__u32 ilen = sizeof(info);
@@ -76,7 +76,7 @@ static int check_free(int ifindex, const char *ifname, char *why, size_t len)
 			bpf_obj_get_info_by_fd(fd, &info, &ilen);
 			close(fd);
 		}
-		snprintf(why, len,
+		snprintf(why, why_len,
 			 "%s already runs XDP program '%s' (id %u); capture mode redirects every frame and needs the interface to itself",
 			 ifname, info.name[0] ? info.name : "?", id);
 		return -EBUSY;
@@ -84,14 +84,14 @@ static int check_free(int ifindex, const char *ifname, char *why, size_t len)
 	return 0;
 }
 
-static int all_queues(struct dl_capture_session *s, char *why, size_t len)
+static int all_queues(struct dl_capture_session *s, char *why, size_t why_len)
 {
 	unsigned int n = dl_sysfs__rx_queues(s->ifname), i;
 
 	if (!n)
 		n = 1;
 	if (n > DL_MAX_QUEUES) {
-		snprintf(why, len, "%s has %u rx queues; capture takes at most %d (use --queues)",
+		snprintf(why, why_len, "%s has %u rx queues; capture takes at most %d (use --queues)",
 			 s->ifname, n, DL_MAX_QUEUES);
 		return -ERANGE;
 	}
