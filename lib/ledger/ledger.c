@@ -386,7 +386,7 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 	return err;
 }
 
-int dl_ledger__copy(struct dl_ledger *dst, const struct dl_ledger *src)
+int dl_ledger__copy_plain(struct dl_ledger *dst, const struct dl_ledger *src)
 {
 	*dst = *src;
 	dst->nic = NULL;
@@ -400,8 +400,28 @@ int dl_ledger__copy(struct dl_ledger *dst, const struct dl_ledger *src)
 		dst->ncauses = 0;
 		return -ENOMEM;
 	}
-	memcpy(dst->causes, src->causes, src->ncauses * sizeof(*dst->causes));
 	return 0;
+}
+
+int dl_ledger__copy(struct dl_ledger *dst, const struct dl_ledger *src)
+{
+	int err = dl_ledger__copy_plain(dst, src);
+
+	if (!err)
+		memcpy(dst->causes, src->causes, src->ncauses * sizeof(*dst->causes));
+	return err;
+}
+
+struct dl_ledger_cause *dl_ledger__add_cause(struct dl_ledger *l)
+{
+	struct dl_ledger_cause *nc = realloc(l->causes, (l->ncauses + 1) * sizeof(*nc));
+
+	if (!nc)
+		return NULL;
+	l->causes = nc;
+	nc = &l->causes[l->ncauses++];
+	memset(nc, 0, sizeof(*nc));
+	return nc;
 }
 
 void dl_ledger__free(struct dl_ledger *l)
