@@ -137,8 +137,8 @@ struct dl_metrics_http *dl_metrics_http__start(const char *addr, char *why, size
 	int one = 1, err;
 
 	if (parse_listen(addr, &ss, &sl)) {
-		snprintf(why, why_len, "bad --metrics-listen '%s' (PORT, ADDR:PORT or [ADDR6]:PORT)",
-			 addr);
+		snprintf(why, why_len,
+			 "bad --metrics-listen '%s' (PORT, ADDR:PORT or [ADDR6]:PORT)", addr);
 		errno = EINVAL;
 		return NULL;
 	}
