@@ -101,6 +101,16 @@ int cli_params(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
 	return err;
 }
 
+int cli_params_or_help(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
+		       int argc, char **argv)
+{
+	int err = cli_params(ps, cmd, opts, argc, argv);
+
+	if (err == DL_PARAMS_HELP)
+		exit(DL_EXIT_OK);
+	return err;
+}
+
 int cli_parse_exit(int err)
 {
 	if (err == DL_PARAMS_HELP || !err)

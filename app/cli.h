@@ -34,6 +34,9 @@ struct dl_cmd;
  */
 int cli_params(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
 	       int argc, char **argv);
+/* cli_params() that exits DL_EXIT_OK once --help is printed. */
+int cli_params_or_help(struct dl_params *ps, const struct dl_cmd *cmd, void *opts,
+		       int argc, char **argv);
 /*
  * Exit code for a dl_params__parse() result: 0 (go on) stays 0, --help
  * printed is DL_EXIT_OK too (callers test DL_PARAMS_HELP first), no such

@@ -23,10 +23,6 @@
 #include "util/params.h"
 
 struct capture_opts {
-	const char *ifname;
-	double duration;
-	bool json;
-	const char *ready_file;
 	int *queues, nqueues;
 	int *cpus, ncpus;
 	unsigned int ring;
@@ -72,15 +68,9 @@ static int parse(int argc, char **argv, struct capture_opts *o)
 	int err;
 
 	o->c.duration = 10;
-	err = cli_params(&ps, &capture_cmd, o, argc, argv);
-	if (err == DL_PARAMS_HELP)
-		exit(DL_EXIT_OK);
+	err = cli_params_or_help(&ps, &capture_cmd, o, argc, argv);
 	if (err)
 		return err;
-	o->ifname = o->c.ifname;
-	o->duration = o->c.duration;
-	o->json = o->c.json;
-	o->ready_file = o->c.ready_file;
 	return 0;
 }
 
@@ -101,15 +91,15 @@ int do_capture(int argc, char **argv)
 	rc = DL_EXIT_FAIL;
 	if (cli_check_caps("capture"))
 		goto out;
-	ifindex = (int)if_nametoindex(o.ifname);
+	ifindex = (int)if_nametoindex(o.c.ifname);
 	if (!ifindex) {
 		fprintf(stderr, "dropledger: no interface '%s' in this network namespace\n",
-			cli_ifname(o.ifname));
+			cli_ifname(o.c.ifname));
 		goto out;
 	}
 	cli_stop_signals();
 
-	so.ifname = o.ifname;
+	so.ifname = o.c.ifname;
 	so.queues = o.queues;
 	so.nqueues = o.nqueues;
 	so.cpus = o.cpus;
@@ -121,18 +111,18 @@ int do_capture(int argc, char **argv)
 		fprintf(stderr, "dropledger: %s\n", why[0] ? why : strerror(errno));
 		goto out;
 	}
-	if (!o.json)
+	if (!o.c.json)
 		fprintf(stderr, "dropledger: capturing on %s for %.1f s (Ctrl-C to stop early)\n",
-			cli_ifname(o.ifname), o.duration);
-	cli_ready(o.ready_file);
+			cli_ifname(o.c.ifname), o.c.duration);
+	cli_ready(o.c.ready_file);
 	secs = cli_now();
-	cli_wait_until(o.ifname, ifindex, secs + o.duration);
+	cli_wait_until(o.c.ifname, ifindex, secs + o.c.duration);
 	secs = cli_now() - secs;
 	if (dl_capture_session__stop(s)) {
 		fprintf(stderr, "dropledger: cannot read the capture counters\n");
 		goto out;
 	}
-	if (o.json) {
+	if (o.c.json) {
 		json_t *j = dl_capture_session__json(s, secs);
 
 		if (!j) {

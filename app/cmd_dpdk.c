@@ -49,12 +49,9 @@ int do_dpdk(int argc, char **argv)
 struct dpdk_opts {
 	int port;
 	int nqueues;		/* 0: what the port offers */
-	double duration;
 	unsigned int ring;
 	__u64 lab_send;
-	bool json;
 	bool pmd_prog;
-	const char *ready_file;
 	struct dl_common_opts c;	/* as parsed */
 	/* net_af_xdp vdevs of the EAL arguments (as rewritten) */
 	struct dl_afxdp_vdev afxdp[RTE_MAX_ETHPORTS];
@@ -119,14 +116,9 @@ static int parse(int argc, char **argv, struct dpdk_opts *o)
 	int err;
 
 	o->c.duration = 10;
-	err = cli_params(&ps, &dpdk_cmd, o, argc, argv);
-	if (err == DL_PARAMS_HELP)
-		exit(DL_EXIT_OK);
+	err = cli_params_or_help(&ps, &dpdk_cmd, o, argc, argv);
 	if (err)
 		return err;
-	o->duration = o->c.duration;
-	o->json = o->c.json;
-	o->ready_file = o->c.ready_file;
 	return 0;
 }
 
@@ -274,10 +266,10 @@ static int run(struct dpdk_opts *o)
 		goto out;
 	}
 	cli_stop_signals();
-	cli_ready(o->ready_file);
-	if (!o->json)
+	cli_ready(o->c.ready_file);
+	if (!o->c.json)
 		fprintf(stderr, "dropledger: polling DPDK port %d (%s, %d queues) for %.1f s\n",
-			o->port, info.driver_name, po.nqueues, o->duration);
+			o->port, info.driver_name, po.nqueues, o->c.duration);
 	in.seconds = cli_now();
 	if (o->lab_send) {
 		err = dl_dpdk_port__send_stamped(p, 2u * (unsigned int)po.nqueues,
@@ -291,8 +283,8 @@ static int run(struct dpdk_opts *o)
 			in.lab_sent += sent_q[q];
 	}
 	in.seconds = cli_now() - in.seconds;
-	if (in.seconds < o->duration)
-		in.seconds += wait_interval(o->duration - in.seconds);
+	if (in.seconds < o->c.duration)
+		in.seconds += wait_interval(o->c.duration - in.seconds);
 	dl_dpdk_port__stop(p);
 	if (dl_dpdk_port__collect(p, agg) || dl_dpdk_port__stats(p, &st)) {
 		fprintf(stderr, "dropledger: cannot read the port's counters\n");
@@ -313,7 +305,7 @@ static int run(struct dpdk_opts *o)
 	in.agg = agg;
 	in.xbase = xbase;
 	in.xnow = xnow;
-	err = print_report(&in, o->json);
+	err = print_report(&in, o->c.json);
 	if (err && !dl_output__failed(&dl_stdout)) {
 		fprintf(stderr, "dropledger: cannot print the report: %s\n", strerror(-err));
 		goto out;

@@ -78,9 +78,7 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	int err;
 
 	dl_report_conf__defaults(rc);
-	err = cli_params(&ps, &dl_report_conf__cmd, rc, argc, argv);
-	if (err == DL_PARAMS_HELP)
-		exit(DL_EXIT_OK);
+	err = cli_params_or_help(&ps, &dl_report_conf__cmd, rc, argc, argv);
 	if (err)
 		return err;
 	o->ifname = rc->c.ifname;

@@ -28,11 +28,7 @@ static const struct dl_param_enum attach_names[] = {
 };
 
 struct steering_opts {
-	const char *ifname;
 	const char *rules_path;
-	double duration;
-	bool json;
-	const char *ready_file;
 	struct dl_rss_opts rss;
 	struct dl_steer_check_opts check;
 	struct dl_ingress_opts ing;
@@ -92,15 +88,9 @@ static int parse(int argc, char **argv, struct steering_opts *o)
 	o->c.duration = 10;
 	o->how = DL_ATTACH_LIBXDP;
 	o->ing.track_flow_queues = true;
-	err = cli_params(&ps, &steering_cmd, o, argc, argv);
-	if (err == DL_PARAMS_HELP)
-		exit(DL_EXIT_OK);
+	err = cli_params_or_help(&ps, &steering_cmd, o, argc, argv);
 	if (err)
 		return err;
-	o->ifname = o->c.ifname;
-	o->duration = o->c.duration;
-	o->json = o->c.json;
-	o->ready_file = o->c.ready_file;
 	o->ing.how = (enum dl_attach_how)o->how;
 	if (o->min_packets) {
 		o->rss.min_total = o->min_packets;
@@ -133,24 +123,24 @@ int do_steering(int argc, char **argv)
 	if (cli_check_caps("steering"))
 		goto out;
 	cli_stop_signals();
-	so.ifname = o.ifname;
+	so.ifname = o.c.ifname;
 	so.rules = rules;
 	so.rules_path = o.rules_path;
 	so.ing = o.ing;
 	so.rss = o.rss;
 	so.check = o.check;
-	so.json = o.json;
+	so.json = o.c.json;
 	so.out = &dl_stdout;
 	s = dl_steering_session__start(&so, msg, sizeof(msg));
 	if (!s) {
 		fprintf(stderr, "dropledger: %s\n", msg);
 		goto out;
 	}
-	if (!o.json)
+	if (!o.c.json)
 		fprintf(stderr, "dropledger: watching %s for %.1f s (Ctrl-C to stop early)\n",
-			cli_ifname(o.ifname), o.duration);
-	cli_ready(o.ready_file);
-	dl_steering_session__wait(s, dl_steering_session__t0(s) + o.duration, &cli_stop);
+			cli_ifname(o.c.ifname), o.c.duration);
+	cli_ready(o.c.ready_file);
+	dl_steering_session__wait(s, dl_steering_session__t0(s) + o.c.duration, &cli_stop);
 	if (!dl_steering_session__finish(s, &violations))
 		rc = violations ? EXIT_VIOLATION : DL_EXIT_OK;
 out:

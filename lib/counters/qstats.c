@@ -291,12 +291,54 @@ static struct nlmsghdr *put_genl(char *buf, uint16_t type, uint16_t flags,
 	return nlh;
 }
 
+/* One reply of a request: seq and port to check, what the parse fills. */
+struct reply {
+	unsigned int seq, portid;
+	int *family;
+	struct dl_qstats *qs;
+	int done_err;
+};
+
+/*
+ * Receive into @buf and hand each read to @parse until it returns <= 0
+ * (the reply is complete, or -errno); returns that last value.
+ */
+static int recv_reply(struct mnl_socket *nl, char *buf, size_t size, struct reply *r,
+		      int (*parse)(const char *buf, size_t n, struct reply *r))
+{
+	ssize_t n;
+	int ret;
+
+	do {
+		n = mnl_socket_recvfrom(nl, buf, size);
+		if (n < 0)
+			return -errno;
+		ret = parse(buf, (size_t)n, r);
+	} while (ret > 0);
+	return ret;
+}
+
+static int parse_family(const char *buf, size_t n, struct reply *r)
+{
+	int ret;
+
+	errno = 0;
+	ret = mnl_cb_run(buf, n, r->seq, r->portid, family_msg_cb, r->family);
+	if (ret == MNL_CB_ERROR)
+		return errno == ENOENT ? -EOPNOTSUPP : (errno ? -errno : -EBADMSG);
+	return ret;
+}
+
+static int parse_dump(const char *buf, size_t n, struct reply *r)
+{
+	return parse_buf(r->qs, buf, n, r->seq, r->portid, &r->done_err);
+}
+
 static int resolve_family(struct mnl_socket *nl, char *buf, size_t size,
 			  unsigned int seq, int *family)
 {
-	unsigned int portid = mnl_socket_get_portid(nl);
+	struct reply r = { seq, mnl_socket_get_portid(nl), family, NULL, 0 };
 	struct nlmsghdr *nlh;
-	ssize_t n;
 	int ret;
 
 	nlh = put_genl(buf, GENL_ID_CTRL, NLM_F_ACK, CTRL_CMD_GETFAMILY, 1, seq);
@@ -304,25 +346,18 @@ static int resolve_family(struct mnl_socket *nl, char *buf, size_t size,
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	*family = 0;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, size);
-		if (n < 0)
-			return -errno;
-		errno = 0;
-		ret = mnl_cb_run(buf, n, seq, portid, family_msg_cb, family);
-		if (ret == MNL_CB_ERROR)
-			return errno == ENOENT ? -EOPNOTSUPP : (errno ? -errno : -EBADMSG);
-	} while (ret > MNL_CB_STOP);
+	ret = recv_reply(nl, buf, size, &r, parse_family);
+	if (ret)
+		return ret;
 	return *family ? 0 : -EOPNOTSUPP;
 }
 
 static int dump(struct mnl_socket *nl, char *buf, size_t size, int family,
 		int ifindex, bool per_queue, unsigned int seq, struct dl_qstats *qs)
 {
-	unsigned int portid = mnl_socket_get_portid(nl);
+	struct reply r = { seq, mnl_socket_get_portid(nl), NULL, qs, 0 };
 	struct nlmsghdr *nlh;
-	int ret, done_err = 0;
-	ssize_t n;
+	int ret;
 
 	nlh = put_genl(buf, family, NLM_F_DUMP, NETDEV_CMD_QSTATS_GET,
 		       NETDEV_FAMILY_VERSION, seq);
@@ -332,21 +367,16 @@ static int dump(struct mnl_socket *nl, char *buf, size_t size, int family,
 		mnl_attr_put_u32(nlh, NETDEV_A_QSTATS_SCOPE, NETDEV_QSTATS_SCOPE_QUEUE);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, size);
-		if (n < 0)
-			return -errno;
-		ret = parse_buf(qs, buf, n, seq, portid, &done_err);
-	} while (ret > 0);
+	ret = recv_reply(nl, buf, size, &r, parse_dump);
 	/* An NLMSG_ERROR: kernels with the family but without the command. */
 	if (ret == -EOPNOTSUPP || ret == -EINVAL)
 		return -EOPNOTSUPP;
 	if (ret)
 		return ret;
 	/* The dump itself failed: for one device, "its driver has no qstats". */
-	if (done_err == -EOPNOTSUPP && ifindex)
+	if (r.done_err == -EOPNOTSUPP && ifindex)
 		return 0;
-	return done_err;
+	return r.done_err;
 }
 
 int dl_qstats__read(int ifindex, struct dl_qstats **out)

@@ -259,20 +259,16 @@ out:
 	return err;
 }
 
+static int parse_cb(const char *buf, size_t len, const char *origin, void *t)
+{
+	return dl_snmp__parse(t, buf, len, origin);
+}
+
 int dl_snmp__load(struct dl_snmp *t, const char *path)
 {
-	size_t len;
-	char *buf;
-	int err;
-
 	if (!t || !path)
 		return -EINVAL;
-	err = dl_text__read_file(path, &buf, &len);
-	if (err)
-		return err;
-	err = dl_snmp__parse(t, buf, len, path);
-	free(buf);
-	return err;
+	return dl_text__parse_file(path, parse_cb, t);
 }
 
 int dl_snmp__read_proc(struct dl_snmp **out)

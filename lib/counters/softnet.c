@@ -135,20 +135,14 @@ err:
 	return err;
 }
 
+static int parse_cb(const char *buf, size_t len, const char *origin, void *out)
+{
+	return dl_softnet__parse(buf, len, origin, out);
+}
+
 int dl_softnet__read(const char *path, struct dl_softnet **out)
 {
-	size_t len;
-	char *buf;
-	int err;
-
-	if (!path)
-		path = DL_SOFTNET_PATH;
-	err = dl_text__read_file(path, &buf, &len);
-	if (err)
-		return err;
-	err = dl_softnet__parse(buf, len, path, out);
-	free(buf);
-	return err;
+	return dl_text__parse_file(path ? path : DL_SOFTNET_PATH, parse_cb, out);
 }
 
 void dl_softnet__free(struct dl_softnet *s)

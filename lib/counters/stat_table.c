@@ -135,20 +135,16 @@ err:
 	return err;
 }
 
+static int parse_cb(const char *buf, size_t len, const char *origin, void *out)
+{
+	return dl_stat_table__parse(buf, len, origin, out);
+}
+
 int dl_stat_table__read(const char *path, struct dl_stat_table **out)
 {
-	size_t len;
-	char *buf;
-	int err;
-
 	if (!path)
 		return -EINVAL;
-	err = dl_text__read_file(path, &buf, &len);
-	if (err)
-		return err;
-	err = dl_stat_table__parse(buf, len, path, out);
-	free(buf);
-	return err;
+	return dl_text__parse_file(path, parse_cb, out);
 }
 
 unsigned int dl_stat_table__nr_cols(const struct dl_stat_table *t)

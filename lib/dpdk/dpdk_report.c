@@ -260,7 +260,7 @@ json_t *dl_dpdk_report__json(const struct dl_dpdk_report_in *in)
 	char name[RTE_ETH_NAME_MAX_LEN] = "";
 	struct rte_eth_dev_info info = {};
 	__u64 counts[DL_DPDK_MAX_QUEUES + 1] = {};
-	json_t *root, *tot, *qs, *seq;
+	json_t *root, *tot, *qs;
 	struct xdp_sums xs;
 	struct totals t;
 
@@ -291,32 +291,25 @@ json_t *dl_dpdk_report__json(const struct dl_dpdk_report_in *in)
 		json_object_set_new(tot, "xdp_seen", dl_json__opt_u64(have_xdp, xs.seen));
 	}
 	qs = queues_json(in, counts);
-	seq = dl_agg_json__seq_summary(in->agg, false);
-	if (seq)
-		json_object_set_new(seq, "per_flow", dl_agg_json__seq_flows(in->agg, false));
 	root = json_pack("{s:s, s:i, s:s, s:s, s:f, s:i}",
 			 "interface", name, "port", (int)in->port,
 			 "driver", info.driver_name ? info.driver_name : "?",
 			 "mode", "dpdk", "duration_s", in->seconds,
 			 "nqueues", in->stats->nqueues);
-	if (!root || !tot || !qs || !seq) {
-		json_decref(root);
-		json_decref(tot);
-		json_decref(qs);
-		json_decref(seq);
-		errno = ENOMEM;
-		return NULL;
+	{
+		struct dl_json_field f[] = {
+			{ "totals", tot },
+			{ "queues", qs },
+			{ "rss", dl_agg_json__rss(counts, (unsigned int)in->stats->nqueues), true },
+			{ "sequence", dl_agg_json__sequence(in->agg) },
+			{ "top_flows", dl_agg_json__top_flows(in->agg, in->top_flows ?
+				       in->top_flows : DEFAULT_TOP_FLOWS), true },
+			{ "xstats", xstats_json(in), true },
+			{ "xdp", xdp_json(in), true },
+		};
+
+		return dl_json__fill(root, f, sizeof(f) / sizeof(f[0]));
 	}
-	json_object_set_new(root, "totals", tot);
-	json_object_set_new(root, "queues", qs);
-	json_object_set_new(root, "rss", dl_agg_json__rss(counts,
-			    (unsigned int)in->stats->nqueues));
-	json_object_set_new(root, "sequence", seq);
-	json_object_set_new(root, "top_flows", dl_agg_json__top_flows(in->agg,
-			    in->top_flows ? in->top_flows : DEFAULT_TOP_FLOWS));
-	json_object_set_new(root, "xstats", xstats_json(in));
-	json_object_set_new(root, "xdp", xdp_json(in));
-	return root;
 }
 
 static void print_xdp(const struct dl_dpdk_report_in *in, FILE *out)

@@ -59,7 +59,7 @@ static char *trim(char *s)
 	return s;
 }
 
-static int parse_rule(char *s, struct rule *r, char *why, size_t len)
+static int parse_rule(char *s, struct rule *r, char *why, size_t why_len)
 {
 	char *op = strpbrk(s, "<>"), *name, *num, *end;
 	bool rate_name = false;
@@ -111,13 +111,13 @@ static int parse_rule(char *s, struct rule *r, char *why, size_t len)
 		goto bad;
 	return 0;
 bad:
-	snprintf(why, len,
+	snprintf(why, why_len,
 		 "bad --fail-on rule '%s' (QUANTITY>N, QUANTITY>N/s or QUANTITY>N%%; quantities: stack_dropped, nic_dropped, dropped, residual, records_lost, delivered, xdp_seen, malformed, unattributed, reason=NAME, category=NAME, each also as NAME_rate)",
 		 r->text);
 	return -EINVAL;
 }
 
-struct dl_fail_on *dl_fail_on__parse(const char *spec, char *why, size_t len)
+struct dl_fail_on *dl_fail_on__parse(const char *spec, char *why, size_t why_len)
 {
 	struct dl_fail_on *f = calloc(1, sizeof(*f));
 	char *copy = strdup(spec ? spec : ""), *save = NULL, *tok;
@@ -138,7 +138,7 @@ struct dl_fail_on *dl_fail_on__parse(const char *spec, char *why, size_t len)
 			cap = cap ? cap * 2 : 4;
 		}
 		memset(&f->r[f->n], 0, sizeof(f->r[0]));
-		if (parse_rule(tok, &f->r[f->n], why, len)) {
+		if (parse_rule(tok, &f->r[f->n], why, why_len)) {
 			free(copy);
 			dl_fail_on__free(f);
 			errno = EINVAL;
@@ -148,14 +148,14 @@ struct dl_fail_on *dl_fail_on__parse(const char *spec, char *why, size_t len)
 	}
 	free(copy);
 	if (!f->n) {
-		snprintf(why, len, "--fail-on needs at least one rule, e.g. 'stack_dropped_rate>100/s'");
+		snprintf(why, why_len, "--fail-on needs at least one rule, e.g. 'stack_dropped_rate>100/s'");
 		dl_fail_on__free(f);
 		errno = EINVAL;
 		return NULL;
 	}
 	return f;
 oom:
-	snprintf(why, len, "out of memory");
+	snprintf(why, why_len, "out of memory");
 	free(copy);
 	dl_fail_on__free(f);
 	errno = ENOMEM;
@@ -262,7 +262,7 @@ int dl_fail_on__eval(const struct dl_fail_on *f, unsigned int i, const struct dl
 }
 
 int dl_fail_on__check(const struct dl_fail_on *f, const struct dl_ledger *l,
-		      char *why, size_t len)
+		      char *why, size_t why_len)
 {
 	unsigned int i;
 	double v;
@@ -271,7 +271,7 @@ int dl_fail_on__check(const struct dl_fail_on *f, const struct dl_ledger *l,
 	for (i = 0; f && i < f->n; i++) {
 		if (dl_fail_on__eval(f, i, l, &fired, &v) || !fired)
 			continue;
-		snprintf(why, len, "%s: %s (measured %.6g%s)", l->ifname, f->r[i].text, v,
+		snprintf(why, why_len, "%s: %s (measured %.6g%s)", l->ifname, f->r[i].text, v,
 			 f->r[i].unit == U_RATE ? "/s" : f->r[i].unit == U_SHARE ? "%" : "");
 		return (int)i;
 	}

@@ -18,7 +18,7 @@ struct dl_fail_on;
  * Parse @spec. NULL + errno (EINVAL, ENOMEM) with one line in @why naming
  * the bad rule and what is accepted.
  */
-struct dl_fail_on *dl_fail_on__parse(const char *spec, char *why, size_t len);
+struct dl_fail_on *dl_fail_on__parse(const char *spec, char *why, size_t why_len);
 void dl_fail_on__free(struct dl_fail_on *f);
 
 unsigned int dl_fail_on__count(const struct dl_fail_on *f);
@@ -37,6 +37,6 @@ int dl_fail_on__eval(const struct dl_fail_on *f, unsigned int i, const struct dl
  * The first rule that fires on @l, or -1. @why: "IF: RULE (measured X)".
  */
 int dl_fail_on__check(const struct dl_fail_on *f, const struct dl_ledger *l,
-		      char *why, size_t len);
+		      char *why, size_t why_len);
 
 #endif

@@ -129,7 +129,7 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *s
 	return 0;
 }
 
-struct dl_metrics_http *dl_metrics_http__start(const char *addr, char *why, size_t len)
+struct dl_metrics_http *dl_metrics_http__start(const char *addr, char *why, size_t why_len)
 {
 	struct dl_metrics_http *h;
 	struct sockaddr_storage ss;
@@ -137,14 +137,14 @@ struct dl_metrics_http *dl_metrics_http__start(const char *addr, char *why, size
 	int one = 1, err;
 
 	if (parse_listen(addr, &ss, &sl)) {
-		snprintf(why, len, "bad --metrics-listen '%s' (PORT, ADDR:PORT or [ADDR6]:PORT)",
-			 addr);
+		snprintf(why, why_len,
+			 "bad --metrics-listen '%s' (PORT, ADDR:PORT or [ADDR6]:PORT)", addr);
 		errno = EINVAL;
 		return NULL;
 	}
 	h = calloc(1, sizeof(*h));
 	if (!h) {
-		snprintf(why, len, "out of memory");
+		snprintf(why, why_len, "out of memory");
 		return NULL;
 	}
 	pthread_mutex_init(&h->lock, NULL);
@@ -172,7 +172,7 @@ struct dl_metrics_http *dl_metrics_http__start(const char *addr, char *why, size
 	return h;
 fail:
 	err = errno;
-	snprintf(why, len, "cannot serve metrics on %s: %s%s", addr, strerror(err),
+	snprintf(why, why_len, "cannot serve metrics on %s: %s%s", addr, strerror(err),
 		 err == EADDRNOTAVAIL ? " (not an address of this host)" :
 		 err == EADDRINUSE ? " (another process listens there)" : "");
 	if (h->fd >= 0)

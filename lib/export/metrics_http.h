@@ -20,7 +20,7 @@ struct dl_metrics_http;
  * to 127.0.0.1). NULL + errno on failure with one line in @why (port in
  * use, address not local, bad syntax).
  */
-struct dl_metrics_http *dl_metrics_http__start(const char *addr, char *why, size_t len);
+struct dl_metrics_http *dl_metrics_http__start(const char *addr, char *why, size_t why_len);
 
 /* Replace the served snapshot with a copy of @text. 0 / -ENOMEM. */
 int dl_metrics_http__publish(struct dl_metrics_http *h, const char *text, size_t len);

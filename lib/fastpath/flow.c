@@ -113,3 +113,18 @@ void dl_flow__str(const struct dl_flow *f, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s %s -> %s", proto, s, d);
 }
+
+void dl_flow__text(const struct dl_flow *f, struct dl_flow_text *t)
+{
+	char scratch[32];
+
+	*t = (struct dl_flow_text){ .flow = "?", .proto = "?", .dport = "?" };
+	if (!f)
+		return;
+	dl_flow__str(f, t->flow, sizeof(t->flow));
+	snprintf(t->proto, sizeof(t->proto), "%s",
+		 dl_flow__proto_name(f, scratch, sizeof(scratch)));
+	snprintf(t->dport, sizeof(t->dport), "%u", dl_flow__dport(f));
+	dl_flow__addr_str(f, true, t->src, sizeof(t->src));
+	dl_flow__addr_str(f, false, t->dst, sizeof(t->dst));
+}

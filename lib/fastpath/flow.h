@@ -36,4 +36,16 @@ unsigned int dl_flow__dport(const struct dl_flow *f);
 /* "udp 198.18.0.1:5000 -> 198.18.0.2:9000" */
 void dl_flow__str(const struct dl_flow *f, char *buf, size_t len);
 
+/* A flow's words for cause rules and messages. */
+struct dl_flow_text {
+	char flow[128];		/* dl_flow__str() */
+	char proto[16];		/* dl_flow__proto_name() */
+	char dport[16];
+	char src[64];		/* "" for non-IP flows */
+	char dst[64];
+};
+
+/* @t for @f; NULL @f: "?" for flow, proto and dport, empty addresses. */
+void dl_flow__text(const struct dl_flow *f, struct dl_flow_text *t);
+
 #endif

@@ -30,10 +30,10 @@ int dl_hook__parse_line(const char *line, char *driver, size_t dlen,
 /*
  * The row of @driver in the table at @path ("*" row when not listed; xdp
  * when neither is there). Returns 0, or -errno when @path is unreadable or
- * malformed (one-line reason in @err).
+ * malformed ("path:line: ..." in @why).
  */
 int dl_hook__lookup(const char *path, const char *driver,
-		    struct dl_hook_choice *c, char *err, size_t elen);
+		    struct dl_hook_choice *c, char *why, size_t why_len);
 
 /*
  * What auto picks for @ifname: its driver, then its row in hooks.tsv

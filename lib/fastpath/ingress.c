@@ -73,7 +73,7 @@ static int write_owner(struct dl_ingress *ing)
 }
 
 static int attach_link(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
-		       char *why, size_t len)
+		       char *why, size_t why_len)
 {
 	struct bpf_link *link;
 
@@ -81,7 +81,7 @@ static int attach_link(struct dl_ingress *ing, const struct dl_ingress_opts *opt
 	if (!link) {
 		int err = -errno;
 
-		snprintf(why, len, "cannot attach bpf_link to %s: %s%s", opts->ifname,
+		snprintf(why, why_len, "cannot attach bpf_link to %s: %s%s", opts->ifname,
 			 strerror(errno), err == -EBUSY ?
 			 " (another XDP program is attached)" : "");
 		return err;
@@ -92,7 +92,7 @@ static int attach_link(struct dl_ingress *ing, const struct dl_ingress_opts *opt
 
 /* @may_generic: fall back to generic XDP (never when the hook was auto). */
 static int attach_libxdp(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
-			 bool may_generic, char *why, size_t len, char *note, size_t nlen)
+			 bool may_generic, char *why, size_t why_len, char *note, size_t nlen)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xo,
 			    .obj = ing->skel->obj,
@@ -106,7 +106,7 @@ static int attach_libxdp(struct dl_ingress *ing, const struct dl_ingress_opts *o
 	if (err) {
 		ing->xprog = NULL;
 		libxdp_strerror(err, buf, sizeof(buf));
-		snprintf(why, len, "cannot prepare XDP program: %s", buf);
+		snprintf(why, why_len, "cannot prepare XDP program: %s", buf);
 		return err;
 	}
 	ing->xmode = opts->skb_mode ? XDP_MODE_SKB : XDP_MODE_NATIVE;
@@ -120,7 +120,7 @@ static int attach_libxdp(struct dl_ingress *ing, const struct dl_ingress_opts *o
 	}
 	if (err) {
 		libxdp_strerror(err, buf, sizeof(buf));
-		snprintf(why, len, "cannot attach to %s: %s%s", opts->ifname, buf,
+		snprintf(why, why_len, "cannot attach to %s: %s%s", opts->ifname, buf,
 			 err == -EPERM ? " (needs CAP_BPF and CAP_NET_ADMIN)" : "");
 		return err;
 	}
@@ -140,7 +140,7 @@ static int attach_libxdp(struct dl_ingress *ing, const struct dl_ingress_opts *o
 
 /* Before load: flow table size and tap mirroring (rodata, outer map). */
 static int set_sizes(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
-		     char *why, size_t len)
+		     char *why, size_t why_len)
 {
 	int err = 0;
 
@@ -157,14 +157,14 @@ static int set_sizes(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
 		err = dl_mirror__prepare(ing->skel, &mo);
 	}
 	if (err)
-		snprintf(why, len, "cannot size the XDP program's maps: %s",
+		snprintf(why, why_len, "cannot size the XDP program's maps: %s",
 			 strerror(-err));
 	return err;
 }
 
 /* After load, before attach: every CPU has its ring from the first frame. */
 static int make_mirror(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
-		       char *why, size_t len)
+		       char *why, size_t why_len)
 {
 	struct dl_mirror_opts mo = { .ring_bytes = opts->mirror_ring_bytes,
 				     .kind = opts->mirror_ring };
@@ -175,7 +175,7 @@ static int make_mirror(struct dl_ingress *ing, const struct dl_ingress_opts *opt
 	if (!ing->mirror) {
 		int err = -errno;
 
-		snprintf(why, len, "cannot create the tap mirror rings: %s",
+		snprintf(why, why_len, "cannot create the tap mirror rings: %s",
 			 strerror(-err));
 		return err;
 	}
@@ -544,7 +544,7 @@ static bool in_dispatcher(const struct dl_ingress *ing)
 
 /* Interface gone from our namespace: deleted, or moved with our program. */
 static enum dl_ingress_state check_gone(struct dl_ingress *ing, char *why,
-					size_t len)
+					size_t why_len)
 {
 	char where[300];
 	int found;
@@ -556,20 +556,20 @@ static enum dl_ingress_state check_gone(struct dl_ingress *ing, char *why,
 		bpf_link__detach(ing->link);
 	ing->attached = false;
 	if (found > 0) {
-		snprintf(why, len, "%s was moved to another network namespace (%s): our program was detached there; the run ends",
+		snprintf(why, why_len, "%s was moved to another network namespace (%s): our program was detached there; the run ends",
 			 ing->shown, where);
 		return DL_INGRESS_MOVED;
 	}
 	if (found < 0)
-		snprintf(why, len, "%s was moved to another network namespace (%s) and detaching our program there failed: %s; run: dropledger detach there",
+		snprintf(why, why_len, "%s was moved to another network namespace (%s) and detaching our program there failed: %s; run: dropledger detach there",
 			 ing->shown, where, strerror(-found));
 	else
-		snprintf(why, len, "%s was deleted (or moved where we cannot see): the run ends", ing->shown);
+		snprintf(why, why_len, "%s was deleted (or moved where we cannot see): the run ends", ing->shown);
 	return found < 0 ? DL_INGRESS_MOVED : DL_INGRESS_DELETED;
 }
 
 enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
-					size_t len)
+					size_t why_len)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	char name[IF_NAMESIZE];
@@ -578,7 +578,7 @@ enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
 	int qerr;
 	bool up;
 
-	if (len)
+	if (why_len)
 		why[0] = '\0';
 	/*
 	 * Query first, name second: libbpf's query reports "no program" for
@@ -588,10 +588,10 @@ enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
 	qerr = bpf_xdp_query(ing->ifindex, 0, &q);
 	if (!if_indextoname(ing->ifindex, name)) {
 		if (!ing->is_tc)
-			return check_gone(ing, why, len);
+			return check_gone(ing, why, why_len);
 		/* A TCX link goes with its device; a classic filter too. */
 		ing->attached = false;
-		snprintf(why, len, "%s was deleted or moved to another network namespace: the run ends",
+		snprintf(why, why_len, "%s was deleted or moved to another network namespace: the run ends",
 			 ing->ifname);
 		return DL_INGRESS_DELETED;
 	}
@@ -599,7 +599,7 @@ enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
 		char to[4 * IF_NAMESIZE + 1];
 
 		dl_log__printable(name, to, sizeof(to));
-		snprintf(why, len, "%s was renamed to %s: the run ends", ing->shown, to);
+		snprintf(why, why_len, "%s was renamed to %s: the run ends", ing->shown, to);
 		return DL_INGRESS_RENAMED;
 	}
 	if (ing->is_tc) {
@@ -608,7 +608,7 @@ enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
 		if (on == 0) {
 			/* Never detach what took our place: it is not ours. */
 			ing->attached = false;
-			snprintf(why, len, "our tc ingress program was removed from %s by someone else: the run ends",
+			snprintf(why, why_len, "our tc ingress program was removed from %s by someone else: the run ends",
 				 ing->ifname);
 			return DL_INGRESS_REMOVED;
 		}
@@ -623,7 +623,7 @@ enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
 			/* Never detach what took our place: it is not ours. */
 			ing->attached = false;
 			if (!id) {
-				snprintf(why, len, "our XDP program was removed from %s by someone else: the run ends",
+				snprintf(why, why_len, "our XDP program was removed from %s by someone else: the run ends",
 					 ing->shown);
 				return DL_INGRESS_REMOVED;
 			}
@@ -632,14 +632,14 @@ enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
 				bpf_obj_get_info_by_fd(fd, &info, &ilen);
 				close(fd);
 			}
-			snprintf(why, len, "our XDP program on %s was replaced by '%s' (id %u): the run ends",
+			snprintf(why, why_len, "our XDP program on %s was replaced by '%s' (id %u): the run ends",
 				 ing->shown, info.name[0] ? info.name : "?", id);
 			return DL_INGRESS_REPLACED;
 		}
 	}
 	rxq = ing->rx_queues ? dl_sysfs__rx_queues(ing->ifname) : 0;
 	if (rxq && rxq != ing->rx_queues) {
-		snprintf(why, len, "the RX queue count of %s changed from %u to %u: per-queue counts no longer compare; the run ends",
+		snprintf(why, why_len, "the RX queue count of %s changed from %u to %u: per-queue counts no longer compare; the run ends",
 			 ing->shown, ing->rx_queues, rxq);
 		return DL_INGRESS_QUEUES;
 	}
@@ -648,9 +648,9 @@ enum dl_ingress_state dl_ingress__check(struct dl_ingress *ing, char *why,
 		return DL_INGRESS_OK;
 	ing->up = up;
 	if (!up) {
-		snprintf(why, len, "%s went down: nothing arrives until it is up again", ing->shown);
+		snprintf(why, why_len, "%s went down: nothing arrives until it is up again", ing->shown);
 		return DL_INGRESS_DOWN;
 	}
-	snprintf(why, len, "%s is up again", ing->shown);
+	snprintf(why, why_len, "%s is up again", ing->shown);
 	return DL_INGRESS_UP;
 }

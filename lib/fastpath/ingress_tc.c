@@ -39,7 +39,7 @@ static int classic_prog_id(int ifindex, __u32 *id)
 
 static int attach_classic(struct bpf_program *prog, int ifindex,
 			  const char *ifname, struct dl_tc_attach *out,
-			  char *why, size_t len)
+			  char *why, size_t why_len)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 			    .attach_point = BPF_TC_INGRESS);
@@ -50,13 +50,13 @@ static int attach_classic(struct bpf_program *prog, int ifindex,
 
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST) {
-		snprintf(why, len, "cannot add a clsact qdisc to %s: %s", ifname,
+		snprintf(why, why_len, "cannot add a clsact qdisc to %s: %s", ifname,
 			 strerror(-err));
 		return err;
 	}
 	err = bpf_tc_attach(&hook, &o);
 	if (err) {
-		snprintf(why, len, "cannot attach tc ingress filter to %s: %s%s",
+		snprintf(why, why_len, "cannot attach tc ingress filter to %s: %s%s",
 			 ifname, strerror(-err), err == -EEXIST ?
 			 " (a filter holds handle 0xd1ed, priority 1)" : "");
 		return err;
@@ -78,7 +78,7 @@ static int attach_tcx(struct bpf_program *prog, int ifindex)
 }
 
 int dl_tc__attach(struct bpf_program *prog, int ifindex, const char *ifname,
-		  bool force_classic, struct dl_tc_attach *out, char *why, size_t len)
+		  bool force_classic, struct dl_tc_attach *out, char *why, size_t why_len)
 {
 	int fd;
 
@@ -93,7 +93,7 @@ int dl_tc__attach(struct bpf_program *prog, int ifindex, const char *ifname,
 		pr_debug("TCX link on %s unavailable (%s): classic clsact filter\n",
 			 ifname, strerror(-fd));
 	}
-	return attach_classic(prog, ifindex, ifname, out, why, len);
+	return attach_classic(prog, ifindex, ifname, out, why, why_len);
 }
 
 void dl_tc__detach(struct dl_tc_attach *a, __u32 prog_id)
@@ -157,14 +157,14 @@ int dl_tc__attached(const struct dl_tc_attach *a, __u32 prog_id)
 }
 
 int dl_tc__check_free(int ifindex, const char *ifname, dl_tc_owner_fn owner,
-		      char *why, size_t len)
+		      char *why, size_t why_len)
 {
 	__u32 ids[17], n = 16, i, pid;
 	bool alive;
 
 	if (!classic_prog_id(ifindex, &ids[16]) &&
 	    !owner(ids[16], &pid, &alive) && alive) {
-		snprintf(why, len, "%s is already watched by dropledger at tc ingress (pid %u, program id %u); stop that run first",
+		snprintf(why, why_len, "%s is already watched by dropledger at tc ingress (pid %u, program id %u); stop that run first",
 			 ifname, pid, ids[16]);
 		return -EBUSY;
 	}
@@ -172,14 +172,14 @@ int dl_tc__check_free(int ifindex, const char *ifname, dl_tc_owner_fn owner,
 	for (i = 0; i < n; i++) {
 		if (owner(ids[i], &pid, &alive) || !alive)
 			continue;
-		snprintf(why, len, "%s is already watched by dropledger at tc ingress (pid %u, program id %u); stop that run first",
+		snprintf(why, why_len, "%s is already watched by dropledger at tc ingress (pid %u, program id %u); stop that run first",
 			 ifname, pid, ids[i]);
 		return -EBUSY;
 	}
 	return 0;
 }
 
-int dl_tc__remove_stale(int ifindex, dl_tc_owner_fn owner, char *msg, size_t len)
+int dl_tc__remove_stale(int ifindex, dl_tc_owner_fn owner, char *msg, size_t msg_len)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 			    .attach_point = BPF_TC_INGRESS);
@@ -189,7 +189,7 @@ int dl_tc__remove_stale(int ifindex, dl_tc_owner_fn owner, char *msg, size_t len
 	bool alive;
 	int err;
 
-	if (len)
+	if (msg_len)
 		msg[0] = '\0';
 	if (classic_prog_id(ifindex, &id) || owner(id, &pid, &alive) || alive)
 		return 0;
@@ -199,7 +199,7 @@ int dl_tc__remove_stale(int ifindex, dl_tc_owner_fn owner, char *msg, size_t len
 			id, strerror(-err));
 		return err;
 	}
-	snprintf(msg, len, "removed stale dropledger tc ingress filter, program id %u (left by pid %u, no longer running)\n",
+	snprintf(msg, msg_len, "removed stale dropledger tc ingress filter, program id %u (left by pid %u, no longer running)\n",
 		 id, pid);
 	return 1;
 }

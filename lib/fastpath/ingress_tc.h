@@ -36,7 +36,7 @@ struct dl_tc_attach {
  * missing and left in place after). -errno with a reason in @why.
  */
 int dl_tc__attach(struct bpf_program *prog, int ifindex, const char *ifname,
-		  bool force_classic, struct dl_tc_attach *out, char *why, size_t len);
+		  bool force_classic, struct dl_tc_attach *out, char *why, size_t why_len);
 
 /*
  * Is program @prog_id still where dl_tc__attach() put it? 1 yes, 0 no
@@ -52,12 +52,12 @@ void dl_tc__detach(struct dl_tc_attach *a, __u32 prog_id);
  * ingress of @ifindex (TCX or classic); 0 when free.
  */
 int dl_tc__check_free(int ifindex, const char *ifname, dl_tc_owner_fn owner,
-		      char *why, size_t len);
+		      char *why, size_t why_len);
 
 /*
  * Remove our classic filter when its owner is dead (TCX links die with
  * their process). Returns 1 removed, 0 none, or -errno; @msg says which.
  */
-int dl_tc__remove_stale(int ifindex, dl_tc_owner_fn owner, char *msg, size_t len);
+int dl_tc__remove_stale(int ifindex, dl_tc_owner_fn owner, char *msg, size_t msg_len);
 
 #endif

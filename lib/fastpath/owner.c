@@ -237,15 +237,15 @@ int dl_owner__detach_prog(int ifindex, __u32 prog_id, __u32 mode_flags)
 }
 
 /* Append a line to @msg at *@used. */
-static void say(char *msg, size_t len, size_t *used, const char *fmt, ...)
+static void say(char *msg, size_t msg_len, size_t *used, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-static void say(char *msg, size_t len, size_t *used, const char *fmt, ...)
+static void say(char *msg, size_t msg_len, size_t *used, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(msg + *used, *used < len ? len - *used : 0, fmt, ap);
+	n = vsnprintf(msg + *used, *used < msg_len ? msg_len - *used : 0, fmt, ap);
 	va_end(ap);
 	if (n > 0)
 		*used += n;
@@ -253,7 +253,7 @@ static void say(char *msg, size_t len, size_t *used, const char *fmt, ...)
 
 /* May program @id, tagged @o, go? Says why not in @msg. */
 static bool may_remove(__u32 id, const struct dl_owner *o, bool force,
-		       const char *ifname, char *msg, size_t len, size_t *used)
+		       const char *ifname, char *msg, size_t msg_len, size_t *used)
 {
 	char who[96];
 	pid_t holder;
@@ -263,23 +263,23 @@ static bool may_remove(__u32 id, const struct dl_owner *o, bool force,
 		return true;
 	dl_owner__describe(o, holder, who, sizeof(who));
 	if (st == DL_OWNER_ALIVE) {
-		say(msg, len, used, "kept dropledger program id %u on %s: its run (%s) is alive; stop that run to detach it\n",
+		say(msg, msg_len, used, "kept dropledger program id %u on %s: its run (%s) is alive; stop that run to detach it\n",
 		    id, ifname, who);
 		return false;
 	}
 	if (force) {
-		say(msg, len, used, "forcing removal of dropledger program id %u (%s, liveness unknown)\n",
+		say(msg, msg_len, used, "forcing removal of dropledger program id %u (%s, liveness unknown)\n",
 		    id, who);
 		return true;
 	}
-	say(msg, len, used, "kept dropledger program id %u on %s: its owner (%s) is not visible from here, so it may still run; if that run is gone: dropledger detach -i %s --force\n",
+	say(msg, msg_len, used, "kept dropledger program id %u on %s: its owner (%s) is not visible from here, so it may still run; if that run is gone: dropledger detach -i %s --force\n",
 	    id, ifname, who, ifname);
 	return false;
 }
 
 /* Walk a libxdp dispatcher's programs and remove our stale ones. */
 static int remove_stale_in_dispatcher(int ifindex, const char *ifname, bool force,
-				      char *msg, size_t len, size_t *used,
+				      char *msg, size_t msg_len, size_t *used,
 				      unsigned int *kept)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
@@ -294,14 +294,14 @@ static int remove_stale_in_dispatcher(int ifindex, const char *ifname, bool forc
 
 		if (dl_owner__of_prog(xdp_program__id(p), &o, name, sizeof(name)))
 			continue;
-		if (!may_remove(xdp_program__id(p), &o, force, ifname, msg, len, used)) {
+		if (!may_remove(xdp_program__id(p), &o, force, ifname, msg, msg_len, used)) {
 			(*kept)++;
 			continue;
 		}
 		if (!xdp_program__detach(p, ifindex,
 					 xdp_multiprog__attach_mode(mp), 0)) {
 			removed++;
-			say(msg, len, used, "removed stale dropledger program id %u (left by pid %u) from the libxdp dispatcher\n",
+			say(msg, msg_len, used, "removed stale dropledger program id %u (left by pid %u) from the libxdp dispatcher\n",
 			    xdp_program__id(p), o.pid);
 		}
 	}
@@ -375,7 +375,7 @@ int dl_owner__remove_stale(int ifindex, bool force, char *msg, size_t msg_len,
 }
 
 /* Refuse when a program we did not load, or a live run of ours, holds it. */
-int dl_owner__check_free(int ifindex, const char *name, char *why, size_t len,
+int dl_owner__check_free(int ifindex, const char *name, char *why, size_t why_len,
 		      bool *has_dispatcher)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
@@ -387,7 +387,7 @@ int dl_owner__check_free(int ifindex, const char *name, char *why, size_t len,
 	dl_log__printable(name, ifname, sizeof(ifname));
 	err = bpf_xdp_query(ifindex, 0, &q);
 	if (err) {
-		snprintf(why, len, "cannot query XDP state of %s: %s", ifname,
+		snprintf(why, why_len, "cannot query XDP state of %s: %s", ifname,
 			 strerror(-err));
 		return err;
 	}
@@ -406,12 +406,12 @@ int dl_owner__check_free(int ifindex, const char *name, char *why, size_t len,
 
 			if (dl_owner__state(&o, ids[i], &holder) == DL_OWNER_ALIVE) {
 				dl_owner__describe(&o, holder, who, sizeof(who));
-				snprintf(why, len,
+				snprintf(why, why_len,
 					 "%s is already watched by dropledger (%s, program id %u); stop that run first",
 					 ifname, who, ids[i]);
 			} else {
 				dl_owner__describe(&o, 0, who, sizeof(who));
-				snprintf(why, len,
+				snprintf(why, why_len,
 					 "%s holds dropledger program id %u of %s, which is not visible from here and may still run; if that run is gone: dropledger detach -i %s --force",
 					 ifname, ids[i], who, ifname);
 			}
@@ -421,7 +421,7 @@ int dl_owner__check_free(int ifindex, const char *name, char *why, size_t len,
 			*has_dispatcher = true;
 			continue;
 		}
-		snprintf(why, len,
+		snprintf(why, why_len,
 			 "%s already runs XDP program '%s' (id %u) that was not attached through libxdp; dropledger will not replace it",
 			 ifname, name, ids[i]);
 		return -EBUSY;

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,11 +20,11 @@
 #include <xdp/xsk.h>
 
 #include "linerate/frame.h"
+#include "linerate/xsk.h"
 #include "lab/gen.h"
 #include "util/log.h"
 
 #define NUM_FRAMES 4096
-#define FRAME_SIZE 2048
 #define TX_SIZE 2048
 #define BATCH 64
 
@@ -181,28 +180,22 @@ static void *queue_main(void *arg)
 {
 	struct qgen *g = arg;
 	const struct dl_gen_opts *o = g->o;
-	struct xsk_umem_config ucfg = {
-		.fill_size = XSK_RING_PROD__DEFAULT_NUM_DESCS,
-		.comp_size = NUM_FRAMES,
-		.frame_size = FRAME_SIZE,
-	};
-	struct xsk_socket_config scfg = {
-		.tx_size = TX_SIZE,
-		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
-		.bind_flags = XDP_COPY,
+	struct dl_xsk_sizes sz = {
+		.frames = NUM_FRAMES,
+		.fill = XSK_RING_PROD__DEFAULT_NUM_DESCS,
+		.comp = NUM_FRAMES,
+		.tx = TX_SIZE,
 	};
 	__u64 total = (__u64)g->nflows * o->frames_per_flow, issued = 0, done = 0;
 	unsigned int drain_ms = o->drain_ms ? o->drain_ms : 5000, nfree = 0, f = 0;
-	struct xsk_ring_prod fill, tx;
 	struct xdp_statistics xst;
-	struct xsk_ring_cons comp;
-	struct xsk_socket *xsk = NULL;
-	struct xsk_umem *umem = NULL;
+	struct dl_xsk x = {};
+	char why[128];
 	struct tx_slot *slots = NULL;
 	__u64 *free_stack = NULL, *next_seq = NULL, completed = 0;
 	__u32 reclaimed = 0;
 	__u32 seen_cons = 0;
-	void *area = MAP_FAILED;
+	void *area;
 	socklen_t optlen;
 	double t0, deadline;
 	int err = 0, i;
@@ -219,43 +212,34 @@ static void *queue_main(void *arg)
 	slots = calloc(TX_SIZE, sizeof(*slots));
 	free_stack = calloc(NUM_FRAMES, sizeof(*free_stack));
 	next_seq = calloc(g->nflows ? g->nflows : 1, sizeof(*next_seq));
-	area = mmap(NULL, (size_t)NUM_FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!slots || !free_stack || !next_seq || area == MAP_FAILED) {
+	if (!slots || !free_stack || !next_seq) {
 		err = -ENOMEM;
 		goto out;
 	}
-	err = xsk_umem__create(&umem, area, (__u64)NUM_FRAMES * FRAME_SIZE,
-			       &fill, &comp, &ucfg);
+	err = dl_xsk__open(&x, o->ifname, g->queue, &sz, why, sizeof(why));
 	if (err) {
-		pr_warn("gen: %s queue %d: cannot create AF_XDP umem: %s\n",
-			o->ifname, g->queue, strerror(-err));
+		if (why[0])
+			pr_warn("gen: %s queue %d: %s\n", o->ifname, g->queue, why);
 		goto out;
 	}
-	err = xsk_socket__create(&xsk, o->ifname, (__u32)g->queue, umem, NULL,
-				 &tx, &scfg);
-	if (err) {
-		pr_warn("gen: %s queue %d: cannot create AF_XDP socket: %s\n",
-			o->ifname, g->queue, strerror(-err));
-		goto out;
-	}
+	area = x.area;
 	for (i = 0; i < NUM_FRAMES; i++)
-		free_stack[nfree++] = (__u64)i * FRAME_SIZE;
+		free_stack[nfree++] = (__u64)i * DL_XSK_FRAME;
 
 	t0 = now_s();
 	while (issued < total) {
 		__u32 idx, n, k;
 
-		reap(&tx, &comp, slots, &reclaimed, free_stack, &nfree, &completed);
+		reap(&x.tx, &x.comp, slots, &reclaimed, free_stack, &nfree, &completed);
 		n = BATCH;
 		if (n > nfree)
 			n = nfree;
 		if (n > total - issued)
 			n = (__u32)(total - issued);
 		if (n)
-			n = xsk_ring_prod__reserve(&tx, n, &idx);
+			n = xsk_ring_prod__reserve(&x.tx, n, &idx);
 		for (k = 0; k < n; k++) {
-			struct xdp_desc *d = xsk_ring_prod__tx_desc(&tx, idx + k);
+			struct xdp_desc *d = xsk_ring_prod__tx_desc(&x.tx, idx + k);
 			__u64 addr = free_stack[--nfree];
 			__u8 *fr = xsk_umem__get_data(area, addr);
 
@@ -271,10 +255,10 @@ static void *queue_main(void *arg)
 			f = (f + 1) % g->nflows;
 		}
 		if (n) {
-			xsk_ring_prod__submit(&tx, n);
+			xsk_ring_prod__submit(&x.tx, n);
 			issued += n;
 		}
-		err = kick(g, xsk, &tx, slots, &seen_cons);
+		err = kick(g, x.xsk, &x.tx, slots, &seen_cons);
 		if (err) {
 			pr_warn("gen: %s queue %d: send: %s\n", o->ifname, g->queue,
 				strerror(-err));
@@ -285,17 +269,17 @@ static void *queue_main(void *arg)
 	/* Drain: every descriptor comes back through the completion ring. */
 	deadline = now_s() + drain_ms / 1000.0;
 	while (completed < issued && now_s() < deadline) {
-		err = kick(g, xsk, &tx, slots, &seen_cons);
+		err = kick(g, x.xsk, &x.tx, slots, &seen_cons);
 		if (err)
 			goto out;
-		if (!reap(&tx, &comp, slots, &reclaimed, free_stack, &nfree, &completed))
+		if (!reap(&x.tx, &x.comp, slots, &reclaimed, free_stack, &nfree, &completed))
 			usleep(100);
 	}
 	done = completed;
 	g->qr->unfinished = issued - completed;
 	g->qr->sent = done - g->qr->tx_dropped;
 	optlen = sizeof(xst);
-	if (!getsockopt(xsk_socket__fd(xsk), SOL_XDP, XDP_STATISTICS, &xst, &optlen)) {
+	if (!getsockopt(xsk_socket__fd(x.xsk), SOL_XDP, XDP_STATISTICS, &xst, &optlen)) {
 		g->qr->tx_invalid_descs = xst.tx_invalid_descs;
 		g->qr->tx_ring_empty_descs = xst.tx_ring_empty_descs;
 	}
@@ -305,10 +289,7 @@ static void *queue_main(void *arg)
 			(unsigned long long)g->qr->unfinished, drain_ms);
 out:
 	g->err = err;
-	xsk_socket__delete(xsk);
-	xsk_umem__delete(umem);
-	if (area != MAP_FAILED)
-		munmap(area, (size_t)NUM_FRAMES * FRAME_SIZE);
+	dl_xsk__close(&x);
 	free(next_seq);
 	free(free_stack);
 	free(slots);

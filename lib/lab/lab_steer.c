@@ -29,18 +29,18 @@ extern char **environ;
 #define MAX_ARGS 32
 
 /*
- * Run argv[0] from PATH, stdout discarded, stderr captured into @err.
+ * Run argv[0] from PATH, stdout discarded, stderr captured into @why.
  * Returns the exit status (0..255) or -errno when it could not run.
  */
-static int run(char *const argv[], char *err, size_t errlen)
+static int run(char *const argv[], char *why, size_t why_len)
 {
 	posix_spawn_file_actions_t fa;
 	int pipefd[2], status, ret;
 	ssize_t n, off = 0;
 	pid_t pid;
 
-	if (errlen)
-		err[0] = 0;
+	if (why_len)
+		why[0] = 0;
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -errno;
 	posix_spawn_file_actions_init(&fa);
@@ -68,25 +68,25 @@ static int run(char *const argv[], char *err, size_t errlen)
 	for (;;) {
 		char sink[256];
 
-		if (off + 1 < (ssize_t)errlen)
-			n = read(pipefd[0], err + off, errlen - 1 - off);
+		if (off + 1 < (ssize_t)why_len)
+			n = read(pipefd[0], why + off, why_len - 1 - off);
 		else
 			n = read(pipefd[0], sink, sizeof(sink));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		if (off + 1 < (ssize_t)errlen)
+		if (off + 1 < (ssize_t)why_len)
 			off += n;
 	}
-	if (errlen)
-		err[off] = 0;
+	if (why_len)
+		why[off] = 0;
 	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
-	if (errlen && off && err[off - 1] == '\n')
-		err[off - 1] = 0;
+	if (why_len && off && why[off - 1] == '\n')
+		why[off - 1] = 0;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
 }
 

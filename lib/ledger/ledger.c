@@ -340,8 +340,9 @@ void dl_ledger__note_flows(const struct dl_ledger_cause *c, char *summary, size_
 static void name_cause(struct dl_ledger *l, struct dl_ledger_cause *c,
 		       const struct dl_ledger_names *nm, const struct dl_vctx *vctx)
 {
-	char flow[128] = "?", dport[16] = "?", src[64] = "", dst[64] = "",
-	     proto[16] = "?", et[80] = "?", queue[16] = "?";
+	char et[80] = "?", queue[16] = "?";
+	const struct dl_flow *f = c->nflows ? &c->flows[0].flow : NULL;
+	struct dl_flow_text ft;
 	const char *rn = dl_reasons__name(nm->reasons, c->reason);
 	struct dl_cause_ctx ctx = {};
 	struct dl_cause_rule rule;
@@ -363,25 +364,17 @@ static void name_cause(struct dl_ledger *l, struct dl_ledger_cause *c,
 			hot = q;
 	if (hot < DL_MAX_QUEUES)
 		snprintf(queue, sizeof(queue), "%u", hot);
-	if (c->nflows) {
-		const struct dl_flow *f = &c->flows[0].flow;
-
-		dl_flow__str(f, flow, sizeof(flow));
-		snprintf(proto, sizeof(proto), "%s",
-			 dl_flow__proto_name(f, et, sizeof(et)));
-		snprintf(dport, sizeof(dport), "%u", dl_flow__dport(f));
-		dl_flow__addr_str(f, true, src, sizeof(src));
-		dl_flow__addr_str(f, false, dst, sizeof(dst));
+	dl_flow__text(f, &ft);
+	if (f)
 		ethertype_desc(ntohs(f->l3proto), et, sizeof(et));
-	}
 	ctx = (struct dl_cause_ctx){
-		.iface = l->ifname, .queue = queue, .flow = flow, .dport = dport,
-		.dst = dst[0] ? dst : "?", .src = src[0] ? src : "?", .proto = proto,
-		.ethertype = et, .location = c->location_str, .reason = c->reason_name,
+		.iface = l->ifname, .queue = queue, .flow = ft.flow, .dport = ft.dport,
+		.dst = ft.dst[0] ? ft.dst : "?", .src = ft.src[0] ? ft.src : "?",
+		.proto = ft.proto, .ethertype = et, .location = c->location_str,
+		.reason = c->reason_name,
 	};
 	/* The tables and the host's state (memberships, sysctls, routes). */
-	dl_verdict__explain(nm->causes, vctx, c->reason_name, c->function,
-			    c->nflows ? &c->flows[0].flow : NULL, &ctx, &rule,
+	dl_verdict__explain(nm->causes, vctx, c->reason_name, c->function, f, &ctx, &rule,
 			    c->summary, sizeof(c->summary), c->advice, sizeof(c->advice));
 	if (c->nflows)
 		dl_ledger__note_flows(c, c->summary, sizeof(c->summary));
@@ -425,7 +418,7 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 	return err;
 }
 
-int dl_ledger__copy(struct dl_ledger *dst, const struct dl_ledger *src)
+int dl_ledger__copy_plain(struct dl_ledger *dst, const struct dl_ledger *src)
 {
 	*dst = *src;
 	dst->nic = NULL;
@@ -439,8 +432,28 @@ int dl_ledger__copy(struct dl_ledger *dst, const struct dl_ledger *src)
 		dst->ncauses = 0;
 		return -ENOMEM;
 	}
-	memcpy(dst->causes, src->causes, src->ncauses * sizeof(*dst->causes));
 	return 0;
+}
+
+int dl_ledger__copy(struct dl_ledger *dst, const struct dl_ledger *src)
+{
+	int err = dl_ledger__copy_plain(dst, src);
+
+	if (!err)
+		memcpy(dst->causes, src->causes, src->ncauses * sizeof(*dst->causes));
+	return err;
+}
+
+struct dl_ledger_cause *dl_ledger__add_cause(struct dl_ledger *l)
+{
+	struct dl_ledger_cause *nc = realloc(l->causes, (l->ncauses + 1) * sizeof(*nc));
+
+	if (!nc)
+		return NULL;
+	l->causes = nc;
+	nc = &l->causes[l->ncauses++];
+	memset(nc, 0, sizeof(*nc));
+	return nc;
 }
 
 void dl_ledger__free(struct dl_ledger *l)

@@ -192,6 +192,16 @@ void dl_ledger__free(struct dl_ledger *l);
  */
 int dl_ledger__copy(struct dl_ledger *dst, const struct dl_ledger *src);
 
+/*
+ * @dst = @src without what @src owns: no kernel-counter parts (nic,
+ * xchecks, cpus, rss) and room for src->ncauses causes, zeroed. 0 or
+ * -ENOMEM (then no causes).
+ */
+int dl_ledger__copy_plain(struct dl_ledger *dst, const struct dl_ledger *src);
+
+/* A new zeroed cause at the end of @l's, or NULL (ENOMEM). */
+struct dl_ledger_cause *dl_ledger__add_cause(struct dl_ledger *l);
+
 /* Parts of the ledger with their own file: interval diff, kernel
  * counters, the rss section, printing. */
 #include "ledger/ledger_diff.h"

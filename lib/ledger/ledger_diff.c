@@ -86,18 +86,10 @@ int dl_ledger__diff(const struct dl_ledger *prev, const struct dl_ledger *cur,
 	unsigned int i, q, n = 0;
 
 	reset = false;
-	*out = *cur;
-	out->nic = NULL;
-	out->xchecks = NULL;
-	out->nxchecks = 0;
-	out->cpus = NULL;
-	out->ncpus = 0;
-	out->rss = NULL;
+	if (dl_ledger__copy_plain(out, cur))
+		return -ENOMEM;
 	out->arp_table_fulls = out->arp_unresolved_discards = out->arp_res_failed = (struct dl_opt){};
 	out->ct_insert_failed = out->ct_drop = out->ct_early_drop = out->ct_entries = (struct dl_opt){};
-	out->causes = calloc(cur->ncauses ? cur->ncauses : 1, sizeof(*out->causes));
-	if (!out->causes)
-		return -ENOMEM;
 	out->xdp_seen = sub(cur->xdp_seen, prev->xdp_seen);
 	out->malformed = sub(cur->malformed, prev->malformed);
 	out->stack_dropped = sub(cur->stack_dropped, prev->stack_dropped);

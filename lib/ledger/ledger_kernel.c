@@ -226,7 +226,7 @@ static int add_untraced(struct dl_ledger *l, const struct dl_kstate *a,
 	static const struct xcheck_rule r = {
 		NULL, "ListenDrops", "TcpExt ListenDrops", "TCP_LISTEN_OVERFLOW", NULL,
 	};
-	struct dl_ledger_cause *nc, *c;
+	struct dl_ledger_cause *c;
 	uint64_t d, n, unexplained;
 
 	if (kernel_delta(l, a, b, &r, &d))
@@ -238,12 +238,9 @@ static int add_untraced(struct dl_ledger *l, const struct dl_kstate *a,
 		n = unexplained + l->delivered;
 	if (!n)
 		return 0;
-	nc = realloc(l->causes, (l->ncauses + 1) * sizeof(*nc));
-	if (!nc)
+	c = dl_ledger__add_cause(l);
+	if (!c)
 		return -ENOMEM;
-	l->causes = nc;
-	c = &l->causes[l->ncauses++];
-	memset(c, 0, sizeof(*c));
 	c->category = "stack";
 	c->group = "tcp";
 	snprintf(c->reason_name, sizeof(c->reason_name), "%s", r.reason);

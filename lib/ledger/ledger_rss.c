@@ -18,15 +18,12 @@
 static int add_rss_cause(struct dl_ledger *l)
 {
 	const struct dl_rss_verdict *v = &l->rss->verdict;
-	struct dl_ledger_cause *nc, *c;
+	struct dl_ledger_cause *c;
 	unsigned int i, k;
 
-	nc = realloc(l->causes, (l->ncauses + 1) * sizeof(*nc));
-	if (!nc)
+	c = dl_ledger__add_cause(l);
+	if (!c)
 		return -ENOMEM;
-	l->causes = nc;
-	c = &l->causes[l->ncauses++];
-	memset(c, 0, sizeof(*c));
 	c->category = "rss";
 	c->group = v->kind_name;
 	snprintf(c->reason_name, sizeof(c->reason_name), "%s",

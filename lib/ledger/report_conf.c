@@ -137,7 +137,7 @@ void dl_report_conf__defaults(struct dl_report_conf *conf)
 }
 
 int dl_report_conf__load(const char *path, struct dl_report_conf *conf,
-			 char *err, size_t err_len)
+			 char *why, size_t why_len)
 {
 	struct dl_params ps;
 	int rc;
@@ -145,7 +145,7 @@ int dl_report_conf__load(const char *path, struct dl_report_conf *conf,
 	dl_report_conf__defaults(conf);
 	rc = dl_params__load_file(&ps, &dl_report_conf__cmd, conf, path);
 	if (rc)
-		snprintf(err, err_len, "%s", ps.err);
+		snprintf(why, why_len, "%s", ps.err);
 	/* The strings live as long as @conf. */
 	conf->owned = ps.strings;
 	conf->nowned = ps.nstrings;

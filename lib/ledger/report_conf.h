@@ -51,11 +51,11 @@ void dl_report_conf__defaults(struct dl_report_conf *conf);
 /*
  * Load the [report] section of @path over the defaults (no command line).
  * On error returns -EINVAL (or -errno when unreadable) and "file:line: what
- * is wrong" in @err, the first error of the file. Release @conf after,
+ * is wrong" in @why, the first error of the file. Release @conf after,
  * whatever the result.
  */
 int dl_report_conf__load(const char *path, struct dl_report_conf *conf,
-			 char *err, size_t err_len);
+			 char *why, size_t why_len);
 /* Free what a load allocated (CPU list, strings). */
 void dl_report_conf__release(struct dl_report_conf *conf);
 

@@ -473,7 +473,7 @@ static void *grow(void *v, unsigned int n, size_t size)
 }
 
 int dl_snapshot__read(struct dl_snapshot *s, FILE *in, unsigned int *line,
-		      char *err, size_t err_len)
+		      char *why, size_t why_len)
 {
 	char buf[512], word[32], arr[32];
 	bool started = false;
@@ -583,15 +583,15 @@ int dl_snapshot__read(struct dl_snapshot *s, FILE *in, unsigned int *line,
 		}
 	}
 	if (rc == -EINVAL)
-		snprintf(err, err_len, "line %u: snapshot without 'end'", *line);
+		snprintf(why, why_len, "line %u: snapshot without 'end'", *line);
 	dl_snapshot__free(s);
 	return rc;
 bad:
-	snprintf(err, err_len, "line %u: malformed snapshot line", *line);
+	snprintf(why, why_len, "line %u: malformed snapshot line", *line);
 	dl_snapshot__free(s);
 	return -EINVAL;
 nomem:
-	snprintf(err, err_len, "line %u: out of memory", *line);
+	snprintf(why, why_len, "line %u: out of memory", *line);
 	dl_snapshot__free(s);
 	return -ENOMEM;
 }

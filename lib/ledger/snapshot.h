@@ -88,10 +88,10 @@ void dl_snapshot__free(struct dl_snapshot *s);
 /*
  * Text form, one "key value..." line each, for recorded runs in tests/data
  * and for DL_RECORD_SNAPSHOTS=FILE (every snapshot taken is appended).
- * Read: 0, -ENODATA at end of input, -EINVAL with "line N: why" in @err.
+ * Read: 0, -ENODATA at end of input, -EINVAL with "line N: why" in @why.
  */
 int dl_snapshot__write(const struct dl_snapshot *s, FILE *out);
 int dl_snapshot__read(struct dl_snapshot *s, FILE *in, unsigned int *line,
-		      char *err, size_t err_len);
+		      char *why, size_t why_len);
 
 #endif

@@ -118,6 +118,15 @@ json_t *dl_agg_json__seq_summary(const struct dl_agg *a, bool sampled)
 	return o;
 }
 
+json_t *dl_agg_json__sequence(const struct dl_agg *a)
+{
+	json_t *seq = dl_agg_json__seq_summary(a, false);
+
+	if (seq)
+		json_object_set_new(seq, "per_flow", dl_agg_json__seq_flows(a, false));
+	return seq;
+}
+
 struct top {
 	struct dl_agg_flow *v;
 	unsigned int n, cap;

@@ -41,6 +41,8 @@ json_t *dl_agg_json__queues(const struct dl_agg *a);
 json_t *dl_agg_json__seq_flows(const struct dl_agg *a, bool sampled);
 /* {"flows", "received", "lost", ...} over all stamped flows, same rule. */
 json_t *dl_agg_json__seq_summary(const struct dl_agg *a, bool sampled);
+/* dl_agg_json__seq_summary() with its "per_flow" (not sampled). */
+json_t *dl_agg_json__sequence(const struct dl_agg *a);
 /* The @n flows with the most records: [{"proto", "src", ... "records"}]. */
 json_t *dl_agg_json__top_flows(const struct dl_agg *a, unsigned int n);
 

@@ -11,7 +11,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,6 +21,7 @@
 #include "linerate/capture.h"
 #include "util/percpu.h"
 #include "linerate/handoff.h"
+#include "linerate/xsk.h"
 #include "util/log.h"
 #include "dropledger_shared.h"
 
@@ -31,7 +31,6 @@ static void yield_cpu(void)
 	sched_yield();
 }
 
-#define FRAME_SIZE 2048
 #define DEFAULT_RING 2048
 #define BATCH 64
 
@@ -40,13 +39,7 @@ struct qcap {
 	int idx;
 	pthread_t th;
 	int started;
-	struct xsk_umem *umem;
-	struct xsk_socket *xsk;
-	struct xsk_ring_prod fill;
-	struct xsk_ring_cons comp;
-	struct xsk_ring_cons rx;
-	void *area;
-	size_t area_len;
+	struct dl_xsk x;
 	struct dl_agg *live;
 	struct dl_agg *handoff;
 	struct dl_capture_stats st;
@@ -66,16 +59,16 @@ static unsigned int rx_batch(struct qcap *q)
 {
 	__u32 idx_rx = 0, idx_fq = 0, n, i;
 
-	n = xsk_ring_cons__peek(&q->rx, BATCH, &idx_rx);
+	n = xsk_ring_cons__peek(&q->x.rx, BATCH, &idx_rx);
 	if (!n)
 		return 0;
 	/* Fill ring has room for every buffer we hold: it cannot fail for long. */
-	while (xsk_ring_prod__reserve(&q->fill, n, &idx_fq) != n)
+	while (xsk_ring_prod__reserve(&q->x.fill, n, &idx_fq) != n)
 		;
 	for (i = 0; i < n; i++) {
-		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&q->rx, idx_rx + i);
+		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&q->x.rx, idx_rx + i);
 		__u64 addr = xsk_umem__add_offset_to_addr(d->addr);
-		const __u8 *frame = xsk_umem__get_data(q->area, addr);
+		const __u8 *frame = xsk_umem__get_data(q->x.area, addr);
 		struct dl_pkt_rec rec;
 
 		/* The record sits right before the frame (XDP metadata area). */
@@ -90,11 +83,11 @@ static unsigned int rx_batch(struct qcap *q)
 		} else {
 			q->st.no_meta++;
 		}
-		*xsk_ring_prod__fill_addr(&q->fill, idx_fq + i) =
+		*xsk_ring_prod__fill_addr(&q->x.fill, idx_fq + i) =
 			xsk_umem__extract_addr(d->addr);
 	}
-	xsk_ring_prod__submit(&q->fill, n);
-	xsk_ring_cons__release(&q->rx, n);
+	xsk_ring_prod__submit(&q->x.fill, n);
+	xsk_ring_cons__release(&q->x.rx, n);
 	return n;
 }
 
@@ -127,43 +120,21 @@ static void *capture_main(void *arg)
 static int queue_setup(struct dl_capture *c, struct qcap *q, int queue)
 {
 	unsigned int ring = c->opts.ring_size ? c->opts.ring_size : DEFAULT_RING;
-	struct xsk_umem_config ucfg = {
-		.fill_size = ring,
-		.comp_size = ring,
-		.frame_size = FRAME_SIZE,
-	};
-	struct xsk_socket_config scfg = {
-		.rx_size = ring,
-		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
-		.bind_flags = XDP_COPY,
-	};
-	unsigned int nframes = 2 * ring, i;
-	__u32 idx, key = (__u32)queue;
+	struct dl_xsk_sizes sz = { .frames = 2 * ring, .fill = ring, .comp = ring, .rx = ring };
+	__u32 idx, key = (__u32)queue, i;
 	int err, fd;
 
 	q->st.queue = queue;
-	q->area_len = (size_t)nframes * FRAME_SIZE;
-	q->area = mmap(NULL, q->area_len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (q->area == MAP_FAILED) {
-		q->area = NULL;
-		return -errno;
-	}
-	err = xsk_umem__create(&q->umem, q->area, q->area_len, &q->fill,
-			       &q->comp, &ucfg);
-	if (err)
-		return err;
-	err = xsk_socket__create(&q->xsk, c->opts.ifname, key, q->umem, &q->rx,
-				 NULL, &scfg);
+	err = dl_xsk__open(&q->x, c->opts.ifname, queue, &sz, NULL, 0);
 	if (err)
 		return err;
 	/* Half the frames wait in the fill ring, the rest ride in RX. */
-	if (xsk_ring_prod__reserve(&q->fill, ring, &idx) != ring)
+	if (xsk_ring_prod__reserve(&q->x.fill, ring, &idx) != ring)
 		return -ENOSPC;
 	for (i = 0; i < ring; i++)
-		*xsk_ring_prod__fill_addr(&q->fill, idx + i) = (__u64)i * FRAME_SIZE;
-	xsk_ring_prod__submit(&q->fill, ring);
-	fd = xsk_socket__fd(q->xsk);
+		*xsk_ring_prod__fill_addr(&q->x.fill, idx + i) = (__u64)i * DL_XSK_FRAME;
+	xsk_ring_prod__submit(&q->x.fill, ring);
+	fd = xsk_socket__fd(q->x.xsk);
 	if (bpf_map_update_elem(bpf_map__fd(c->xsks), &key, &fd, BPF_ANY))
 		return -errno;
 	return 0;
@@ -173,17 +144,11 @@ static void queue_teardown(struct dl_capture *c, struct qcap *q)
 {
 	__u32 key = (__u32)q->st.queue;
 
-	if (q->xsk)
+	if (q->x.xsk)
 		bpf_map_delete_elem(bpf_map__fd(c->xsks), &key);
-	xsk_socket__delete(q->xsk);
-	xsk_umem__delete(q->umem);
-	if (q->area)
-		munmap(q->area, q->area_len);
+	dl_xsk__close(&q->x);
 	dl_agg__free(q->handoff);
 	dl_agg__free(q->live);
-	q->xsk = NULL;
-	q->umem = NULL;
-	q->area = NULL;
 	q->live = q->handoff = NULL;
 }
 
@@ -321,9 +286,9 @@ int dl_capture__stats(const struct dl_capture *c, int i,
 	if (!c || !st || i < 0 || i >= c->n)
 		return -EINVAL;
 	*st = c->q[i].st;
-	if (!c->q[i].xsk)
+	if (!c->q[i].x.xsk)
 		return -ENOTCONN;
-	if (getsockopt(xsk_socket__fd(c->q[i].xsk), SOL_XDP, XDP_STATISTICS, &xs,
+	if (getsockopt(xsk_socket__fd(c->q[i].x.xsk), SOL_XDP, XDP_STATISTICS, &xs,
 		       &len))
 		return -errno;
 	st->rx_dropped = xs.rx_dropped;

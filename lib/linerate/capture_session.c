@@ -22,6 +22,7 @@
 #include "capture_xdp.skel.h"
 #include "dl_config.h"
 #include "fastpath/owner.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "dropledger_shared.h"
 
@@ -44,7 +45,7 @@ struct dl_capture_session {
 };
 
 /* Capture needs the interface to itself: name whoever holds it. */
-static int check_free(int ifindex, const char *ifname, char *why, size_t len)
+static int check_free(int ifindex, const char *ifname, char *why, size_t why_len)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	struct dl_owner o;
@@ -58,7 +59,7 @@ static int check_free(int ifindex, const char *ifname, char *why, size_t len)
 		pr_warn("%s", msg);
 	err = bpf_xdp_query(ifindex, 0, &q);
 	if (err) {
-		snprintf(why, len, "cannot query XDP state of %s: %s", ifname,
+		snprintf(why, why_len, "cannot query XDP state of %s: %s", ifname,
 			 strerror(-err));
 		return err;
 	}
@@ -66,7 +67,7 @@ static int check_free(int ifindex, const char *ifname, char *why, size_t len)
 	     q.hw_prog_id;
 	/* Ours, and alive or not provably gone: say whose it is. */
 	if (id && !dl_owner__of_prog(id, &o, name, sizeof(name)))
-		return dl_owner__check_free(ifindex, ifname, why, len, &disp);
+		return dl_owner__check_free(ifindex, ifname, why, why_len, &disp);
 	if (id) {
 		struct bpf_prog_info info = {};
 		__u32 ilen = sizeof(info);
@@ -76,7 +77,7 @@ static int check_free(int ifindex, const char *ifname, char *why, size_t len)
 			bpf_obj_get_info_by_fd(fd, &info, &ilen);
 			close(fd);
 		}
-		snprintf(why, len,
+		snprintf(why, why_len,
 			 "%s already runs XDP program '%s' (id %u); capture mode redirects every frame and needs the interface to itself",
 			 ifname, info.name[0] ? info.name : "?", id);
 		return -EBUSY;
@@ -84,14 +85,14 @@ static int check_free(int ifindex, const char *ifname, char *why, size_t len)
 	return 0;
 }
 
-static int all_queues(struct dl_capture_session *s, char *why, size_t len)
+static int all_queues(struct dl_capture_session *s, char *why, size_t why_len)
 {
 	unsigned int n = dl_sysfs__rx_queues(s->ifname), i;
 
 	if (!n)
 		n = 1;
 	if (n > DL_MAX_QUEUES) {
-		snprintf(why, len, "%s has %u rx queues; capture takes at most %d (use --queues)",
+		snprintf(why, why_len, "%s has %u rx queues; capture takes at most %d (use --queues)",
 			 s->ifname, n, DL_MAX_QUEUES);
 		return -ERANGE;
 	}
@@ -378,7 +379,7 @@ static json_t *rss_json(const struct dl_capture_session *s)
 
 json_t *dl_capture_session__json(const struct dl_capture_session *s, double seconds)
 {
-	json_t *root, *tot, *qs, *seq;
+	json_t *root, *tot, *qs;
 	struct sums t;
 	int i;
 
@@ -400,30 +401,24 @@ json_t *dl_capture_session__json(const struct dl_capture_session *s, double seco
 	qs = json_array();
 	for (i = 0; qs && i < s->nrows; i++)
 		json_array_append_new(qs, queue_json(&s->rows[i], t.arrived));
-	seq = dl_agg_json__seq_summary(s->out, false);
-	if (seq)
-		json_object_set_new(seq, "per_flow", dl_agg_json__seq_flows(s->out, false));
 	root = json_pack("{s:s, s:i, s:s, s:s, s:s, s:f}",
 			 "interface", s->ifname, "ifindex", s->ifindex,
 			 "mode", "capture", "attach", "link",
 			 "xdp_mode", dl_capture_session__xdp_mode(s),
 			 "duration_s", seconds);
-	if (!root || !tot || !qs || !seq) {
-		json_decref(root);
-		json_decref(tot);
-		json_decref(qs);
-		json_decref(seq);
-		errno = ENOMEM;
-		return NULL;
+	{
+		struct dl_json_field f[] = {
+			{ "totals", tot },
+			{ "queues", qs },
+			{ "ring_loss", ring_loss_json(t.rx_dropped, t.rx_ring_full,
+						      t.fill_empty, t.invalid), true },
+			{ "rss", rss_json(s), true },
+			{ "sequence", dl_agg_json__sequence(s->out) },
+			{ "top_flows", dl_agg_json__top_flows(s->out, s->top_flows), true },
+		};
+
+		return dl_json__fill(root, f, sizeof(f) / sizeof(f[0]));
 	}
-	json_object_set_new(root, "totals", tot);
-	json_object_set_new(root, "queues", qs);
-	json_object_set_new(root, "ring_loss", ring_loss_json(t.rx_dropped,
-			    t.rx_ring_full, t.fill_empty, t.invalid));
-	json_object_set_new(root, "rss", rss_json(s));
-	json_object_set_new(root, "sequence", seq);
-	json_object_set_new(root, "top_flows", dl_agg_json__top_flows(s->out, s->top_flows));
-	return root;
 }
 
 int dl_capture_session__print_text(const struct dl_capture_session *s,

@@ -42,16 +42,16 @@ static bool absent(int err)
 	return err == -EOPNOTSUPP || err == -ENOTSUP;
 }
 
-static int why(char *buf, size_t len, const char *fmt, ...)
+static int unsupported(char *why, size_t why_len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int why(char *buf, size_t len, const char *fmt, ...)
+static int unsupported(char *why, size_t why_len, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (buf && len) {
+	if (why && why_len) {
 		va_start(ap, fmt);
-		vsnprintf(buf, len, fmt, ap);
+		vsnprintf(why, why_len, fmt, ap);
 		va_end(ap);
 	}
 	return -EOPNOTSUPP;
@@ -81,12 +81,12 @@ static int mask_len(const __be32 *mask, int words)
 }
 
 static int set_prefix(struct dl_steer_prefix *p, int family, const __be32 *val,
-		      const __be32 *mask, const char *what, char *wbuf, size_t wlen)
+		      const __be32 *mask, const char *what, char *why, size_t why_len)
 {
 	int words = family == AF_INET ? 1 : 4, len = mask_len(mask, words), i;
 
 	if (len < 0)
-		return why(wbuf, wlen, "%s address mask is not a prefix", what);
+		return unsupported(why, why_len, "%s address mask is not a prefix", what);
 	if (!len)
 		return 0;
 	p->family = family;
@@ -98,7 +98,7 @@ static int set_prefix(struct dl_steer_prefix *p, int family, const __be32 *val,
 }
 
 static int set_ports(struct dl_steer_ports *p, __be16 val, __be16 mask,
-		     const char *what, char *wbuf, size_t wlen)
+		     const char *what, char *why, size_t why_len)
 {
 	__u16 v = ntohs(val), m = ntohs(mask);
 
@@ -106,15 +106,15 @@ static int set_ports(struct dl_steer_ports *p, __be16 val, __be16 mask,
 		return 0;
 	/* Leading ones then zeros is an aligned range: 0xfff0 -> 16 ports. */
 	if ((__u16)(~m & (__u16)(~m + 1)) != 0)
-		return why(wbuf, wlen, "%s mask 0x%04x is not a range", what, m);
+		return unsupported(why, why_len, "%s mask 0x%04x is not a range", what, m);
 	p->set = true;
 	p->lo = v & m;
 	p->hi = (v & m) | (__u16)~m;
 	return 0;
 }
 
-static int set_l4(struct dl_steer_rule *r, __u8 proto, const char *wfmt, char *wbuf,
-		  size_t wlen)
+static int set_l4(struct dl_steer_rule *r, __u8 proto, const char *wfmt, char *why,
+		  size_t why_len)
 {
 	switch (proto) {
 	case IPPROTO_TCP:
@@ -128,12 +128,12 @@ static int set_l4(struct dl_steer_rule *r, __u8 proto, const char *wfmt, char *w
 		r->proto = DL_STEER_ICMP;
 		return 0;
 	default:
-		return why(wbuf, wlen, wfmt, proto);
+		return unsupported(why, why_len, wfmt, proto);
 	}
 }
 
 int dl_rss_config__rule_from_spec(const struct ethtool_rx_flow_spec *fs,
-				  struct dl_steer_rule *r, char *wbuf, size_t wlen)
+				  struct dl_steer_rule *r, char *why, size_t why_len)
 {
 	__u32 type = fs->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS);
 	const union ethtool_flow_union *h = &fs->h_u, *m = &fs->m_u;
@@ -143,26 +143,26 @@ int dl_rss_config__rule_from_spec(const struct ethtool_rx_flow_spec *fs,
 	memset(r, 0, sizeof(*r));
 	r->line = fs->location;
 	if (fs->ring_cookie == RX_CLS_FLOW_DISC)
-		return why(wbuf, wlen, "action drop");
+		return unsupported(why, why_len, "action drop");
 	if (fs->ring_cookie == RX_CLS_FLOW_WAKE)
-		return why(wbuf, wlen, "action wake-on-lan");
+		return unsupported(why, why_len, "action wake-on-lan");
 	if (fs->flow_type & FLOW_RSS)
-		return why(wbuf, wlen, "action is an RSS context");
+		return unsupported(why, why_len, "action is an RSS context");
 	if (ethtool_get_flow_spec_ring_vf(fs->ring_cookie))
-		return why(wbuf, wlen, "action targets VF %llu",
+		return unsupported(why, why_len, "action targets VF %llu",
 			   (unsigned long long)ethtool_get_flow_spec_ring_vf(fs->ring_cookie));
 	ring = ethtool_get_flow_spec_ring(fs->ring_cookie);
 	if (ring >= DL_STEER_QUEUES)
-		return why(wbuf, wlen, "queue %llu beyond the %d tracked",
+		return unsupported(why, why_len, "queue %llu beyond the %d tracked",
 			   (unsigned long long)ring, DL_STEER_QUEUES);
 	if (fs->flow_type & FLOW_EXT &&
 	    (fs->m_ext.vlan_etype || fs->m_ext.vlan_tci || fs->m_ext.data[0] || fs->m_ext.data[1]))
-		return why(wbuf, wlen, "matches VLAN or user data");
+		return unsupported(why, why_len, "matches VLAN or user data");
 	if (fs->flow_type & FLOW_MAC_EXT) {
 		static const unsigned char zero[ETH_ALEN];
 
 		if (memcmp(fs->m_ext.h_dest, zero, ETH_ALEN))
-			return why(wbuf, wlen, "matches destination MAC");
+			return unsupported(why, why_len, "matches destination MAC");
 	}
 
 	switch (type) {
@@ -171,63 +171,64 @@ int dl_rss_config__rule_from_spec(const struct ethtool_rx_flow_spec *fs,
 		r->proto = type == TCP_V4_FLOW ? DL_STEER_TCP : DL_STEER_UDP;
 		r->family = AF_INET;
 		if (m->tcp_ip4_spec.tos)
-			return why(wbuf, wlen, "matches TOS");
+			return unsupported(why, why_len, "matches TOS");
 		err = set_prefix(&r->src, AF_INET, &h->tcp_ip4_spec.ip4src,
-				 &m->tcp_ip4_spec.ip4src, "src", wbuf, wlen) ?:
+				 &m->tcp_ip4_spec.ip4src, "src", why, why_len) ?:
 		      set_prefix(&r->dst, AF_INET, &h->tcp_ip4_spec.ip4dst,
-				 &m->tcp_ip4_spec.ip4dst, "dst", wbuf, wlen) ?:
+				 &m->tcp_ip4_spec.ip4dst, "dst", why, why_len) ?:
 		      set_ports(&r->sport, h->tcp_ip4_spec.psrc, m->tcp_ip4_spec.psrc,
-				"src port", wbuf, wlen) ?:
+				"src port", why, why_len) ?:
 		      set_ports(&r->dport, h->tcp_ip4_spec.pdst, m->tcp_ip4_spec.pdst,
-				"dst port", wbuf, wlen);
+				"dst port", why, why_len);
 		break;
 	case TCP_V6_FLOW:
 	case UDP_V6_FLOW:
 		r->proto = type == TCP_V6_FLOW ? DL_STEER_TCP : DL_STEER_UDP;
 		r->family = AF_INET6;
 		if (m->tcp_ip6_spec.tclass)
-			return why(wbuf, wlen, "matches traffic class");
+			return unsupported(why, why_len, "matches traffic class");
 		err = set_prefix(&r->src, AF_INET6, h->tcp_ip6_spec.ip6src,
-				 m->tcp_ip6_spec.ip6src, "src", wbuf, wlen) ?:
+				 m->tcp_ip6_spec.ip6src, "src", why, why_len) ?:
 		      set_prefix(&r->dst, AF_INET6, h->tcp_ip6_spec.ip6dst,
-				 m->tcp_ip6_spec.ip6dst, "dst", wbuf, wlen) ?:
+				 m->tcp_ip6_spec.ip6dst, "dst", why, why_len) ?:
 		      set_ports(&r->sport, h->tcp_ip6_spec.psrc, m->tcp_ip6_spec.psrc,
-				"src port", wbuf, wlen) ?:
+				"src port", why, why_len) ?:
 		      set_ports(&r->dport, h->tcp_ip6_spec.pdst, m->tcp_ip6_spec.pdst,
-				"dst port", wbuf, wlen);
+				"dst port", why, why_len);
 		break;
 	case IPV4_USER_FLOW:
 		r->proto = DL_STEER_IP;
 		r->family = AF_INET;
 		if (m->usr_ip4_spec.tos)
-			return why(wbuf, wlen, "matches TOS");
+			return unsupported(why, why_len, "matches TOS");
 		if (m->usr_ip4_spec.proto)
 			err = set_l4(r, h->usr_ip4_spec.proto, "matches IP protocol %u",
-				     wbuf, wlen);
+				     why, why_len);
 		if (!err && m->usr_ip4_spec.l4_4_bytes)
-			return why(wbuf, wlen, "matches raw L4 bytes");
+			return unsupported(why, why_len, "matches raw L4 bytes");
 		err = err ?: set_prefix(&r->src, AF_INET, &h->usr_ip4_spec.ip4src,
-					&m->usr_ip4_spec.ip4src, "src", wbuf, wlen) ?:
+					&m->usr_ip4_spec.ip4src, "src", why, why_len) ?:
 			     set_prefix(&r->dst, AF_INET, &h->usr_ip4_spec.ip4dst,
-					&m->usr_ip4_spec.ip4dst, "dst", wbuf, wlen);
+					&m->usr_ip4_spec.ip4dst, "dst", why, why_len);
 		break;
 	case IPV6_USER_FLOW:
 		r->proto = DL_STEER_IP6;
 		r->family = AF_INET6;
 		if (m->usr_ip6_spec.tclass)
-			return why(wbuf, wlen, "matches traffic class");
+			return unsupported(why, why_len, "matches traffic class");
 		if (m->usr_ip6_spec.l4_proto)
 			err = set_l4(r, h->usr_ip6_spec.l4_proto, "matches next header %u",
-				     wbuf, wlen);
+				     why, why_len);
 		if (!err && m->usr_ip6_spec.l4_4_bytes)
-			return why(wbuf, wlen, "matches raw L4 bytes");
+			return unsupported(why, why_len, "matches raw L4 bytes");
 		err = err ?: set_prefix(&r->src, AF_INET6, h->usr_ip6_spec.ip6src,
-					m->usr_ip6_spec.ip6src, "src", wbuf, wlen) ?:
+					m->usr_ip6_spec.ip6src, "src", why, why_len) ?:
 			     set_prefix(&r->dst, AF_INET6, h->usr_ip6_spec.ip6dst,
-					m->usr_ip6_spec.ip6dst, "dst", wbuf, wlen);
+					m->usr_ip6_spec.ip6dst, "dst", why, why_len);
 		break;
 	default:
-		return why(wbuf, wlen, "flow type 0x%x (not tcp, udp or ip over IPv4/IPv6)", type);
+		return unsupported(why, why_len,
+				   "flow type 0x%x (not tcp, udp or ip over IPv4/IPv6)", type);
 	}
 	if (err)
 		return err;

@@ -84,7 +84,7 @@ int dl_rss_config__table(const struct dl_rss_config *c, struct dl_rss_table *tbl
  * matches, non-prefix address masks, drop or RSS-context actions.
  */
 int dl_rss_config__rule_from_spec(const struct ethtool_rx_flow_spec *fs,
-				  struct dl_steer_rule *r, char *why, size_t len);
+				  struct dl_steer_rule *r, char *why, size_t why_len);
 
 /* "toeplitz", "xor", "crc32", "unknown" (0) or "0x.." for other bits. */
 const char *dl_rss_config__hfunc_name(__u32 hfunc, char *buf, size_t len);

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "rss/steering_rules.h"
+#include "util/tsv.h"
 
 #define MAX_TOKENS 32
 #define ETH_P_IP_BE htons(0x0800)
@@ -35,16 +36,16 @@ static const char *const proto_names[] = {
 	[DL_STEER_ICMP] = "icmp",
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+static int fail(char *why, size_t why_len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+static int fail(char *why, size_t why_len, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err && errlen) {
+	if (why && why_len) {
 		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
+		vsnprintf(why, why_len, fmt, ap);
 		va_end(ap);
 	}
 	return -EINVAL;
@@ -102,23 +103,23 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *v)
 }
 
 static int parse_ports(const char *tok, const char *what, struct dl_steer_ports *p,
-		       char *err, size_t errlen)
+		       char *why, size_t why_len)
 {
 	char buf[32], *dash;
 	unsigned long lo, hi;
 
 	if (strlen(tok) >= sizeof(buf))
-		return fail(err, errlen, "bad %s '%.20s...': expected N or N-M (0-65535)", what, tok);
+		return fail(why, why_len, "bad %s '%.20s...': expected N or N-M (0-65535)", what, tok);
 	strcpy(buf, tok);
 	dash = strchr(buf, '-');
 	if (dash)
 		*dash = 0;
 	if (parse_uint(buf, 65535, &lo) || (dash && parse_uint(dash + 1, 65535, &hi)))
-		return fail(err, errlen, "bad %s '%s': expected N or N-M (0-65535)", what, tok);
+		return fail(why, why_len, "bad %s '%s': expected N or N-M (0-65535)", what, tok);
 	if (!dash)
 		hi = lo;
 	if (lo > hi)
-		return fail(err, errlen, "bad %s range '%s': %lu is above %lu", what, tok, lo, hi);
+		return fail(why, why_len, "bad %s range '%s': %lu is above %lu", what, tok, lo, hi);
 	p->set = true;
 	p->lo = lo;
 	p->hi = hi;
@@ -138,7 +139,7 @@ static void mask_prefix(const __u32 *addr, int words, int len, __u32 *masked)
 }
 
 static int parse_prefix(const char *tok, const char *what, struct dl_steer_prefix *p,
-			char *err, size_t errlen)
+			char *why, size_t why_len)
 {
 	char buf[64], *slash, shown[64];
 	unsigned long len;
@@ -146,7 +147,7 @@ static int parse_prefix(const char *tok, const char *what, struct dl_steer_prefi
 	int family, max;
 
 	if (strlen(tok) >= sizeof(buf))
-		return fail(err, errlen, "bad %s address '%.40s...'", what, tok);
+		return fail(why, why_len, "bad %s address '%.40s...'", what, tok);
 	strcpy(buf, tok);
 	slash = strchr(buf, '/');
 	if (slash)
@@ -155,16 +156,16 @@ static int parse_prefix(const char *tok, const char *what, struct dl_steer_prefi
 	max = family == AF_INET ? 32 : 128;
 	memset(p, 0, sizeof(*p));
 	if (inet_pton(family, buf, p->addr) != 1)
-		return fail(err, errlen, "bad %s address '%s'", what, tok);
+		return fail(why, why_len, "bad %s address '%s'", what, tok);
 	if (slash && parse_uint(slash, max, &len))
-		return fail(err, errlen, "bad %s address '%s': prefix length must be 0-%d",
+		return fail(why, why_len, "bad %s address '%s': prefix length must be 0-%d",
 			    what, tok, max);
 	if (!slash)
 		len = max;
 	mask_prefix(p->addr, max / 32, len, masked);
 	if (memcmp(masked, p->addr, max / 8)) {
 		inet_ntop(family, masked, shown, sizeof(shown));
-		return fail(err, errlen, "bad %s address '%s': host bits set (did you mean %s/%lu?)",
+		return fail(why, why_len, "bad %s address '%s': host bits set (did you mean %s/%lu?)",
 			    what, tok, shown, len);
 	}
 	p->family = family;
@@ -172,17 +173,17 @@ static int parse_prefix(const char *tok, const char *what, struct dl_steer_prefi
 	return 0;
 }
 
-static int parse_queue_list(const char *tok, __u64 *queues, char *err, size_t errlen)
+static int parse_queue_list(const char *tok, __u64 *queues, char *why, size_t why_len)
 {
 	char buf[DL_STEER_LINE_MAX], *item, *save = NULL;
 	unsigned long lo, hi, q;
 
 	if (strlen(tok) >= sizeof(buf))
-		return fail(err, errlen, "bad queue list");
+		return fail(why, why_len, "bad queue list");
 	strcpy(buf, tok);
 	*queues = 0;
 	if (!*buf || buf[strlen(buf) - 1] == ',' || *buf == ',' || strstr(buf, ",,"))
-		return fail(err, errlen, "bad queue list '%s': expected N, N-M or N,M,...", tok);
+		return fail(why, why_len, "bad queue list '%s': expected N, N-M or N,M,...", tok);
 	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char *dash = strchr(item, '-');
 
@@ -190,14 +191,14 @@ static int parse_queue_list(const char *tok, __u64 *queues, char *err, size_t er
 			*dash = 0;
 		if (parse_uint(item, 0xffffffff, &lo) ||
 		    (dash && parse_uint(dash + 1, 0xffffffff, &hi)))
-			return fail(err, errlen, "bad queue list '%s': expected N, N-M or N,M,...", tok);
+			return fail(why, why_len, "bad queue list '%s': expected N, N-M or N,M,...", tok);
 		if (!dash)
 			hi = lo;
 		if (lo > hi)
-			return fail(err, errlen, "bad queue list '%s': range %lu-%lu runs backwards",
+			return fail(why, why_len, "bad queue list '%s': range %lu-%lu runs backwards",
 				    tok, lo, hi);
 		if (hi >= DL_STEER_QUEUES)
-			return fail(err, errlen, "bad queue list '%s': queue %lu out of range (0-%d)",
+			return fail(why, why_len, "bad queue list '%s': queue %lu out of range (0-%d)",
 				    tok, hi, DL_STEER_QUEUES - 1);
 		for (q = lo; q <= hi; q++)
 			*queues |= 1ull << q;
@@ -205,30 +206,30 @@ static int parse_queue_list(const char *tok, __u64 *queues, char *err, size_t er
 	return 0;
 }
 
-static int parse_action(char **tok, int n, struct dl_steer_rule *r, char *err, size_t errlen)
+static int parse_action(char **tok, int n, struct dl_steer_rule *r, char *why, size_t why_len)
 {
 	unsigned long q;
 	int used;
 
 	if (!n)
-		return fail(err, errlen, "missing action after '->' (expected 'queue N' or 'queues LIST')");
+		return fail(why, why_len, "missing action after '->' (expected 'queue N' or 'queues LIST')");
 	if (!strcmp(tok[0], "queue")) {
 		if (n < 2)
-			return fail(err, errlen, "missing queue number after 'queue'");
+			return fail(why, why_len, "missing queue number after 'queue'");
 		if (parse_uint(tok[1], 0xffffffff, &q))
-			return fail(err, errlen, "bad queue '%s': expected a number (0-%d)",
+			return fail(why, why_len, "bad queue '%s': expected a number (0-%d)",
 				    tok[1], DL_STEER_QUEUES - 1);
 		if (q >= DL_STEER_QUEUES)
-			return fail(err, errlen, "queue %lu out of range (0-%d)", q,
+			return fail(why, why_len, "queue %lu out of range (0-%d)", q,
 				    DL_STEER_QUEUES - 1);
 		r->queues = 1ull << q;
 		if (n > 2 && !strcmp(tok[2], "even"))
-			return fail(err, errlen, "'even' needs 'queues LIST', not a single queue");
+			return fail(why, why_len, "'even' needs 'queues LIST', not a single queue");
 		used = 2;
 	} else if (!strcmp(tok[0], "queues")) {
 		if (n < 2)
-			return fail(err, errlen, "missing queue list after 'queues'");
-		if (parse_queue_list(tok[1], &r->queues, err, errlen))
+			return fail(why, why_len, "missing queue list after 'queues'");
+		if (parse_queue_list(tok[1], &r->queues, why, why_len))
 			return -EINVAL;
 		used = 2;
 		if (n > 2 && !strcmp(tok[2], "even")) {
@@ -236,25 +237,25 @@ static int parse_action(char **tok, int n, struct dl_steer_rule *r, char *err, s
 			used = 3;
 		}
 	} else {
-		return fail(err, errlen, "unknown action '%s' (expected 'queue N' or 'queues LIST')",
+		return fail(why, why_len, "unknown action '%s' (expected 'queue N' or 'queues LIST')",
 			    tok[0]);
 	}
 	if (n > used)
-		return fail(err, errlen, "trailing '%s' after the action", tok[used]);
+		return fail(why, why_len, "trailing '%s' after the action", tok[used]);
 	return 0;
 }
 
 static int set_family(struct dl_steer_rule *r, int family, const char *tok,
-		      char *err, size_t errlen)
+		      char *why, size_t why_len)
 {
 	if (r->family && r->family != family)
-		return fail(err, errlen, "address '%s' is IPv%d but the rule is IPv%d",
+		return fail(why, why_len, "address '%s' is IPv%d but the rule is IPv%d",
 			    tok, family == AF_INET ? 4 : 6, r->family == AF_INET ? 4 : 6);
 	r->family = family;
 	return 0;
 }
 
-static int parse_match(char **tok, int n, struct dl_steer_rule *r, char *err, size_t errlen)
+static int parse_match(char **tok, int n, struct dl_steer_rule *r, char *why, size_t why_len)
 {
 	int i, p;
 
@@ -262,7 +263,7 @@ static int parse_match(char **tok, int n, struct dl_steer_rule *r, char *err, si
 		if (!strcmp(tok[0], proto_names[p]))
 			break;
 	if (p > DL_STEER_ICMP)
-		return fail(err, errlen,
+		return fail(why, why_len,
 			    "unknown protocol '%s' (expected tcp, udp, icmp, ip, ip6, any or default)",
 			    tok[0]);
 	r->proto = p;
@@ -279,59 +280,59 @@ static int parse_match(char **tok, int n, struct dl_steer_rule *r, char *err, si
 		struct dl_steer_ports *pp = is_sport ? &r->sport : &r->dport;
 
 		if (!is_src && !is_dst && !is_sport && !is_dport)
-			return fail(err, errlen,
+			return fail(why, why_len,
 				    "unknown keyword '%s' (expected src, dst, sport, dport or ->)", kw);
 		if (i + 1 >= n)
-			return fail(err, errlen, "missing value after '%s'", kw);
+			return fail(why, why_len, "missing value after '%s'", kw);
 		if (is_src || is_dst) {
 			if (pf->family)
-				return fail(err, errlen, "'%s' given twice", kw);
-			if (parse_prefix(tok[i + 1], kw, pf, err, errlen) ||
-			    set_family(r, pf->family, tok[i + 1], err, errlen))
+				return fail(why, why_len, "'%s' given twice", kw);
+			if (parse_prefix(tok[i + 1], kw, pf, why, why_len) ||
+			    set_family(r, pf->family, tok[i + 1], why, why_len))
 				return -EINVAL;
 			continue;
 		}
 		if (p != DL_STEER_TCP && p != DL_STEER_UDP)
-			return fail(err, errlen, "'%s' needs tcp or udp, not %s", kw,
+			return fail(why, why_len, "'%s' needs tcp or udp, not %s", kw,
 				    proto_names[p]);
 		if (pp->set)
-			return fail(err, errlen, "'%s' given twice", kw);
-		if (parse_ports(tok[i + 1], kw, pp, err, errlen))
+			return fail(why, why_len, "'%s' given twice", kw);
+		if (parse_ports(tok[i + 1], kw, pp, why, why_len))
 			return -EINVAL;
 	}
 	return 0;
 }
 
-int dl_steer_rule__parse(const char *text, struct dl_steer_rule *r, char *err, size_t errlen)
+int dl_steer_rule__parse(const char *text, struct dl_steer_rule *r, char *why, size_t why_len)
 {
 	char buf[DL_STEER_LINE_MAX], *tok[MAX_TOKENS];
 	int n, arrow;
 
 	memset(r, 0, sizeof(*r));
 	if (strlen(text) >= sizeof(buf))
-		return fail(err, errlen, "line too long (max %d characters)",
+		return fail(why, why_len, "line too long (max %d characters)",
 			    DL_STEER_LINE_MAX - 1);
 	strcpy(buf, text);
 	n = tokenize(buf, tok, MAX_TOKENS);
 	if (n < 0)
-		return fail(err, errlen, "too many words (max %d)", MAX_TOKENS);
+		return fail(why, why_len, "too many words (max %d)", MAX_TOKENS);
 	if (!n)
 		return -ENODATA;
 	for (arrow = 0; arrow < n && strcmp(tok[arrow], "->"); arrow++)
 		;
 	if (arrow == n)
-		return fail(err, errlen, "missing '->' between match and action");
+		return fail(why, why_len, "missing '->' between match and action");
 	if (!arrow)
-		return fail(err, errlen, "missing match before '->'");
+		return fail(why, why_len, "missing match before '->'");
 	if (!strcmp(tok[0], "default")) {
 		if (arrow > 1)
-			return fail(err, errlen, "'default' takes no match fields, found '%s'",
+			return fail(why, why_len, "'default' takes no match fields, found '%s'",
 				    tok[1]);
 		r->is_default = true;
-	} else if (parse_match(tok, arrow, r, err, errlen)) {
+	} else if (parse_match(tok, arrow, r, why, why_len)) {
 		return -EINVAL;
 	}
-	return parse_action(tok + arrow + 1, n - arrow - 1, r, err, errlen);
+	return parse_action(tok + arrow + 1, n - arrow - 1, r, why, why_len);
 }
 
 struct dl_steer_rules *dl_steer_rules__new(const char *name)
@@ -380,20 +381,23 @@ int dl_steer_rules__add(struct dl_steer_rules *rs, const struct dl_steer_rule *r
 	return 0;
 }
 
-/* One line of a file: comment stripped, length checked, rule added. */
-static int parse_line(struct dl_steer_rules *rs, char *line, size_t len, __u32 lineno,
-		      char *err, size_t errlen)
+/* One row: NUL refused, length checked, comment stripped, rule added. */
+static int parse_row(struct dl_steer_rules *rs, const struct dl_tsv *t, char *why,
+		     size_t why_len)
 {
-	char msg[256];
+	char line[DL_STEER_LINE_MAX], msg[256];
 	struct dl_steer_rule r;
 	char *hash;
 	int ret;
 
-	if (len >= DL_STEER_LINE_MAX) {
-		snprintf(err, errlen, "%s:%u: line too long (max %d characters)", rs->name,
-			 lineno, DL_STEER_LINE_MAX - 1);
-		return -EINVAL;
-	}
+	/* A NUL inside a line would hide the rest of it: refuse. */
+	if (memchr(t->line, 0, t->line_len))
+		return dl_tsv__fail(t, why, why_len, "NUL byte in line");
+	if (t->line_len >= DL_STEER_LINE_MAX)
+		return dl_tsv__fail(t, why, why_len, "line too long (max %d characters)",
+				    DL_STEER_LINE_MAX - 1);
+	memcpy(line, t->line, t->line_len);
+	line[t->line_len] = 0;
 	hash = strchr(line, '#');
 	if (hash)
 		*hash = 0;
@@ -401,55 +405,33 @@ static int parse_line(struct dl_steer_rules *rs, char *line, size_t len, __u32 l
 	ret = dl_steer_rule__parse(line, &r, msg, sizeof(msg));
 	if (ret == -ENODATA)
 		return 0;
-	if (ret) {
-		snprintf(err, errlen, "%s:%u: %s", rs->name, lineno, msg);
-		return ret;
-	}
-	r.line = lineno;
-	ret = dl_steer_rules__add(rs, &r);
-	if (ret == -EEXIST) {
-		snprintf(err, errlen, "%s:%u: duplicate default (first on line %u)", rs->name,
-			 lineno, rs->v[rs->def].line);
-		return -EINVAL;
-	}
 	if (ret)
-		snprintf(err, errlen, "%s:%u: %s", rs->name, lineno, strerror(-ret));
+		return dl_tsv__fail(t, why, why_len, "%s", msg);
+	r.line = t->lineno;
+	ret = dl_steer_rules__add(rs, &r);
+	if (ret == -EEXIST)
+		return dl_tsv__fail(t, why, why_len, "duplicate default (first on line %u)",
+				    rs->v[rs->def].line);
+	if (ret)
+		dl_tsv__fail(t, why, why_len, "%s", strerror(-ret));
 	return ret;
 }
 
-int dl_steer_rules__parse_string(const char *name, const char *text,
-				 struct dl_steer_rules **out, char *err, size_t errlen)
+/* The rules of @buf (@len bytes) as *@out, named @name in messages. */
+static int parse_buf(const char *name, const char *buf, size_t len,
+		     struct dl_steer_rules **out, char *why, size_t why_len)
 {
-	char dummy[1], *line = NULL;
 	struct dl_steer_rules *rs;
-	__u32 lineno = 0;
+	struct dl_tsv t;
 	int ret = 0;
 
-	if (!err || !errlen) {
-		err = dummy;
-		errlen = sizeof(dummy);
-	}
 	*out = NULL;
 	rs = dl_steer_rules__new(name);
 	if (!rs)
 		return -ENOMEM;
-	while (*text) {
-		size_t len = strcspn(text, "\n");
-
-		lineno++;
-		line = strndup(text, len);
-		if (!line) {
-			ret = -ENOMEM;
-			break;
-		}
-		ret = parse_line(rs, line, len, lineno, err, errlen);
-		free(line);
-		if (ret)
-			break;
-		text += len;
-		if (*text)
-			text++;
-	}
+	dl_tsv__init(&t, buf, len, rs->name);
+	while (!ret && dl_tsv__next(&t))
+		ret = parse_row(rs, &t, why, why_len);
 	if (ret) {
 		dl_steer_rules__free(rs);
 		return ret;
@@ -458,59 +440,26 @@ int dl_steer_rules__parse_string(const char *name, const char *text,
 	return 0;
 }
 
-int dl_steer_rules__parse_file(const char *path, struct dl_steer_rules **out,
-			       char *err, size_t errlen)
+int dl_steer_rules__parse_string(const char *name, const char *text,
+				 struct dl_steer_rules **out, char *why, size_t why_len)
 {
-	char dummy[1], *line = NULL;
-	struct dl_steer_rules *rs;
-	__u32 lineno = 0;
-	size_t cap = 0;
-	ssize_t len;
-	int ret = 0;
-	FILE *f;
+	return parse_buf(name, text, strlen(text), out, why, why_len);
+}
 
-	if (!err || !errlen) {
-		err = dummy;
-		errlen = sizeof(dummy);
-	}
+int dl_steer_rules__parse_file(const char *path, struct dl_steer_rules **out,
+			       char *why, size_t why_len)
+{
+	size_t len;
+	char *buf;
+	int ret;
+
 	*out = NULL;
-	f = fopen(path, "re");
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	ret = dl_tsv__read_file(path, &buf, &len, why, why_len);
+	if (ret)
 		return ret;
-	}
-	rs = dl_steer_rules__new(path);
-	if (!rs) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		/* A NUL inside a line would hide the rest of it: refuse. */
-		if (strlen(line) != (size_t)len) {
-			snprintf(err, errlen, "%s:%u: NUL byte in line", path, lineno);
-			ret = -EINVAL;
-			break;
-		}
-		if (len && line[len - 1] == '\n')
-			len--;
-		ret = parse_line(rs, line, len, lineno, err, errlen);
-		if (ret)
-			break;
-	}
-	if (!ret && ferror(f)) {
-		ret = -EIO;
-		snprintf(err, errlen, "%s: read error", path);
-	}
-	free(line);
-	fclose(f);
-	if (ret) {
-		dl_steer_rules__free(rs);
-		return ret;
-	}
-	*out = rs;
-	return 0;
+	ret = parse_buf(path, buf, len, out, why, why_len);
+	free(buf);
+	return ret;
 }
 
 const char *dl_steer_rules__name(const struct dl_steer_rules *rs)

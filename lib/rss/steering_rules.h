@@ -87,23 +87,23 @@ void dl_steer_rules__free(struct dl_steer_rules *rs);
 
 /*
  * Parse the rules file at @path. On a syntax error returns -EINVAL and
- * writes "path:line: what is wrong" to @err; an unreadable file gives
- * -errno and "path: strerror". NULL @err is allowed.
+ * writes "path:line: what is wrong" to @why; an unreadable file gives
+ * -errno and "path: strerror". NULL @why is allowed.
  */
 int dl_steer_rules__parse_file(const char *path, struct dl_steer_rules **out,
-			       char *err, size_t errlen);
+			       char *why, size_t why_len);
 
 /* Same from a NUL-terminated buffer; @name stands for the file name. */
 int dl_steer_rules__parse_string(const char *name, const char *text,
-				 struct dl_steer_rules **out, char *err,
-				 size_t errlen);
+				 struct dl_steer_rules **out, char *why,
+				 size_t why_len);
 
 /*
- * Parse one rule (no comment handling, no file:line prefix in @err).
+ * Parse one rule (no comment handling, no file:line prefix in @why).
  * Returns 0, -ENODATA for an empty line, -EINVAL with a message.
  */
 int dl_steer_rule__parse(const char *text, struct dl_steer_rule *r,
-			 char *err, size_t errlen);
+			 char *why, size_t why_len);
 
 /*
  * Append a copy of @r (its index is set here). Returns 0, -ENOMEM, or

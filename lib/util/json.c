@@ -28,6 +28,26 @@ json_t *dl_json__opt_u64(bool have, uint64_t v)
 	return have ? dl_json__u64(v) : json_null();
 }
 
+json_t *dl_json__fill(json_t *root, const struct dl_json_field *f, size_t n)
+{
+	bool ok = root;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ok = ok && (f[i].val || f[i].optional);
+	for (i = 0; i < n; i++) {
+		if (ok && f[i].val)
+			json_object_set_new(root, f[i].key, f[i].val);
+		else
+			json_decref(f[i].val);
+	}
+	if (ok)
+		return root;
+	json_decref(root);
+	errno = ENOMEM;
+	return NULL;
+}
+
 int dl_json__time_now(char *buf, size_t len)
 {
 	struct timespec ts;

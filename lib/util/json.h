@@ -28,6 +28,20 @@ json_t *dl_json__u64(uint64_t v);
 /* A counter that may not exist: null when !@have, never a fake 0. */
 json_t *dl_json__opt_u64(bool have, uint64_t v);
 
+/* A field for dl_json__fill(). */
+struct dl_json_field {
+	const char *key;
+	json_t *val;		/* consumed */
+	bool optional;		/* NULL leaves the key out instead of failing */
+};
+
+/*
+ * @root with the @n fields of @f set in order, every value consumed:
+ * @root, or NULL with errno ENOMEM when @root or a value not optional is
+ * NULL (then all are released). For report roots built from parts.
+ */
+json_t *dl_json__fill(json_t *root, const struct dl_json_field *f, size_t n);
+
 /*
  * A new object: the envelope fields for @command, then every field of @body
  * in its order. @body is not consumed. seq is the line's number in this

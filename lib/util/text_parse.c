@@ -66,6 +66,22 @@ out_close:
 	return err;
 }
 
+int dl_text__parse_file(const char *path,
+			int (*parse)(const char *buf, size_t len, const char *origin, void *arg),
+			void *arg)
+{
+	size_t len;
+	char *buf;
+	int err;
+
+	err = dl_text__read_file(path, &buf, &len);
+	if (err)
+		return err;
+	err = parse(buf, len, path, arg);
+	free(buf);
+	return err;
+}
+
 void dl_lines__init(struct dl_lines *it, const char *buf, size_t len)
 {
 	it->p = buf;

@@ -21,6 +21,14 @@
  */
 int dl_text__read_file(const char *path, char **buf, size_t *len);
 
+/*
+ * Read @path and hand its text to @parse with @path as the origin for
+ * messages: -errno from dl_text__read_file(), else what @parse returns.
+ */
+int dl_text__parse_file(const char *path,
+			int (*parse)(const char *buf, size_t len, const char *origin, void *arg),
+			void *arg);
+
 /* Line iterator: lines end at '\n'; a final line without one still counts. */
 struct dl_lines {
 	const char *p;

@@ -8,6 +8,16 @@
 #include "util/log.h"
 #include "util/tsv.h"
 
+int dl_tsv__read_file(const char *path, char **buf, size_t *len, char *why,
+		      size_t why_len)
+{
+	int err = dl_text__read_file(path, buf, len);
+
+	if (err && why && why_len)
+		snprintf(why, why_len, "%s: %s", path, strerror(-err));
+	return err;
+}
+
 void dl_tsv__init(struct dl_tsv *t, const char *buf, size_t len, const char *origin)
 {
 	memset(t, 0, sizeof(*t));
@@ -24,6 +34,8 @@ bool dl_tsv__next(struct dl_tsv *t)
 		if (dl_text__blank(line, len) || line[0] == '#')
 			continue;
 		t->lineno = t->lines.lineno;
+		t->line = line;
+		t->line_len = len;
 		t->nf = 0;
 		t->too_many = false;
 		p = line;
@@ -67,5 +79,19 @@ int dl_tsv__error(const struct dl_tsv *t, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	pr_warn("%s:%u: %s\n", t->origin, t->lineno, msg);
+	return -EINVAL;
+}
+
+int dl_tsv__fail(const struct dl_tsv *t, char *why, size_t why_len, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!why || !why_len)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(why, why_len, "%s:%u: %s", t->origin, t->lineno, msg);
 	return -EINVAL;
 }

@@ -56,6 +56,28 @@ static void test_addresses_and_text(void **state)
 	assert_string_equal(buf, "lldp");
 }
 
+static void test_flow_text(void **state)
+{
+	struct test_frame fr[16];
+	struct dl_flow_text t;
+	struct dl_flow f;
+
+	(void)state;
+	dl_flow__text(NULL, &t);
+	assert_string_equal(t.flow, "?");
+	assert_string_equal(t.proto, "?");
+	assert_string_equal(t.dport, "?");
+	assert_string_equal(t.src, "");
+	test_frames_build(fr, 16);
+	assert_int_equal(dl_flow__parse_frame(fr[0].buf, fr[0].len, &f, NULL), 0);
+	dl_flow__text(&f, &t);
+	assert_string_equal(t.flow, "udp 198.18.0.1:40000 -> 198.18.0.2:9000");
+	assert_string_equal(t.proto, "udp");
+	assert_string_equal(t.dport, "9000");
+	assert_string_equal(t.src, "198.18.0.1");
+	assert_string_equal(t.dst, "198.18.0.2");
+}
+
 /* VLAN tags are not part of the flow: the stack sees the untagged skb. */
 static void test_hash_ignores_vlan(void **state)
 {
@@ -99,6 +121,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_frames_parse),
 		cmocka_unit_test(test_addresses_and_text),
+		cmocka_unit_test(test_flow_text),
 		cmocka_unit_test(test_hash_ignores_vlan),
 		cmocka_unit_test(test_hash_sensitivity),
 	};

@@ -6,6 +6,7 @@
  * well formed; an oversized line is cut to journald's limit with a count.
  * (The output path itself: test_output.c.)
  */
+#include <errno.h>
 #include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -84,6 +85,38 @@ static void check_envelope(json_t *line, const char *command)
 	assert_non_null(b);
 	assert_int_equal(strlen(b), 36);
 	assert_true(json_is_string(json_object_get(line, "host")));
+}
+
+/* Report roots built from parts: all or nothing, optional parts left out. */
+static void test_fill(void **state)
+{
+	json_t *root;
+
+	(void)state;
+	{
+		struct dl_json_field f[] = {
+			{ "a", json_integer(1) },
+			{ "b", NULL, true },
+			{ "c", json_string("x"), true },
+		};
+
+		root = dl_json__fill(json_object(), f, 3);
+	}
+	assert_non_null(root);
+	assert_int_equal(json_object_size(root), 2);
+	assert_int_equal(json_integer_value(json_object_get(root, "a")), 1);
+	assert_null(json_object_get(root, "b"));
+	json_decref(root);
+	{
+		struct dl_json_field f[] = {
+			{ "a", json_integer(1) },
+			{ "b", NULL },
+		};
+
+		errno = 0;
+		assert_null(dl_json__fill(json_object(), f, 2));
+		assert_int_equal(errno, ENOMEM);
+	}
 }
 
 static void test_schema_parses(void **state)
@@ -205,6 +238,7 @@ static void test_truncated(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fill),
 		cmocka_unit_test(test_schema_parses),
 		cmocka_unit_test(test_recorded_line),
 		cmocka_unit_test(test_written_line),

@@ -307,6 +307,41 @@ static void test_err_too_long(void **state)
 	assert_int_equal(dl_steer_rules__parse_string("x", "bogus", &rs, NULL, 0), -EINVAL);
 }
 
+/* Write @len bytes of @text to a new temporary file named in @path. */
+static void write_tmp(char *path, const char *text, size_t len)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+}
+
+static void test_err_file_lines(void **state)
+{
+	static const char nul[] = "udp -> queue 1\n# c\nudp dport 1\0 -> queue 2\n";
+	static const char bad[] = "# c\n\n  # indented\r\nudp -> queue 1\r\ntcp -> qeue 2\n";
+	char path[] = "/tmp/dl-steer-XXXXXX", want[600];
+	struct dl_steer_rules *rs = NULL;
+
+	(void)state;
+	write_tmp(path, nul, sizeof(nul) - 1);
+	assert_int_equal(dl_steer_rules__parse_file(path, &rs, err, sizeof(err)), -EINVAL);
+	assert_null(rs);
+	snprintf(want, sizeof(want), "%s:3: NUL byte in line", path);
+	assert_string_equal(err, want);
+	unlink(path);
+
+	/* Comments, blank and CRLF lines still count for the line number. */
+	strcpy(path, "/tmp/dl-steer-XXXXXX");
+	write_tmp(path, bad, sizeof(bad) - 1);
+	assert_int_equal(dl_steer_rules__parse_file(path, &rs, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want),
+		 "%s:5: unknown action 'qeue' (expected 'queue N' or 'queues LIST')", path);
+	assert_string_equal(err, want);
+	unlink(path);
+}
+
 static void test_builder(void **state)
 {
 	struct dl_steer_rules *rs = dl_steer_rules__new("nic");
@@ -337,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_err_duplicate_default),
 		cmocka_unit_test(test_err_trailing),
 		cmocka_unit_test(test_err_too_long),
+		cmocka_unit_test(test_err_file_lines),
 		cmocka_unit_test(test_builder),
 	};
 
