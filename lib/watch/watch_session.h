@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The watch run (dropledger watch and top): one ledger per device over
+ * every RX queue, one interval after the other, into JSON lines or text,
+ * Prometheus metrics (/metrics and a textfile) and --fail-on; devices that
+ * come, go or are re-created are followed through rtnetlink. The app parses
+ * options and calls dl_watch_session__run; top draws through the hooks.
+ */
+#ifndef DL_WATCH_SESSION_H
+#define DL_WATCH_SESSION_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct dl_fail_on;
+struct dl_ledger;
+struct dl_output;
+
+#define DL_WATCH_MAX_IFACES 64
+
+struct dl_watch_opts {
+	const char *ifaces[DL_WATCH_MAX_IFACES];
+	unsigned int nifaces;
+	bool all;		/* -i all: every interface but lo, now and later */
+	const char *netns;
+	double interval;
+	double duration;	/* 0: until stopped */
+	bool json;
+	bool flows;
+	bool skb_mode;
+	bool top;
+	const char *listen;
+	const char *textfile;
+	unsigned int max_series;
+	unsigned int locations;	/* --metrics-locations */
+	struct dl_fail_on *fail_on;
+	/* Where the lines go (NULL: dl_stdout). */
+	struct dl_output *out;
+	/* Set by a signal: the run ends after the current interval. */
+	const volatile sig_atomic_t *stop;
+	/* Called once, when every device is counting (--ready-file). */
+	void (*on_ready)(void *ctx);
+	void *ready_ctx;
+	/* top: called with each device's interval ledger, then once per interval. */
+	void (*render)(void *ctx, const struct dl_ledger *iv);
+	void (*render_done)(void *ctx);
+	/* top: a key is readable on key_fd; return true to quit. */
+	bool (*on_key)(void *ctx);
+	int key_fd;		/* -1: none */
+	void *render_ctx;
+};
+
+/*
+ * Run until the duration ends, *stop, a quit key or the output failing.
+ * 0 (*@fired: a --fail-on rule fired on some interval), or -errno with
+ * one line in @why when the run could not start (nothing left attached).
+ * An output that failed mid-run is the caller's to report
+ * (dl_output__failed).
+ */
+int dl_watch_session__run(const struct dl_watch_opts *o, bool *fired, char *why,
+			  size_t why_len);
+
+/* One compact line for a device's interval (non-TTY output). */
+void dl_watch__print_line(const struct dl_ledger *l, const char *fired, FILE *out);
+
+#endif
