@@ -57,6 +57,23 @@ static const struct dl_param watch_table[] = {
 		    "also record the top flows of each cause (JSON lines; costs a flow "
 		    "table at XDP and a read that grows with the flows seen, up to 65536 "
 		    "per device)"),
+	DL_OPT_STRING("write", 'w', struct watch_cli, w.pcap_path, "FILE",
+		      "dropped frames of every watched device as one pcapng, one interface "
+		      "block per device, reason, queue and cause per frame (-: stdout, the "
+		      "lines then go to stderr)"),
+	DL_OPT_UINT("snaplen", 0, struct watch_cli, w.snaplen, 1, 65535, "N",
+		    "bytes of each dropped frame written, from its MAC header (default 128)"),
+	DL_OPT_UINT("sample", 0, struct watch_cli, w.sample, 1, 1000000, "N",
+		    "write 1 in N dropped frames (the rest counted as sampled out)"),
+	DL_OPT_UINT("max-packets", 0, struct watch_cli, w.max_packets, 1, 1e15, "N",
+		    "write at most N frames per device (the rest counted)"),
+	DL_OPT_STRING("html-dir", 0, struct watch_cli, w.html_dir, "DIR",
+		      "after every interval write DIR/DEVICE.html (the device's ledger since "
+		      "it was first watched, the timeline of its last intervals) and "
+		      "DIR/index.html, each replaced atomically"),
+	DL_OPT_UINT("html-intervals", 0, struct watch_cli, w.html_intervals, 1, 10000, "N",
+		    "intervals on each page's timeline (default "
+		    DL__STR(DL_WATCH_HTML_INTERVALS) ")"),
 	DL_OPT_FLAG("skb-mode", 0, struct watch_cli, w.skb_mode,
 		    "generic XDP even where the driver has native XDP"),
 	DL_OPT_STRING("ready-file", 0, struct watch_cli, ready_file, "FILE",
@@ -78,6 +95,7 @@ static const struct dl_cmd watch_cmd = {
 	.examples =
 		"dropledger watch -i all --metrics-listen 9477\n"
 		"dropledger watch -i eth1 -i eth2 -I 60 --json >> ledger.jsonl\n"
+		"dropledger watch -i all -w drops.pcapng --sample 10 --html-dir /var/www/drops\n"
 		"dropledger watch --netns edge -i all --metrics-textfile \\\n"
 		"    /var/lib/prometheus/node-exporter/dropledger.prom\n",
 	.notes = "Needs root (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON). Under systemd "
@@ -143,6 +161,12 @@ static int parse(int argc, char **argv, struct dl_watch_opts *o, const char **re
 	cli.w.nifaces = k;
 	if (!cli.w.all && !cli.w.nifaces)
 		return cli_usage_error(cmd->name, "which interfaces? (-i IFACE, repeatable, or -i all)");
+	if (!cli.w.pcap_path && (cli.w.snaplen || cli.w.sample > 1 || cli.w.max_packets))
+		return cli_usage_error(cmd->name, "--snaplen, --sample and --max-packets shape "
+				       "the pcap; add -w FILE");
+	if (cli.w.html_intervals && !cli.w.html_dir)
+		return cli_usage_error(cmd->name, "--html-intervals sizes the --html-dir pages; "
+				       "add --html-dir DIR");
 	if (cli.fail_on) {
 		cli.w.fail_on = dl_fail_on__parse(cli.fail_on, why, sizeof(why));
 		if (!cli.w.fail_on)
@@ -161,6 +185,7 @@ static void on_ready(void *ctx)
 
 int watch_run(struct dl_watch_opts *o, const char *ready_file)
 {
+	static struct dl_output err_out = { .f = NULL, .name = "stderr" };
 	char why[512];
 	bool fired;
 	int err;
@@ -169,6 +194,10 @@ int watch_run(struct dl_watch_opts *o, const char *ready_file)
 		return DL_EXIT_FAIL;
 	cli_stop_signals();
 	o->stop = &cli_stop;
+	/* -w -: the pcap has stdout, the lines go to stderr. */
+	if (o->pcap_path && !strcmp(o->pcap_path, "-"))
+		o->out = &err_out;
+	err_out.f = stderr;
 	o->on_ready = on_ready;
 	o->ready_ctx = (void *)ready_file;
 	err = dl_watch_session__run(o, &fired, why, sizeof(why));

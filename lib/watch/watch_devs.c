@@ -24,6 +24,7 @@
 #include "util/output.h"
 #include "util/wait.h"
 #include "watch/watch_devs.h"
+#include "watch/watch_evidence.h"
 
 static bool wanted(const struct dl_watch *w, const char *name)
 {
@@ -69,6 +70,8 @@ static int collect_now(struct dl_watch *w, struct dl_watch_dev *d, struct dl_led
 
 void dl_watch__dev_free(struct dl_watch_dev *d)
 {
+	/* The capture first: it reads the tracer's flow table and our names. */
+	dl_watch_ev__dev_free(d);
 	dl_ledger__free(&d->prev);
 	dl_kstate__release(&d->ks_prev);
 	/* Tracer first is not needed on the way out: XDP goes, then drops. */
@@ -135,6 +138,9 @@ static int dev_attach(struct dl_watch *w, const char *name, int ifindex, const c
 		err = -errno;
 		goto fail;
 	}
+	err = dl_watch_ev__dev_start(w, d, why, sizeof(why));
+	if (err)
+		goto fail;
 	io.ifindex = ifindex;
 	io.ifname = d->name;
 	io.how = DL_ATTACH_LIBXDP;
@@ -151,7 +157,10 @@ static int dev_attach(struct dl_watch *w, const char *name, int ifindex, const c
 	if (!dev_is_up(name))
 		pr_warn("%s: is down: counted from when it comes up\n", name);
 	dl_kstate__take(&d->ks_prev, d->name, w->nic_map);
+	dl_watch_ev__dev_arm(d);
 	err = collect_now(w, d, &d->prev);
+	if (!err)
+		err = dl_watch_ev__dev_base(w, d);
 	if (err) {
 		snprintf(why, sizeof(why), "%s: reading counters: %s", name, strerror(-err));
 		goto fail;
@@ -169,6 +178,7 @@ static int dev_attach(struct dl_watch *w, const char *name, int ifindex, const c
 fail:
 	pr_warn("%s: not watched: %s\n", name, why);
 	refused(w, name, ifindex, true);
+	dl_watch_ev__dev_free(d);
 	dl_kstate__release(&d->ks_prev);
 	dl_ingress__destroy(d->ing);
 	dl_drop_trace__destroy(d->dt);
@@ -182,7 +192,7 @@ int dl_watch__dev_interval(struct dl_watch *w, struct dl_watch_dev *d, unsigned 
 {
 	struct dl_ledger cur, iv;
 	char fired[512] = "";
-	json_t *arr = NULL;
+	json_t *arr = NULL, *rec = NULL;
 	unsigned int i;
 	double now = dl_wait__now();
 	int err;
@@ -223,22 +233,28 @@ int dl_watch__dev_interval(struct dl_watch *w, struct dl_watch_dev *d, unsigned 
 	}
 	if (!err && w->metrics)
 		err = dl_metrics__add_interval(w->metrics, &iv, (double)time(NULL));
-	if (!err && w->o->render)
+	/* The record as JSON: printed with --json, kept for --html-dir. */
+	if (!err && (w->o->json || w->o->html_dir || d->pc)) {
+		rec = dl_ledger__to_json(&iv);
+		if (rec && arr)
+			json_object_set(rec, "fail_on", arr);
+		if (rec)
+			dl_watch_ev__annotate(w, d, rec);
+	}
+	if (!err && w->o->render) {
 		w->o->render(w->o->render_ctx, &iv);
-	else if (!err && w->o->json) {
+	} else if (!err && w->o->json) {
 		/* The envelope (schema, time, host, boot_id, seq) of every JSON line. */
-		json_t *root = dl_ledger__to_json(&iv);
-
-		if (root) {
-			if (arr)
-				json_object_set(root, "fail_on", arr);
-			dl_output__json(w->out, "watch", root);
-			json_decref(root);
-		}
+		if (rec)
+			dl_output__json(w->out, "watch", rec);
 	} else if (!err) {
 		dl_watch__print_line(&iv, fired[0] ? fired : NULL, w->out->f);
+		dl_watch__print_evidence(rec, w->out->f);
 		dl_output__check(w->out);
 	}
+	if (rec)
+		dl_watch_ev__interval(w, d, rec, &cur, ks_now);
+	json_decref(rec);
 	json_decref(arr);
 	dl_ledger__free(&iv);
 	dl_ledger__free(&d->prev);
@@ -252,6 +268,7 @@ static void dev_drop(struct dl_watch *w, struct dl_watch_dev *d, unsigned int k,
 {
 	struct dl_watch_dev **pp;
 
+	dl_watch_ev__dev_stop(d);
 	if (dl_watch__dev_interval(w, d, k, NULL))
 		pr_debug("%s: last interval unreadable\n", d->name);
 	if (w->metrics)

@@ -8,8 +8,13 @@
 #define DL_WATCH_DEVS_H
 
 #include <net/if.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include <jansson.h>
 
 #include "counters/kstate.h"
 #include "ledger/ledger.h"
@@ -18,6 +23,10 @@
 struct dl_metrics;
 struct dl_metrics_http;
 struct dl_nic_map;
+struct dl_drop_pcap;
+struct dl_drop_pcap_stats;
+struct dl_pcapng;
+struct dl_timeline;
 struct mnl_socket;
 
 /* One watched device: its programs and the cumulative state of the last interval. */
@@ -30,6 +39,16 @@ struct dl_watch_dev {
 	struct dl_kstate ks_prev;
 	unsigned int nqueues;
 	double mark;		/* start of the current interval */
+	/* -w: the device's capture and its counts at the last interval. */
+	struct dl_drop_pcap *pc;
+	struct dl_drop_pcap_stats *pc_prev;
+	/* --html-dir: the baseline, the last intervals, the page's totals. */
+	struct dl_ledger base;
+	struct dl_kstate ks_base;
+	bool have_base;
+	double t0;
+	struct dl_timeline *tl;
+	json_t *summary;	/* {"interface", "totals"} of the last page */
 	struct dl_watch_dev *next;
 };
 
@@ -57,6 +76,13 @@ struct dl_watch {
 	bool rule_fired[64];	/* per --fail-on rule, this interval */
 	bool textfile_failing;
 	bool ready;		/* past the first publish: failures are warnings */
+	/* -w: one pcapng for every device, written by each capture thread. */
+	int pcap_fd;		/* -1: none; STDOUT_FILENO: -w - */
+	struct dl_pcapng *pcap;
+	pthread_mutex_t pcap_lock;
+	atomic_int pcap_err;	/* set by a capture thread; said once */
+	bool pcap_told;
+	bool html_failing;	/* --html-dir: said once until it recovers */
 };
 
 /* Attach what is wanted and present, drop what vanished or was re-created. */

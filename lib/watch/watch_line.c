@@ -26,3 +26,20 @@ void dl_watch__print_line(const struct dl_ledger *l, const char *fired, FILE *ou
 		top ? top->reason_name : "", top ? ")" : "", (unsigned long long)l->delivered,
 		(long long)l->residual, fired ? ", FAIL-ON " : "", fired ? fired : "");
 }
+
+void dl_watch__print_evidence(const json_t *rec, FILE *out)
+{
+	const json_t *e = json_object_get(rec, "evidence");
+
+	if (!json_is_object(e))
+		return;
+#define N(k) json_integer_value(json_object_get(e, k))
+	fprintf(out, "%s #%" JSON_INTEGER_FORMAT " pcap: drops %" JSON_INTEGER_FORMAT
+		", written %" JSON_INTEGER_FORMAT ", sampled out %" JSON_INTEGER_FORMAT
+		", lost %" JSON_INTEGER_FORMAT ", over --max-packets %" JSON_INTEGER_FORMAT
+		", unwritten %" JSON_INTEGER_FORMAT "\n",
+		json_string_value(json_object_get(rec, "interface")),
+		json_integer_value(json_object_get(rec, "interval")), N("drops"), N("written"),
+		N("sampled_out"), N("lost"), N("over_max"), N("unwritten"));
+#undef N
+}

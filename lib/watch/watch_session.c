@@ -34,6 +34,7 @@
 #include "util/wait.h"
 #include "verdict/causes.h"
 #include "watch/watch_devs.h"
+#include "watch/watch_evidence.h"
 #include "watch/watch_netns.h"
 
 #if DL_HAVE_SYSTEMD
@@ -140,6 +141,7 @@ static void release(struct dl_watch *w)
 		w->devs = d->next;
 		dl_watch__dev_free(d);
 	}
+	dl_watch_ev__close(w);
 	if (w->nl)
 		mnl_socket_close(w->nl);
 	dl_metrics_http__stop(w->http);
@@ -157,6 +159,10 @@ static int setup(struct dl_watch *w, char *why, size_t why_len)
 	unsigned int i;
 	int err;
 
+	/* Outputs first: a bad path costs nothing. */
+	err = dl_watch_ev__open(w, why, why_len);
+	if (err)
+		return err;
 	if (o->netns) {
 		err = dl_watch__private_mounts(why, why_len);
 		if (err)
@@ -243,8 +249,11 @@ static bool idle(struct dl_watch *w, unsigned int k, double until, double *last_
 	return false;
 }
 
-/* Interval @k of every device; false when the output failed (stop). */
-static bool interval(struct dl_watch *w, unsigned int k)
+/*
+ * Interval @k of every device; false when the output failed (stop). The
+ * @last one closes the captures first, so its counts hold every frame.
+ */
+static bool interval(struct dl_watch *w, unsigned int k, bool last)
 {
 	const struct dl_watch_opts *o = w->o;
 	struct dl_watch_dev *d;
@@ -254,6 +263,8 @@ static bool interval(struct dl_watch *w, unsigned int k)
 	/* Link events can be lost or absent (program removal): look anyway. */
 	dl_watch__reconcile(w, k);
 	dl_watch__check_queues(w);
+	for (d = w->devs; last && d; d = d->next)
+		dl_watch_ev__dev_stop(d);
 	for (d = w->devs; d; d = d->next) {
 		struct dl_kstate ks_now;
 
@@ -264,6 +275,8 @@ static bool interval(struct dl_watch *w, unsigned int k)
 		if (err)
 			pr_warn("%s: reading counters: %s\n", d->name, strerror(-err));
 	}
+	dl_watch_ev__index(w);
+	dl_watch_ev__check(w);
 	if (o->render_done)
 		o->render_done(o->render_ctx);
 	/* Nobody reads (or the disk is full): stop, detach, say so once. */
@@ -284,7 +297,7 @@ int dl_watch_session__run(const struct dl_watch_opts *o, bool *fired, char *why,
 {
 	static const volatile sig_atomic_t never;
 	struct dl_watch_opts opts = *o;
-	struct dl_watch w = { .o = &opts };
+	struct dl_watch w = { .o = &opts, .pcap_fd = -1 };
 	double t0, last_ping = 0;
 	unsigned int k = 1;
 	int err;
@@ -310,8 +323,9 @@ int dl_watch_session__run(const struct dl_watch_opts *o, bool *fired, char *why,
 		double end = opts.duration ? t0 + opts.duration : 1e300;
 		double until = next < end ? next : end;
 		bool quit = idle(&w, k, until, &last_ping);
+		bool last = quit || *opts.stop || until >= end;
 
-		if (!interval(&w, k))
+		if (!interval(&w, k, last))
 			break;
 		/* An interval's work can take a while on many devices: ping after it too. */
 		sd_notify(0, "WATCHDOG=1");

@@ -12,13 +12,17 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include <jansson.h>
 
 struct dl_fail_on;
 struct dl_ledger;
 struct dl_output;
 
 #define DL_WATCH_MAX_IFACES 64
+#define DL_WATCH_HTML_INTERVALS 120	/* --html-dir: the timeline's window */
 
 struct dl_watch_opts {
 	const char *ifaces[DL_WATCH_MAX_IFACES];
@@ -36,6 +40,14 @@ struct dl_watch_opts {
 	unsigned int max_series;
 	unsigned int locations;	/* --metrics-locations */
 	struct dl_fail_on *fail_on;
+	/* -w FILE|-: dropped frames as pcapng (and --snaplen, --sample, --max-packets). */
+	const char *pcap_path;
+	uint32_t snaplen;
+	uint32_t sample;
+	uint64_t max_packets;
+	/* --html-dir DIR: DEVICE.html and index.html after every interval. */
+	const char *html_dir;
+	unsigned int html_intervals;	/* timeline length; 0: DL_WATCH_HTML_INTERVALS */
 	/* Where the lines go (NULL: dl_stdout). */
 	struct dl_output *out;
 	/* Set by a signal: the run ends after the current interval. */
@@ -64,5 +76,7 @@ int dl_watch_session__run(const struct dl_watch_opts *o, bool *fired, char *why,
 
 /* One compact line for a device's interval (non-TTY output). */
 void dl_watch__print_line(const struct dl_ledger *l, const char *fired, FILE *out);
+/* With -w: the capture counts of that interval record @rec, one more line. */
+void dl_watch__print_evidence(const json_t *rec, FILE *out);
 
 #endif
