@@ -18,6 +18,7 @@
 #include "evidence/html.h"
 #include "evidence/pcapng.h"
 #include "evidence/timeline.h"
+#include "export/metrics.h"
 #include "ledger/ledger.h"
 #include "trace/drop_trace.h"
 #include "util/log.h"
@@ -189,11 +190,17 @@ void dl_watch_ev__annotate(struct dl_watch *w, struct dl_watch_dev *d, json_t *r
 {
 	struct dl_drop_pcap_stats now, iv;
 
-	(void)w;
 	if (!d->pc || dl_drop_pcap__stats_now(d->pc, &now))
 		return;
 	delta(&iv, &now, d->pc_prev);
 	*d->pc_prev = now;
+	if (w->metrics) {
+		dl_metrics__add_evidence(w->metrics, d->name, "written", iv.written);
+		dl_metrics__add_evidence(w->metrics, d->name, "sampled_out", iv.sampled_out);
+		dl_metrics__add_evidence(w->metrics, d->name, "lost", iv.lost);
+		dl_metrics__add_evidence(w->metrics, d->name, "over_max", iv.over_max);
+		dl_metrics__add_evidence(w->metrics, d->name, "unwritten", iv.unwritten);
+	}
 	json_object_set_new(rec, "evidence", dl_drop_pcap__stats_json(d->pc, &iv));
 }
 

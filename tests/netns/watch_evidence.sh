@@ -7,8 +7,9 @@
 # packets per (device, reason) equal watch's JSON counts summed over the
 # intervals, exactly; the capture counts of the records add up. Headless
 # Chromium renders DIR/v0b.html: its timeline equals v0b's interval
-# records. -w - streams to stdout (the lines on stderr). Unwritable -w or
-# --html-dir: one line, exit 1, nothing attached.
+# records. The metrics count the same. -w - streams to stdout (the lines
+# on stderr). Unwritable -w or --html-dir: one line, exit 1, nothing
+# attached.
 . "$(dirname "$0")/lib.sh"
 
 command -v tshark >/dev/null && command -v capinfos >/dev/null ||
@@ -20,7 +21,7 @@ P=wv$$
 lab_up "$P"
 mkdir "$TMP/html"
 "$DL" watch --netns "$P-b" -i all -I 1 --json -w "$TMP/w.pcapng" --html-dir "$TMP/html" \
-    --ready-file "$TMP/ready" >"$TMP/out.jsonl" 2>"$TMP/err" &
+    --metrics-textfile "$TMP/m.prom" --ready-file "$TMP/ready" >"$TMP/out.jsonl" 2>"$TMP/err" &
 W=$!
 PIDS+=("$W")
 wait_file "$TMP/ready" "$W"
@@ -31,6 +32,9 @@ ip netns exec "$P-a" "$DL" lab send lldp v0a 5 >/dev/null || fail send
 # Drops summed over the complete lines so far (a counter decides, not a timer).
 summed() { jq -R 'fromjson? | [.causes[].count] | add // 0' "$TMP/out.jsonl" | awk '{ s += $1 } END { print s + 0 }'; }
 wait_at_least summed 47
+# A second batch after the first was accounted: a later interval on the timeline.
+ip netns exec "$P-a" "$DL" lab send udp 198.18.0.2 5003 7 --sport 41003 >/dev/null || fail send
+wait_at_least summed 54
 logged() { grep -c "$1" "$TMP/err"; }
 ip -n "$P-b" link add wvx$$ type veth peer name wvy$$ || fail "veth in the lab"
 ip -n "$P-b" link set wvx$$ up && ip -n "$P-b" link set wvy$$ up
@@ -48,7 +52,15 @@ A=$TMP/all.json
 expect '[.[] | select(.evidence | type == "object")] | length == length' "$A" "every record has its capture counts"
 expect '[.[] | .evidence | .drops == .written + .sampled_out + .lost + .over_max + .filtered_out + .unwritten] | all' "$A" \
     "each interval: drops = written + sampled out + lost + over max"
-expect '([.[].evidence.written] | add) == 47 and ([.[].evidence.lost] | add) == 0' "$A" "47 frames written, none lost"
+expect '([.[].evidence.written] | add) == 54 and ([.[].evidence.lost] | add) == 0' "$A" "54 frames written, none lost"
+
+# The same counts as metrics.
+for dev in v0b v1b; do
+    m=$(sed -n "s/^dropledger_evidence_frames_total{device=\"$dev\",outcome=\"written\"} //p" "$TMP/m.prom")
+    want=$(jq --arg d "$dev" '[.[] | select(.interface == $d) | .evidence.written] | add' "$A")
+    [ "$m" = "$want" ] || fail "metrics: $dev written $m, the JSON $want"
+done
+ok "dropledger_evidence_frames_total{outcome=\"written\"} per device equals the JSON"
 
 # One interface block per device, the late pair included.
 capinfos "$TMP/w.pcapng" >"$TMP/cap" 2>&1 || fail "capinfos cannot read the file"
