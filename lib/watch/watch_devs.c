@@ -179,6 +179,7 @@ fail:
 	pr_warn("%s: not watched: %s\n", name, why);
 	refused(w, name, ifindex, true);
 	dl_watch_ev__dev_free(d);
+	dl_ledger__free(&d->prev);
 	dl_kstate__release(&d->ks_prev);
 	dl_ingress__destroy(d->ing);
 	dl_drop_trace__destroy(d->dt);
@@ -188,7 +189,7 @@ fail:
 
 /* Print and account one interval of @d; @ks_now NULL when the device is gone. */
 int dl_watch__dev_interval(struct dl_watch *w, struct dl_watch_dev *d, unsigned int k,
-			const struct dl_kstate *ks_now)
+			   const struct dl_kstate *ks_now)
 {
 	struct dl_ledger cur, iv;
 	char fired[512] = "";
