@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "export/fail_on.h"
+#include "evidence/filter.h"
 #include "export/metrics.h"
 #include "util/output.h"
 #include "util/params.h"
@@ -67,6 +68,9 @@ static const struct dl_param watch_table[] = {
 		    "write 1 in N dropped frames (the rest counted as sampled out)"),
 	DL_OPT_UINT("max-packets", 0, struct watch_cli, w.max_packets, 1, 1e15, "N",
 		    "write at most N frames per device (the rest counted)"),
+	DL_OPT_STRING("filter", 0, struct watch_cli, w.filter, "EXPR",
+		      "write only the dropped frames matching this pcap-filter expression "
+		      "(the rest counted as filtered out; the ledger stays whole)"),
 	DL_OPT_STRING("html-dir", 0, struct watch_cli, w.html_dir, "DIR",
 		      "after every interval write DIR/DEVICE.html (the device's ledger since "
 		      "it was first watched, the timeline of its last intervals) and "
@@ -164,6 +168,15 @@ static int parse(int argc, char **argv, struct dl_watch_opts *o, const char **re
 	if (!cli.w.pcap_path && (cli.w.snaplen || cli.w.sample > 1 || cli.w.max_packets))
 		return cli_usage_error(cmd->name, "--snaplen, --sample and --max-packets shape "
 				       "the pcap; add -w FILE");
+	if (cli.w.filter && !cli.w.pcap_path)
+		return cli_usage_error(cmd->name, "--filter picks the frames of the pcap; add -w FILE");
+	if (cli.w.filter) {
+		struct dl_pkt_filter *f = dl_pkt_filter__compile(cli.w.filter, why, sizeof(why));
+
+		if (!f)
+			return cli_usage_error(cmd->name, "--filter: %s", why);
+		dl_pkt_filter__free(f);
+	}
 	if (cli.w.html_intervals && !cli.w.html_dir)
 		return cli_usage_error(cmd->name, "--html-intervals sizes the --html-dir pages; "
 				       "add --html-dir DIR");

@@ -26,6 +26,7 @@ struct dl_nic_map;
 struct dl_drop_pcap;
 struct dl_drop_pcap_stats;
 struct dl_pcapng;
+struct dl_pkt_filter;
 struct dl_timeline;
 struct mnl_socket;
 
@@ -79,6 +80,7 @@ struct dl_watch {
 	/* -w: one pcapng for every device, written by each capture thread. */
 	int pcap_fd;		/* -1: none; STDOUT_FILENO: -w - */
 	struct dl_pcapng *pcap;
+	struct dl_pkt_filter *filter;	/* shared by the capture threads (read only) */
 	pthread_mutex_t pcap_lock;
 	atomic_int pcap_err;	/* set by a capture thread; said once */
 	bool pcap_told;

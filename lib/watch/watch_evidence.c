@@ -15,6 +15,7 @@
 
 #include "dl_config.h"
 #include "evidence/drop_pcap.h"
+#include "evidence/filter.h"
 #include "evidence/html.h"
 #include "evidence/pcapng.h"
 #include "evidence/timeline.h"
@@ -67,6 +68,11 @@ int dl_watch_ev__open(struct dl_watch *w, char *why, size_t why_len)
 	}
 	if (!o->pcap_path)
 		return 0;
+	if (o->filter) {
+		w->filter = dl_pkt_filter__compile(o->filter, why, why_len);
+		if (!w->filter)
+			return errno ? -errno : -EINVAL;
+	}
 	if (!strcmp(o->pcap_path, "-")) {
 		w->pcap_fd = STDOUT_FILENO;
 	} else {
@@ -96,6 +102,8 @@ void dl_watch_ev__close(struct dl_watch *w)
 	if (w->pcap_fd > STDOUT_FILENO)
 		close(w->pcap_fd);
 	w->pcap_fd = -1;
+	dl_pkt_filter__free(w->filter);
+	w->filter = NULL;
 }
 
 /* From a capture thread: remember the first error, the loop says it. */
@@ -127,6 +135,7 @@ int dl_watch_ev__dev_start(struct dl_watch *w, struct dl_watch_dev *d, char *why
 		.flow_map_fd = dl_drop_trace__flow_map_fd(d->dt), .fd = w->pcap_fd, .path = pcap_name(w),
 		.snaplen = o->snaplen, .sample = o->sample, .max_packets = o->max_packets,
 		.names = &w->names, .writer = w->pcap, .writer_lock = &w->pcap_lock,
+		.filter = w->filter,
 		.on_error = on_pcap_error, .ctx = w,
 	};
 
@@ -200,6 +209,9 @@ void dl_watch_ev__annotate(struct dl_watch *w, struct dl_watch_dev *d, json_t *r
 		dl_metrics__add_evidence(w->metrics, d->name, "lost", iv.lost);
 		dl_metrics__add_evidence(w->metrics, d->name, "over_max", iv.over_max);
 		dl_metrics__add_evidence(w->metrics, d->name, "unwritten", iv.unwritten);
+		if (w->filter)
+			dl_metrics__add_evidence(w->metrics, d->name, "filtered_out",
+						 iv.filtered_out);
 	}
 	json_object_set_new(rec, "evidence", dl_drop_pcap__stats_json(d->pc, &iv));
 }

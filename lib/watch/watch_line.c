@@ -37,9 +37,10 @@ void dl_watch__print_evidence(const json_t *rec, FILE *out)
 	fprintf(out, "%s #%" JSON_INTEGER_FORMAT " pcap: drops %" JSON_INTEGER_FORMAT
 		", written %" JSON_INTEGER_FORMAT ", sampled out %" JSON_INTEGER_FORMAT
 		", lost %" JSON_INTEGER_FORMAT ", over --max-packets %" JSON_INTEGER_FORMAT
-		", unwritten %" JSON_INTEGER_FORMAT "\n",
+		", unwritten %" JSON_INTEGER_FORMAT ", filtered out %" JSON_INTEGER_FORMAT "\n",
 		json_string_value(json_object_get(rec, "interface")),
 		json_integer_value(json_object_get(rec, "interval")), N("drops"), N("written"),
-		N("sampled_out"), N("lost"), N("over_max"), N("unwritten"));
+		N("sampled_out"), N("lost"), N("over_max"), N("unwritten"),
+		N("filtered_out"));
 #undef N
 }

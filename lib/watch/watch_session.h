@@ -45,6 +45,7 @@ struct dl_watch_opts {
 	uint32_t snaplen;
 	uint32_t sample;
 	uint64_t max_packets;
+	const char *filter;	/* pcap-filter: only matching frames written (needs -w) */
 	/* --html-dir DIR: DEVICE.html and index.html after every interval. */
 	const char *html_dir;
 	unsigned int html_intervals;	/* timeline length; 0: DL_WATCH_HTML_INTERVALS */

@@ -8,7 +8,7 @@
 # intervals, exactly; the capture counts of the records add up. Headless
 # Chromium renders DIR/v0b.html: its timeline equals v0b's interval
 # records. The metrics count the same. -w - streams to stdout (the lines
-# on stderr). Unwritable -w or --html-dir: one line, exit 1, nothing
+# on stderr); --filter writes only the matching frames. Unwritable -w or --html-dir: one line, exit 1, nothing
 # attached.
 . "$(dirname "$0")/lib.sh"
 
@@ -117,6 +117,27 @@ wait "$W" || { cat "$TMP/stream.err" >&2; fail "watch -w - exited non-zero"; }
 [ "$(tshark -r "$TMP/stream.pcapng" -T fields -e udp.dstport 2>/dev/null | grep -c '^5002$')" = 9 ] ||
     fail "stdout does not hold the 9 frames"
 ok "-w -: 9 frames on stdout, the JSON on stderr"
+
+# --filter: only matching frames written, the rest counted; the ledger whole.
+rm -f "$TMP/ready"
+"$DL" watch --netns "$P-b" -i v0b -I 1 --json -w "$TMP/f.pcapng" --filter 'udp dst port 5004' \
+    --ready-file "$TMP/ready" >"$TMP/f.jsonl" 2>"$TMP/f.err" &
+W=$!
+PIDS+=("$W")
+wait_file "$TMP/ready" "$W"
+ip netns exec "$P-a" "$DL" lab send udp 198.18.0.2 5004 6 --sport 41004 >/dev/null || fail send
+ip netns exec "$P-a" "$DL" lab send udp 198.18.0.2 5005 4 --sport 41005 >/dev/null || fail send
+fseen() { jq -R 'fromjson? | [.causes[].count] | add // 0' "$TMP/f.jsonl" | awk '{ s += $1 } END { print s + 0 }'; }
+wait_at_least fseen 10
+kill -INT "$W"
+wait "$W" || { cat "$TMP/f.err" >&2; fail "watch --filter exited non-zero"; }
+jq -s . "$TMP/f.jsonl" >"$TMP/f.json"
+expect '([.[].evidence.written] | add) == 6 and ([.[].evidence.filtered_out] | add) == 4 and
+    ([.[].totals.stack_dropped] | add) == 10' "$TMP/f.json" "--filter: 6 written, 4 filtered out, the ledger has all 10"
+[ "$(tshark -r "$TMP/f.pcapng" -T fields -e udp.dstport 2>/dev/null | sort -u | tr -d '\n')" = 5004 ] ||
+    fail "the filtered pcap holds other frames"
+[ "$(tshark -r "$TMP/f.pcapng" 2>/dev/null | grep -c .)" = 6 ] || fail "the filtered pcap lacks frames"
+ok "--filter: tshark reads the 6 matching frames only"
 
 # Unwritable outputs: one line, exit 1, nothing left attached.
 for opt in "-w /nonexistent-dir/x.pcapng" "--html-dir /nonexistent-dir"; do
