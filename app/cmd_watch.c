@@ -74,7 +74,8 @@ static const struct dl_param watch_table[] = {
 	DL_OPT_STRING("html-dir", 0, struct watch_cli, w.html_dir, "DIR",
 		      "after every interval write DIR/DEVICE.html (the device's ledger since "
 		      "it was first watched, the timeline of its last intervals) and "
-		      "DIR/index.html, each replaced atomically"),
+		      "DIR/index.html (and DEVICE.json, the page's JSON), each replaced "
+		      "atomically"),
 	DL_OPT_UINT("html-intervals", 0, struct watch_cli, w.html_intervals, 1, 10000, "N",
 		    "intervals on each page's timeline (default "
 		    DL__STR(DL_WATCH_HTML_INTERVALS) ")"),

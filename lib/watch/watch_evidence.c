@@ -242,6 +242,15 @@ static int write_atomic(const char *dir, const char *name, const json_t *root,
 	return err;
 }
 
+/* The page's JSON next to it, encoded as the JSON lines are (the page shows the same). */
+static int json_body(const json_t *root, FILE *out)
+{
+	if (json_dumpf(root, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)))
+		return -EIO;
+	fputc('\n', out);
+	return ferror(out) ? -EIO : 0;
+}
+
 static void page_failed(struct dl_watch *w, const char *name, int err)
 {
 	if (err && !w->html_failing)
@@ -304,8 +313,12 @@ void dl_watch_ev__interval(struct dl_watch *w, struct dl_watch_dev *d, const jso
 		pr_warn("%s: cannot build its page: %s\n", d->name, strerror(ENOMEM));
 		return;
 	}
-	snprintf(name, sizeof(name), "%s.html", d->name);
-	err = write_atomic(w->o->html_dir, name, root, dl_html__write);
+	snprintf(name, sizeof(name), "%s.json", d->name);
+	err = write_atomic(w->o->html_dir, name, root, json_body);
+	if (!err) {
+		snprintf(name, sizeof(name), "%s.html", d->name);
+		err = write_atomic(w->o->html_dir, name, root, dl_html__write);
+	}
 	page_failed(w, name, err);
 	json_decref(d->summary);
 	d->summary = json_pack("{s:s,s:O*}", "interface", d->name, "totals",

@@ -97,6 +97,20 @@ jq -r '[.[] | select(.interface == "v0b")] | to_entries[] | .key as $i |
     "\($i) \(.key) \(.value)"' "$A" | sort >"$TMP/want"
 diff "$TMP/want" "$TMP/bars" >&2 || fail "v0b's timeline differs from its interval records"
 ok "v0b's timeline in the DOM: $(tr '\n' ';' <"$TMP/bars") as in the records"
+# Every number on the page equals the page's JSON (DIR/v0b.json).
+grep -o 'data-k="[^"]*" data-v="[^"]*"' "$TMP/dom.html" |
+    sed 's/^data-k="\([^"]*\)" data-v="\([^"]*\)"$/\1\t\2/; s/&quot;/"/g' >"$TMP/pairs"
+n=0
+while IFS=$'\t' read -r k v; do
+    jq -e --argjson v "$v" "(($k) // 0) as \$x |
+        if (\$x|type) == \"number\" and (\$v|type) == \"number\"
+        then ((\$x - \$v) | fabs) <= 1e-6 * ([1, (\$x|fabs)] | max) else \$x == \$v end" \
+        "$TMP/html/v0b.json" >/dev/null || fail "page shows $k = $v, v0b.json has $(jq -c "$k" "$TMP/html/v0b.json")"
+    n=$((n + 1))
+done <"$TMP/pairs"
+[ "$n" -ge 40 ] || fail "only $n numbers on v0b's page"
+expect '.totals.stack_dropped == 42 and .evidence.written == 42' "$TMP/html/v0b.json" "v0b's page: its 42 drops since the start"
+ok "$n numbers on v0b's page equal v0b.json"
 n=$(grep -o 'data-k="\.timeline\[[0-9]*\]\.interval" data-v="[0-9]*"' "$TMP/dom.html" | grep -c .)
 [ "$n" = "$(jq '[.[] | select(.interface == "v0b")] | length' "$A")" ] ||
     fail "$n intervals on the page"
