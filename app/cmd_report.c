@@ -192,6 +192,15 @@ static int ev_json(void *ctx, json_t *root, char *why, size_t why_len)
 	return err ?: dl_evidence__write_files(ctx, root, why, why_len);
 }
 
+static int ev_interval(void *ctx, const json_t *rec, char *why, size_t why_len)
+{
+	int err = dl_evidence__interval(ctx, rec);
+
+	if (err)
+		snprintf(why, why_len, "keeping the timeline: %s", strerror(-err));
+	return err;
+}
+
 static void ev_text(void *ctx, FILE *out)
 {
 	dl_evidence__print_text(ctx, out);
@@ -231,6 +240,7 @@ int do_report(int argc, char **argv)
 	struct dl_report_hooks hooks = {
 		.attached = ev_attached, .opened = ev_opened, .closed = ev_closed,
 		.ledger = ev_ledger, .json = ev_json, .text = ev_text,
+		.interval = ev_interval,
 	};
 	struct dl_evidence *ev = NULL;
 	struct dl_report_session_opts so = {};

@@ -93,7 +93,7 @@ static void on_interval(void *ctx, const struct dl_ledger *l)
 	double s = l->duration_s > 0 ? l->duration_s : 1;
 
 	if (!t->tty) {
-		watch_print_line(l, NULL, stdout);
+		dl_watch__print_line(l, NULL, stdout);
 		return;
 	}
 	d = slot(t, l->ifname);
@@ -186,7 +186,7 @@ static bool on_key(void *ctx)
 
 int do_top(int argc, char **argv)
 {
-	struct watch_opts o = { .key_fd = -1 };
+	struct dl_watch_opts o = { .key_fd = -1 };
 	struct top *t = calloc(1, sizeof(*t));
 	int rc;
 
@@ -217,7 +217,7 @@ int do_top(int argc, char **argv)
 		printf("\033[H\033[2Jdropledger top: attaching...\r\n");
 		fflush(stdout);
 	}
-	rc = watch_run(&o);
+	rc = watch_run(&o, NULL);
 	if (t->raw)
 		tcsetattr(STDIN_FILENO, TCSANOW, &t->saved);
 	if (t->tty)

@@ -58,6 +58,8 @@ struct dl_drop_pcap {
 	struct dl_drop_pcap_bpf *skel;
 	struct ring_buffer *rb;
 	struct dl_pcapng *w;
+	bool w_shared;		/* o.writer: not ours to close */
+	pthread_mutex_t lock;	/* st and the record window: drain thread vs readers */
 	pthread_t thread;
 	bool running;
 	atomic_bool stopping;
@@ -74,6 +76,29 @@ struct dl_drop_pcap {
 	uint64_t keys_full;	/* matching drops whose key did not fit */
 	bool error_told;
 };
+
+/* The shared writer (watch: one file, several devices) is taken per call. */
+static void wlock(const struct dl_drop_pcap *pc)
+{
+	if (pc->o.writer_lock)
+		pthread_mutex_lock(pc->o.writer_lock);
+}
+
+static void wunlock(const struct dl_drop_pcap *pc)
+{
+	if (pc->o.writer_lock)
+		pthread_mutex_unlock(pc->o.writer_lock);
+}
+
+static int w_flush(struct dl_drop_pcap *pc)
+{
+	int err;
+
+	wlock(pc);
+	err = dl_pcapng__flush(pc->w);
+	wunlock(pc);
+	return err;
+}
 
 static uint64_t mono_ns(void)
 {
@@ -121,7 +146,9 @@ static int if_id(struct dl_drop_pcap *pc, uint32_t ifindex, uint32_t netns)
 		snprintf(name, sizeof(name), "if%u", ifindex);
 	snprintf(descr, sizeof(descr), "dropped frames, ifindex %u, netns %u (dropledger)",
 		 ifindex, netns);
+	wlock(pc);
 	id = dl_pcapng__add_if(pc->w, name, descr, DL_LINKTYPE_ETHERNET, pc->o.snaplen);
+	wunlock(pc);
 	if (id < 0)
 		return id;
 	pc->ifs[pc->nifs++] = (struct pc_if){ ifindex, netns, id };
@@ -239,9 +266,11 @@ static int write_rec(struct dl_drop_pcap *pc, const struct dl_pcap_rec *r)
 
 		snprintf(comment + n, sizeof(comment) - n, " segs=%u", r->segs);
 	}
+	wlock(pc);
 	err = dl_pcapng__packet(pc->w, (uint32_t)id,
 				(uint64_t)((int64_t)r->ts_ns + pc->real_off), r->data,
 				r->caplen, r->len < r->caplen ? r->caplen : r->len, comment);
+	wunlock(pc);
 	if (err)
 		return err;
 	pc->st.written++;
@@ -300,9 +329,8 @@ static void count_key(struct dl_drop_pcap *pc, const struct dl_pcap_rec *r)
 		add_flow(k, &f);
 }
 
-static int on_rec(void *ctx, void *data, size_t size)
+static int on_rec_locked(struct dl_drop_pcap *pc, void *data, size_t size)
 {
-	struct dl_drop_pcap *pc = ctx;
 	const struct dl_pcap_rec *r = data;
 	uint64_t start = atomic_load(&pc->start_ns), end = atomic_load(&pc->end_ns);
 	int err;
@@ -344,6 +372,16 @@ static int on_rec(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static int on_rec(void *ctx, void *data, size_t size)
+{
+	struct dl_drop_pcap *pc = ctx;
+
+	pthread_mutex_lock(&pc->lock);
+	on_rec_locked(pc, data, size);
+	pthread_mutex_unlock(&pc->lock);
+	return 0;
+}
+
 static void *drain(void *arg)
 {
 	struct dl_drop_pcap *pc = arg;
@@ -357,9 +395,12 @@ static void *drain(void *arg)
 		}
 		/* Whole blocks out after every batch: `-w -` readers see them now. */
 		if (err > 0 && pc->w && !pc->st.write_error) {
-			err = dl_pcapng__flush(pc->w);
-			if (err)
+			err = w_flush(pc);
+			if (err) {
+				pthread_mutex_lock(&pc->lock);
 				tell_error(pc, err);
+				pthread_mutex_unlock(&pc->lock);
+			}
 		}
 	}
 	return NULL;
@@ -406,6 +447,7 @@ struct dl_drop_pcap *dl_drop_pcap__start(const struct dl_drop_pcap_opts *o,
 	if (!pc)
 		return NULL;
 	pc->o = *o;
+	pthread_mutex_init(&pc->lock, NULL);
 	if (!pc->o.snaplen)
 		pc->o.snaplen = DL_PCAP_SNAP_DEFAULT;
 	if (pc->o.snaplen > DL_PCAP_SNAP_MAX) {
@@ -456,17 +498,22 @@ struct dl_drop_pcap *dl_drop_pcap__start(const struct dl_drop_pcap_opts *o,
 		err = -errno;
 		goto fail;
 	}
-	if (o->fd >= 0) {
+	if (o->writer) {
+		pc->w = o->writer;
+		pc->w_shared = true;
+	} else if (o->fd >= 0) {
 		pc->w = dl_pcapng__new(o->fd, "dropledger " DL_VERSION);
 		if (!pc->w) {
 			err = -ENOMEM;
 			goto fail;
 		}
+	}
+	if (pc->w) {
 		/* The device's block first: an empty run still opens in Wireshark. */
 		err = if_id(pc, o->ifindex, o->netns);
 		if (err < 0)
 			goto fail;
-		err = dl_pcapng__flush(pc->w);
+		err = w_flush(pc);
 		if (err) {
 			snprintf(why, why_len, "cannot write %s: %s",
 				 o->path ? o->path : "the pcap", strerror(-err));
@@ -510,11 +557,13 @@ int dl_drop_pcap__stop(struct dl_drop_pcap *pc)
 	/* What the ring still holds of the window. */
 	ring_buffer__consume(pc->rb);
 	if (pc->w && !pc->st.write_error) {
-		err = dl_pcapng__flush(pc->w);
+		err = w_flush(pc);
 		if (err)
 			tell_error(pc, err);
 	}
+	wlock(pc);
 	pc->st.bytes = pc->w ? dl_pcapng__bytes(pc->w) : 0;
+	wunlock(pc);
 	pc->stopped = true;
 	return pc->st.write_error;
 }
@@ -530,9 +579,33 @@ void dl_drop_pcap__destroy(struct dl_drop_pcap *pc)
 	ring_buffer__free(pc->rb);
 	dl_drop_pcap_bpf__destroy(pc->skel);
 	/* Whatever is queued goes out; an error was already reported. */
-	dl_pcapng__close(pc->w);
+	if (pc->w_shared)
+		w_flush(pc);
+	else
+		dl_pcapng__close(pc->w);
+	pthread_mutex_destroy(&pc->lock);
 	free(pc->keys);
 	free(pc);
+}
+
+int dl_drop_pcap__stats_now(struct dl_drop_pcap *pc, struct dl_drop_pcap_stats *st)
+{
+	uint64_t now[DL_PS_MAX];
+	int err;
+
+	/* The BPF side first: userspace can only have fewer of them. */
+	err = read_bpf_stats(pc, now);
+	if (err)
+		return err;
+	pthread_mutex_lock(&pc->lock);
+	*st = pc->st;
+	pthread_mutex_unlock(&pc->lock);
+	if (pc->stopped)
+		memcpy(now, pc->bpf1, sizeof(now));
+	st->drops = now[DL_PS_MATCHED] - pc->bpf0[DL_PS_MATCHED];
+	st->sampled_out += now[DL_PS_SAMPLED_OUT] - pc->bpf0[DL_PS_SAMPLED_OUT];
+	st->lost = now[DL_PS_LOST] - pc->bpf0[DL_PS_LOST];
+	return 0;
 }
 
 int dl_drop_pcap__stats(const struct dl_drop_pcap *pc, struct dl_drop_pcap_stats *st)
@@ -645,11 +718,19 @@ int dl_drop_pcap__narrow(const struct dl_drop_pcap *pc, struct dl_ledger *l)
 json_t *dl_drop_pcap__json(const struct dl_drop_pcap *pc)
 {
 	struct dl_drop_pcap_stats st;
+
+	dl_drop_pcap__stats(pc, &st);
+	return dl_drop_pcap__stats_json(pc, &st);
+}
+
+json_t *dl_drop_pcap__stats_json(const struct dl_drop_pcap *pc,
+				 const struct dl_drop_pcap_stats *s)
+{
+	struct dl_drop_pcap_stats st = *s;
 	json_t *o = json_object();
 
 	if (!o)
 		return NULL;
-	dl_drop_pcap__stats(pc, &st);
 	json_object_set_new(o, "file", pc->o.fd >= 0 && pc->o.path ?
 			    json_string(pc->o.path) : json_null());
 	json_object_set_new(o, "snaplen", json_integer(pc->o.snaplen));

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 
 #include <jansson.h>
 
@@ -35,6 +36,12 @@ struct dl_drop_pcap_opts {
 	uint64_t max_packets;	/* stop writing after N (0: no limit) */
 	const struct dl_pkt_filter *filter;	/* NULL: every drop */
 	const struct dl_ledger_names *names;	/* reason, symbol and cause names */
+	/*
+	 * Or a writer shared with other captures (watch: one file, one
+	 * interface block per device), taken under @writer_lock; not closed.
+	 */
+	struct dl_pcapng *writer;
+	pthread_mutex_t *writer_lock;
 	/* Called from the capture thread once, when the output fails. */
 	void (*on_error)(int err, void *ctx);
 	void *ctx;
@@ -75,6 +82,8 @@ int dl_drop_pcap__stop(struct dl_drop_pcap *pc);
 void dl_drop_pcap__destroy(struct dl_drop_pcap *pc);
 
 int dl_drop_pcap__stats(const struct dl_drop_pcap *pc, struct dl_drop_pcap_stats *st);
+/* The same while running (the window so far): for per-interval counts. */
+int dl_drop_pcap__stats_now(struct dl_drop_pcap *pc, struct dl_drop_pcap_stats *st);
 
 /*
  * With a filter: restrict @l's drop causes to the matching drops (counts
@@ -85,5 +94,8 @@ int dl_drop_pcap__narrow(const struct dl_drop_pcap *pc, struct dl_ledger *l);
 
 /* {"file", "snaplen", "sample", "max_packets", "filter", counts...} */
 json_t *dl_drop_pcap__json(const struct dl_drop_pcap *pc);
+/* The same object for counts @st (an interval's, say). */
+json_t *dl_drop_pcap__stats_json(const struct dl_drop_pcap *pc,
+				 const struct dl_drop_pcap_stats *st);
 
 #endif

@@ -11,6 +11,7 @@
 #include "evidence/evidence.h"
 #include "evidence/filter.h"
 #include "evidence/html.h"
+#include "evidence/timeline.h"
 #include "ledger/ledger.h"
 #include "util/output.h"
 
@@ -20,6 +21,7 @@ struct dl_evidence {
 	struct dl_drop_pcap *pc;
 	int pcap_fd;		/* -1: none; 1: stdout (not ours to close) */
 	FILE *html, *save;
+	struct dl_timeline *timeline;	/* report -I: drops by cause per interval */
 };
 
 int dl_evidence__check(const struct dl_evidence_opts *o, char *why, size_t why_len)
@@ -158,12 +160,25 @@ int dl_evidence__narrow(const struct dl_evidence *ev, struct dl_ledger *l)
 	return ev && ev->pc ? dl_drop_pcap__narrow(ev->pc, l) : 0;
 }
 
+int dl_evidence__interval(struct dl_evidence *ev, const json_t *rec)
+{
+	if (!ev)
+		return 0;
+	if (!ev->timeline)
+		ev->timeline = dl_timeline__new(DL_TIMELINE_REPORT_CAP);
+	if (!ev->timeline)
+		return -ENOMEM;
+	return dl_timeline__add(ev->timeline, rec);
+}
+
 int dl_evidence__annotate(const struct dl_evidence *ev, json_t *root)
 {
 	json_t *f;
 
 	if (!ev)
 		return 0;
+	if (ev->timeline && dl_timeline__annotate(ev->timeline, root))
+		return -ENOMEM;
 	if (ev->pc)
 		json_object_set_new(root, "evidence", dl_drop_pcap__json(ev->pc));
 	if (ev->filter) {
@@ -261,5 +276,6 @@ void dl_evidence__free(struct dl_evidence *ev)
 	if (ev->save)
 		fclose(ev->save);
 	dl_pkt_filter__free(ev->filter);
+	dl_timeline__free(ev->timeline);
 	free(ev);
 }

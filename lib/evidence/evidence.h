@@ -62,7 +62,9 @@ int dl_evidence__error(const struct dl_evidence *ev, char *why, size_t why_len);
 
 /* With a filter: narrow @l's causes to the matching drops. */
 int dl_evidence__narrow(const struct dl_evidence *ev, struct dl_ledger *l);
-/* Add "evidence" (capture counts) and "filter" to a report's JSON. */
+/* An interval record's JSON (report -I): kept for the run's "timeline". */
+int dl_evidence__interval(struct dl_evidence *ev, const json_t *rec);
+/* Add "evidence" (capture counts), "filter" and "timeline" to a report's JSON. */
 int dl_evidence__annotate(const struct dl_evidence *ev, json_t *root);
 /* The EVIDENCE section of the text report. */
 void dl_evidence__print_text(const struct dl_evidence *ev, FILE *out);

@@ -391,12 +391,158 @@ static void evidence(FILE *out, const json_t *root)
 	fputs("</table>\n", out);
 }
 
+/* Cause colours of the timeline, cycled past the last. */
+static const char *const palette[] = {
+	"#d04a3a", "#4a7bd0", "#e39b2d", "#2e9e6b", "#8e5cc4", "#c4479b", "#5b6675", "#a3862c",
+};
+
+/* The causes of @tl, biggest over the run first, as an array of names. */
+static json_t *timeline_keys(const json_t *tl)
+{
+	json_t *sum = json_object(), *keys = json_array(), *e, *v;
+	const char *r;
+	size_t i, j, n;
+
+	json_array_foreach(tl, i, e)
+		json_object_foreach(json_object_get(e, "causes"), r, v)
+			json_object_set_new(sum, r, json_integer(json_integer_value(
+				json_object_get(sum, r)) + json_integer_value(v)));
+	json_object_foreach(sum, r, v)
+		json_array_append_new(keys, json_string(r));
+	/* insertion sort: a handful of causes */
+	n = json_array_size(keys);
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0; j--) {
+			json_t *a = json_array_get(keys, j - 1), *b = json_array_get(keys, j);
+			json_int_t ca = json_integer_value(json_object_get(sum, json_string_value(a)));
+			json_int_t cb = json_integer_value(json_object_get(sum, json_string_value(b)));
+
+			if (ca >= cb)
+				break;
+			json_incref(a);
+			json_array_set(keys, j - 1, b);
+			json_array_set_new(keys, j, a);
+		}
+	json_decref(sum);
+	return keys;
+}
+
+/* jq path of cause @r of entry @i: .timeline[i].causes["r"] */
+static void timeline_path(char *k, size_t len, size_t i, const char *r)
+{
+	snprintf(k, len, ".timeline[%zu].causes[\"%s\"]", i, r);
+}
+
+/*
+ * Drops by cause per interval: stacked bars (one colour per cause, the
+ * legend names them), the time axis in seconds since the start, and the
+ * same numbers as a table. Every bar and cell carries its JSON path.
+ */
+static void timeline(FILE *out, const json_t *root)
+{
+	const json_t *tl = json_object_get(root, "timeline"), *e, *v;
+	json_t *keys, *zero;
+	size_t i, j, n = json_array_size(tl), every;
+	double max = 1, colw, x0 = 56, plot_w = 600, plot_h = 180, y0 = 10;
+	char k[192];
+
+	if (!n)
+		return;
+	keys = timeline_keys(tl);
+	zero = json_integer(0);
+	json_array_foreach(tl, i, e)
+		if (num(json_object_get(e, "dropped")) > max)
+			max = num(json_object_get(e, "dropped"));
+	colw = plot_w / (double)n;
+	every = n > 12 ? (n + 11) / 12 : 1;
+	fputs("<h2>Timeline: drops by cause per interval</h2>\n<p class=\"legend\">", out);
+	json_array_foreach(keys, j, v) {
+		fprintf(out, "<span style=\"background:%s\"></span>", palette[j % 8]);
+		esc(out, json_string_value(v));
+	}
+	if (json_is_integer(json_object_get(root, "timeline_omitted"))) {
+		fputs(" &middot; earlier intervals left out: ", out);
+		cell(out, "span", root, "", "timeline_omitted", false);
+	}
+	fprintf(out, "</p>\n<svg id=\"timeline-bars\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+		"aria-label=\"drops by cause per interval\">", x0 + plot_w + 10, y0 + plot_h + 36);
+	/* y axis: 0 and the biggest interval */
+	fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#5b6675\"/>",
+		x0, y0, x0, y0 + plot_h);
+	fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#5b6675\"/>",
+		x0, y0 + plot_h, x0 + plot_w, y0 + plot_h);
+	fprintf(out, "<text x=\"0\" y=\"%.1f\">%.0f</text><text x=\"0\" y=\"%.1f\">0</text>",
+		y0 + 10, max, y0 + plot_h);
+	json_array_foreach(tl, i, e) {
+		const json_t *cs = json_object_get(e, "causes");
+		double x = x0 + (double)i * colw + (colw > 6 ? 1 : 0), y = y0 + plot_h;
+		double w = colw > 6 ? colw - 2 : colw;
+
+		fprintf(out, "<g class=\"interval\" data-i=\"%zu\">", i);
+		json_array_foreach(keys, j, v) {
+			const char *r = json_string_value(v);
+			const json_t *c = json_object_get(cs, r);
+			double h;
+
+			if (!c)
+				continue;
+			h = num(c) / max * plot_h;
+			y -= h;
+			timeline_path(k, sizeof(k), i, r);
+			fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+				"fill=\"%s\"", x, y, w, h, palette[j % 8]);
+			attrs(out, k, c);
+			fputs("><title>", out);
+			esc(out, r);
+			fprintf(out, ": %" JSON_INTEGER_FORMAT "</title></rect>", json_integer_value(c));
+		}
+		fputs("</g>", out);
+		if (i % every == 0 || i == n - 1)
+			fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.0f</text>",
+				x0 + ((double)i + 0.5) * colw, y0 + plot_h + 16,
+				num(json_object_get(e, "t")));
+	}
+	fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">seconds since the "
+		"start (end of each interval)</text></svg>\n", x0 + plot_w / 2, y0 + plot_h + 32);
+	fputs("<table id=\"timeline\"><tr><th>interval</th><th>t (s)</th><th>dropped</th>", out);
+	json_array_foreach(keys, j, v) {
+		fputs("<th>", out);
+		esc(out, json_string_value(v));
+		fputs("</th>", out);
+	}
+	fputs("</tr>", out);
+	json_array_foreach(tl, i, e) {
+		snprintf(k, sizeof(k), ".timeline[%zu]", i);
+		fputs("<tr>", out);
+		cell(out, "td", e, k, "interval", false);
+		cell(out, "td", e, k, "t", false);
+		cell(out, "td", e, k, "dropped", false);
+		json_array_foreach(keys, j, v) {
+			const char *r = json_string_value(v);
+			const json_t *c = json_object_get(json_object_get(e, "causes"), r);
+			char p[192];
+
+			timeline_path(p, sizeof(p), i, r);
+			fputs("<td class=\"n\"", out);
+			attrs(out, p, c ? c : zero);
+			fputc('>', out);
+			show(out, c ? c : zero, false);
+			fputs("</td>", out);
+		}
+		fputs("</tr>", out);
+	}
+	fputs("</table>\n", out);
+	json_decref(zero);
+	json_decref(keys);
+}
+
 int dl_html__write(const json_t *root, FILE *out)
 {
 	header(out, root);
 	ledger(out, root);
 	queues(out, root);
 	causes(out, root);
+	timeline(out, root);
 	rss(out, root);
 	crosschecks(out, root);
 	evidence(out, root);

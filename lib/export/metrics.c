@@ -42,6 +42,7 @@ enum fam {
 	F_RSS_HOT,
 	F_STACK_LOCATION,
 	F_FAIL_ON,
+	F_EVIDENCE,
 	F_MAX,
 };
 
@@ -90,6 +91,8 @@ static const struct {
 				"Kernel drops by dropping function (opt-in, --metrics-locations; the rest under function=\"other\")." },
 	[F_FAIL_ON] = { "dropledger_fail_on_fired", "gauge",
 			"1 when the --fail-on rule fired in the last interval." },
+	[F_EVIDENCE] = { "dropledger_evidence_frames_total", "counter",
+			 "watch -w: dropped frames by what became of them (written, sampled_out, lost, over_max, unwritten)." },
 };
 
 struct series {
@@ -389,6 +392,15 @@ int dl_metrics__device_restart(struct dl_metrics *m, const char *ifname)
 	const char *dev[] = { "device", ifname, NULL };
 
 	count(m, F_DEVICE_RESTARTS, ifname, dev, 1);
+	return 0;
+}
+
+int dl_metrics__add_evidence(struct dl_metrics *m, const char *ifname, const char *outcome,
+			     uint64_t delta)
+{
+	const char *kv[] = { "device", ifname, "outcome", outcome, NULL };
+
+	count(m, F_EVIDENCE, ifname, kv, delta);
 	return 0;
 }
 

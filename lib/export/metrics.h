@@ -43,6 +43,13 @@ void dl_metrics__device_down(struct dl_metrics *m, const char *ifname);
 int dl_metrics__device_restart(struct dl_metrics *m, const char *ifname);
 
 /*
+ * watch -w: dropledger_evidence_frames_total{device,outcome} grows by
+ * @delta (outcome: written, sampled_out, lost, over_max, unwritten).
+ */
+int dl_metrics__add_evidence(struct dl_metrics *m, const char *ifname, const char *outcome,
+			     uint64_t delta);
+
+/*
  * Set the gauge dropledger_fail_on_fired{rule} (1 fired in the last
  * interval, 0 not): rule text is the operator's own --fail-on rule.
  */

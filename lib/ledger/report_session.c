@@ -384,6 +384,23 @@ const char *dl_report_session__cut(const struct dl_report_session *s)
 	return NULL;
 }
 
+/* The interval ledger's JSON to the hooks (the timeline of --html). */
+static int interval_hook(struct dl_report_session *s, const struct dl_ledger *iv)
+{
+	const struct dl_report_hooks *h = s->o.hooks;
+	json_t *rec;
+	int err;
+
+	if (!h || !h->interval)
+		return 0;
+	rec = dl_ledger__to_json(iv);
+	if (!rec)
+		return -ENOMEM;
+	err = h->interval(h->ctx, rec, s->hook_why, sizeof(s->hook_why));
+	json_decref(rec);
+	return err;
+}
+
 /* @d's ledger since its last interval; @prev and @ks_prev advance to now. */
 static int dev_interval(struct dl_report_session *s, struct dl_report_dev *d,
 			double secs)
@@ -406,6 +423,8 @@ static int dev_interval(struct dl_report_session *s, struct dl_report_dev *d,
 		err = dl_ledger__add_kstate(&iv, &d->ks_prev, &ks_now);
 		if (!err)
 			err = print(s, &iv, NULL, false);
+		if (!err)
+			err = interval_hook(s, &iv);
 		dl_ledger__free(&iv);
 	}
 	dl_ledger__free(&d->prev);

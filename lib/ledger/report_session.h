@@ -42,6 +42,8 @@ struct dl_report_hooks {
 	int (*json)(void *ctx, json_t *root, char *why, size_t why_len);
 	/* After its text tables. */
 	void (*text)(void *ctx, FILE *out);
+	/* Each interval ledger's JSON, as printed (the whole run's timeline). */
+	int (*interval)(void *ctx, const json_t *rec, char *why, size_t why_len);
 };
 
 struct dl_report_session_opts {

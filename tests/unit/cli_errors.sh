@@ -74,6 +74,10 @@ want 2 "--src-ip: '198.18.0' is not an IPv4 address" gen -i lo --src-ip 198.18.0
 want 2 "-I/--interval: 'nan' is not seconds in 0.1..31536000" watch -i lo -I nan
 want 2 "--metrics-max-series: '0x10' is not a whole number" watch -i lo --metrics-max-series 0x10
 want 2 "which interfaces? (-i IFACE, repeatable, or -i all)" top
+want 2 "--snaplen, --sample and --max-packets shape the pcap; add -w FILE" watch -i lo --sample 2
+want 2 "--html-intervals sizes the --html-dir pages; add --html-dir DIR" watch -i lo --html-intervals 5
+want 2 "--filter picks the frames of the pcap; add -w FILE" watch -i lo --filter udp
+want 2 "--filter: bad filter 'udp and'" watch -i lo -w "$TMP/never.pcapng" --filter 'udp and'
 
 # 4. Config files: directories, devices, FIFOs refused at once; the first
 #    of two errors named with file:line.
