@@ -151,9 +151,7 @@ static int parse(int argc, char **argv, struct dl_watch_opts *o, const char **re
 	 * flows seen; top shows flows on a key, so it keeps them.
 	 */
 	cli.w.flows = top;
-	err = cli_params(&ps, cmd, &cli, argc, argv);
-	if (err == DL_PARAMS_HELP)
-		exit(DL_EXIT_OK);
+	err = cli_params_or_help(&ps, cmd, &cli, argc, argv);
 	if (err)
 		return err;
 	/* -i all among the names: every interface, now and later */
