@@ -185,24 +185,18 @@ static void render_cause(const struct dl_drop_pcap *pc, const char *rn, const ch
 			 const char *queue, const struct dl_flow *f, const char **cat,
 			 char *summary, size_t slen, char *advice, size_t alen)
 {
-	char flow[128] = "?", dport[16] = "?", src[64] = "", dst[64] = "",
-	     proto[16] = "?", et[32] = "?";
 	struct dl_cause_ctx ctx = {};
 	struct dl_cause_rule rule;
+	struct dl_flow_text ft;
+	char et[32] = "?";
 
-	if (f) {
-		dl_flow__str(f, flow, sizeof(flow));
-		snprintf(proto, sizeof(proto), "%s",
-			 dl_flow__proto_name(f, et, sizeof(et)));
-		snprintf(dport, sizeof(dport), "%u", dl_flow__dport(f));
-		dl_flow__addr_str(f, true, src, sizeof(src));
-		dl_flow__addr_str(f, false, dst, sizeof(dst));
+	dl_flow__text(f, &ft);
+	if (f)
 		snprintf(et, sizeof(et), "0x%04x", ntohs(f->l3proto));
-	}
 	ctx = (struct dl_cause_ctx){
-		.iface = pc->o.ifname, .queue = queue, .flow = flow, .dport = dport,
-		.dst = dst[0] ? dst : "?", .src = src[0] ? src : "?", .proto = proto,
-		.ethertype = et, .location = loc, .reason = rn,
+		.iface = pc->o.ifname, .queue = queue, .flow = ft.flow, .dport = ft.dport,
+		.dst = ft.dst[0] ? ft.dst : "?", .src = ft.src[0] ? ft.src : "?",
+		.proto = ft.proto, .ethertype = et, .location = loc, .reason = rn,
 	};
 	dl_causes__lookup(pc->o.names ? pc->o.names->causes : NULL, rn, &rule);
 	dl_causes__render(rule.summary, &ctx, summary, slen);
