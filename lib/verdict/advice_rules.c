@@ -132,12 +132,18 @@ static void skip(struct cp *c)
 		c->p++;
 }
 
-static int fail(struct cp *c, const char *fmt, const char *at)
+/* @fmt has one %.*s: the token at @at (@len bytes, 0: up to a space or operator). */
+static int fail_n(struct cp *c, const char *fmt, const char *at, size_t len)
 {
 	if (!c->bad)
-		snprintf(c->err, c->err_len, fmt, (int)strcspn(at, " )&|"), at);
+		snprintf(c->err, c->err_len, fmt, (int)(len ? len : strcspn(at, " )&|")), at);
 	c->bad = 1;
 	return 0;
+}
+
+static int fail(struct cp *c, const char *fmt, const char *at)
+{
+	return fail_n(c, fmt, at, 0);
 }
 
 static size_t word(const char *p, const char *stop)
@@ -209,7 +215,7 @@ static int unary(struct cp *c)
 	if (!nlen)
 		return fail(c, "expected a name at '%.*s'", c->p);
 	if (!c->ctx && !c->known(name, nlen, c->arg))
-		return fail(c, "unknown name '%.*s'", name);
+		return fail_n(c, "unknown name '%.*s'", name, nlen);
 	c->p += nlen;
 	lhs = getn(c->ctx, name, nlen);
 	if (!lhs)
@@ -221,7 +227,7 @@ static int unary(struct cp *c)
 		return lhs[0] && strcmp(lhs, "0");
 	if (!(olen == 1 && (*op == '=' || *op == '<' || *op == '>')) &&
 	    !(olen == 2 && op[1] == '=' && *op != '='))
-		return fail(c, "unknown operator '%.*s'", op);
+		return fail_n(c, "unknown operator '%.*s'", op, olen);
 	c->p += olen;
 	skip(c);
 	vlen = word(c->p, " )&|");
@@ -578,22 +584,14 @@ static bool key_matches(const char *list, const char *key)
 	return !strcmp(list, "*") || in_list(key, list, strlen(list));
 }
 
-int dl_advice__apply(const struct dl_advice *a, const char *key, const char *function,
-		     struct dl_advice_ctx *ctx, bool all, char *summary, size_t slen,
-		     char *advice, size_t alen)
+/* Define the let values that apply to @key/@function and are not set yet. */
+static void apply_lets(const struct dl_advice *a, const char *function,
+		       struct dl_advice_ctx *ctx)
 {
 	char err[128], text[1024];
-	size_t i, o = 0;
-	int used = 0;
+	size_t i;
 
-	if (!a || !ctx || !key)
-		return -EINVAL;
-	if (!dl_advice_ctx__get(ctx, "reason"))
-		dl_advice_ctx__set(ctx, "reason", "%s", key);
-	if (function && !dl_advice_ctx__get(ctx, "function"))
-		dl_advice_ctx__set(ctx, "function", "%.*s", (int)strcspn(function, "+"),
-				   function);
-	/* Lets in file order: the first matching row of a name defines it. */
+	/* In file order: the first matching row of a name defines it. */
 	for (i = 0; i < a->n; i++) {
 		const struct rule *r = &a->r[i];
 
@@ -604,18 +602,49 @@ int dl_advice__apply(const struct dl_advice *a, const char *key, const char *fun
 		dl_advice__render(r->summary, ctx, text, sizeof(text));
 		dl_advice_ctx__set(ctx, r->key + 4, "%s", strcmp(text, "-") ? text : "");
 	}
-	for (i = 0; i < a->n; i++) {
+}
+
+int dl_advice__select(const struct dl_advice *a, const char *key, const char *function,
+		      struct dl_advice_ctx *ctx, size_t from)
+{
+	char err[128];
+	size_t i;
+
+	if (!a || !ctx || !key)
+		return -EINVAL;
+	if (!dl_advice_ctx__get(ctx, "reason"))
+		dl_advice_ctx__set(ctx, "reason", "%s", key);
+	if (function && !dl_advice_ctx__get(ctx, "function"))
+		dl_advice_ctx__set(ctx, "function", "%.*s", (int)strcspn(function, "+"),
+				   function);
+	apply_lets(a, function, ctx);
+	for (i = from; i < a->n; i++) {
 		const struct rule *r = &a->r[i];
 
 		if (!strncmp(r->key, "let:", 4) || !key_matches(r->key, key) ||
 		    !fn_matches(r->function, function) ||
 		    dl_advice__eval(r->when, ctx, err, sizeof(err)) != 1)
 			continue;
+		return (int)i;
+	}
+	return -ENOENT;
+}
+
+int dl_advice__apply(const struct dl_advice *a, const char *key, const char *function,
+		     struct dl_advice_ctx *ctx, bool all, char *summary, size_t slen,
+		     char *advice, size_t alen)
+{
+	size_t o = 0;
+	int used = 0, i = -1;
+
+	if (!a || !ctx || !key)
+		return -EINVAL;
+	while ((i = dl_advice__select(a, key, function, ctx, i + 1)) >= 0) {
+		const struct rule *r = &a->r[i];
+
 		if (!used && summary && slen && strcmp(r->summary, "-"))
 			dl_advice__render(r->summary, ctx, summary, slen);
 		if (advice && alen && strcmp(r->advice, "-")) {
-			if (!all || !used)
-				o = 0;
 			if (o && o + 1 < alen)
 				advice[o++] = ' ';
 			dl_advice__render(r->advice, ctx, advice + o, alen - o);

@@ -91,6 +91,13 @@ int dl_advice__apply(const struct dl_advice *a, const char *key, const char *fun
 		     struct dl_advice_ctx *ctx, bool all, char *summary, size_t slen,
 		     char *advice, size_t alen);
 
+/*
+ * Define @ctx's let values, then return the index of the first main row at
+ * or after @from matching @key/@function/condition; -ENOENT when none.
+ */
+int dl_advice__select(const struct dl_advice *a, const char *key, const char *function,
+		      struct dl_advice_ctx *ctx, size_t from);
+
 /* The context names rows may read (NULL-terminated). */
 extern const char *const dl_advice__names[];
 
