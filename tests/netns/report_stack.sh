@@ -16,11 +16,11 @@ ip -n "$P-a" route add 239.0.0.0/8 dev v0a || fail "multicast route in A"
 
 in_receives() { snmp_get "$P-b" Ip InReceives; }
 
-# run NAME ARGS...: report on v0b in B while N datagrams to 239.1.2.4 arrive.
+# run NAME ARGS...: report (output in $TMP/NAME.json) on v0b in B while N datagrams to 239.1.2.4 arrive.
 run() {
     local name=$1 base rep
     shift
-    ip netns exec "$P-b" "$DL" report -i v0b -d 60 --json "$@" \
+    ip netns exec "$P-b" "$DL" report -i v0b -d 60 "$@" \
         --ready-file "$TMP/$name.ready" >"$TMP/$name.json" 2>"$TMP/$name.err" &
     rep=$!
     PIDS+=("$rep")
@@ -34,7 +34,7 @@ run() {
     wait "$rep" || { cat "$TMP/$name.err" >&2; fail "report $name exited non-zero"; }
 }
 
-run stack --stack
+run stack --json --stack
 O=$TMP/stack.json
 C='.causes[] | select(.reason == "NOT_SPECIFIED" and (.flows[0].dst // "") == "239.1.2.4")'
 expect "[$C | .count] == [$N]" "$O" "N=$N multicast drops under NOT_SPECIFIED"
@@ -46,5 +46,11 @@ expect "$C | .stacks[0].frames[0] | startswith(\"$fn+\")" "$O" "the dropping fun
 expect "$C | .stacks[0].frames | any(startswith(\"ip_rcv\") or startswith(\"__netif_receive_skb\"))" "$O" "the receive path is on the stack"
 jq -r "$C | .stacks[0].frames | join(\" <- \")" "$O"
 
-run off
+# The text report shows the stack under the cause, innermost frame first.
+run text --stack
+grep -q "stack ($N drops): $fn+0x[0-9a-f]* <- " "$TMP/text.json" ||
+    { cat "$TMP/text.json" >&2; fail "text report: no stack line under the cause"; }
+ok "text report: stack ($N drops): $fn+... under the cause"
+
+run off --json
 expect '[.causes[] | has("stacks")] | any | not' "$TMP/off.json" "without --stack no cause has stacks"
