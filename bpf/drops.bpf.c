@@ -26,9 +26,6 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 const volatile __u32 target_ifindex;	/* 0: every interface */
 const volatile __u32 target_netns;	/* netns inode; 0: every namespace */
 const volatile __u32 track_flows = 1;	/* 0: causes only, the cheapest */
-/* 1: kernel stack of each NOT_SPECIFIED drop (report --stack); 0 leaves the
- * code out at load (dead branch on a constant), so the default costs nothing. */
-const volatile __u32 track_stacks = 0;
 
 /* Exact drop counts per (reason, location, queue); see dropledger_shared.h. */
 struct {
@@ -251,7 +248,7 @@ SEC("tp_btf/kfree_skb")
 int BPF_PROG(dl_kfree_skb_sk, struct sk_buff *skb, void *location,
 	     enum skb_drop_reason reason, struct sock *rx_sk)
 {
-	handle_drop_btf(ctx, skb, (__u64)location, reason, rx_sk);
+	handle_drop_btf(ctx, skb, (__u64)location, reason, rx_sk, false);
 	return 0;
 }
 
@@ -259,7 +256,29 @@ SEC("tp_btf/kfree_skb")
 int BPF_PROG(dl_kfree_skb, struct sk_buff *skb, void *location,
 	     enum skb_drop_reason reason)
 {
-	handle_drop_btf(ctx, skb, (__u64)location, reason, NULL);
+	handle_drop_btf(ctx, skb, (__u64)location, reason, NULL, false);
+	return 0;
+}
+
+/*
+ * report --stack: the same handlers recording the kernel stack of generic
+ * drops. Separate programs ("?": not loaded unless asked), because even a
+ * rodata-guarded branch keeps ctx live across the handler (spills: ~25 more
+ * instructions per drop); the programs above stay as they were.
+ */
+SEC("?tp_btf/kfree_skb")
+int BPF_PROG(dl_kfree_skb_sk_stack, struct sk_buff *skb, void *location,
+	     enum skb_drop_reason reason, struct sock *rx_sk)
+{
+	handle_drop_btf(ctx, skb, (__u64)location, reason, rx_sk, true);
+	return 0;
+}
+
+SEC("?tp_btf/kfree_skb")
+int BPF_PROG(dl_kfree_skb_stack, struct sk_buff *skb, void *location,
+	     enum skb_drop_reason reason)
+{
+	handle_drop_btf(ctx, skb, (__u64)location, reason, NULL, true);
 	return 0;
 }
 
@@ -279,7 +298,19 @@ int dl_kfree_skb_tp(struct trace_event_raw_kfree_skb *ctx)
 	if (bpf_core_field_exists(ctx->reason))
 		reason = BPF_CORE_READ(ctx, reason);
 	handle_drop_tp(ctx, BPF_CORE_READ(ctx, skbaddr), (__u64)BPF_CORE_READ(ctx, location),
-		    reason, NULL);
+		    reason, NULL, false);
+	return 0;
+}
+
+SEC("?tracepoint/skb/kfree_skb")
+int dl_kfree_skb_tp_stack(struct trace_event_raw_kfree_skb *ctx)
+{
+	__u32 reason = 0;
+
+	if (bpf_core_field_exists(ctx->reason))
+		reason = BPF_CORE_READ(ctx, reason);
+	handle_drop_tp(ctx, BPF_CORE_READ(ctx, skbaddr), (__u64)BPF_CORE_READ(ctx, location),
+		    reason, NULL, true);
 	return 0;
 }
 

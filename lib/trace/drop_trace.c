@@ -98,16 +98,19 @@ static int load_flavour(struct dl_drop_trace *dt, enum flavour fl,
 	s->rodata->target_ifindex = opts->ifindex;
 	s->rodata->target_netns = opts->netns;
 	s->rodata->track_flows = !opts->no_flows;
-	s->rodata->track_stacks = opts->stacks;
 	if (!opts->stacks) {
 		/* Never written: keep them tiny. */
 		bpf_map__set_max_entries(s->maps.drop_stacks, 1);
 		bpf_map__set_max_entries(s->maps.stack_counts, 1);
 	}
-	bpf_program__set_autoload(s->progs.dl_kfree_skb_sk, fl == FL_BTF_SK);
-	bpf_program__set_autoload(s->progs.dl_kfree_skb, fl == FL_BTF);
+	/* --stack: the _stack twins of the drop programs (drops.bpf.c). */
+	bpf_program__set_autoload(s->progs.dl_kfree_skb_sk, fl == FL_BTF_SK && !opts->stacks);
+	bpf_program__set_autoload(s->progs.dl_kfree_skb, fl == FL_BTF && !opts->stacks);
+	bpf_program__set_autoload(s->progs.dl_kfree_skb_tp, fl == FL_TP && !opts->stacks);
+	bpf_program__set_autoload(s->progs.dl_kfree_skb_sk_stack, fl == FL_BTF_SK && opts->stacks);
+	bpf_program__set_autoload(s->progs.dl_kfree_skb_stack, fl == FL_BTF && opts->stacks);
+	bpf_program__set_autoload(s->progs.dl_kfree_skb_tp_stack, fl == FL_TP && opts->stacks);
 	bpf_program__set_autoload(s->progs.dl_consume_skb, fl != FL_TP);
-	bpf_program__set_autoload(s->progs.dl_kfree_skb_tp, fl == FL_TP);
 	bpf_program__set_autoload(s->progs.dl_consume_skb_tp, fl == FL_TP);
 	if (opts->flow_map_fd >= 0) {
 		err = bpf_map__reuse_fd(s->maps.flow_tbl, opts->flow_map_fd);

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 SEND=${DL_UDP_FROM:?DL_UDP_FROM must name the udp_from helper}
-P=dls$$
+P=rus$$
 N=17
 lab_up "$P"
 ip -n "$P-a" route add 239.0.0.0/8 dev v0a || fail "multicast route in A"
