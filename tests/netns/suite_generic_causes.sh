@@ -29,7 +29,8 @@ GENERIC='
     elif ((.summary + " " + .advice) | test("(^| |\\()\\?($|[ ),;])")) then "unknown value (?)"
     else empty end;
   .. | objects | select(has("causes")) | .causes[]? | objects
-  | select(has("summary")) | [.reason, (.location // "-"), why] | @tsv'
+  | select(has("summary")) | {r: .reason, l: (.location // "-"), w: ([why][0])}
+  | select(.w != null) | [.r, .l, .w] | @tsv'
 
 bad=0 causes=0
 for f in "${files[@]}"; do
