@@ -28,6 +28,8 @@ const char *const dl_advice__names[] = {
 	"dst_local", "src_local", "match",
 	/* l2 */
 	"llc",
+	/* a catalogued function (functions.tsv) */
+	"fn_meaning", "fn_gather",
 	/* rss */
 	"kind", "queue", "nr_queues", "spread_too", "squeezed", "backlog_dropped",
 	NULL,
