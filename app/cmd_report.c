@@ -89,6 +89,7 @@ static int parse(int argc, char **argv, struct report_opts *o)
 	o->ready_file = rc->c.ready_file;
 	o->max_flows = rc->max_flows;
 	o->ing.track_flows = rc->flows;
+
 	/* Flows per queue feed the rss section; --no-flows drops both. */
 	o->ing.track_flow_queues = rc->flows;
 	o->ing.skb_mode = rc->skb_mode;
@@ -276,6 +277,7 @@ int do_report(int argc, char **argv)
 	so.ncpus = o.ncpus;
 	so.max_flows = o.max_flows;
 	so.intervals = o.interval > 0;
+	so.stacks = o.conf.stack;
 	so.json = o.json;
 	/* -w -: the pcap has stdout, the report goes to stderr. */
 	so.out = dl_evidence__owns_stdout(ev) ? &err_out : &dl_stdout;

@@ -163,6 +163,21 @@ struct dl_owner {
 #define DL_FLOW_SLOTS 16384
 #define DL_FLOW_PROBES 4
 
+/*
+ * Kernel stacks of generic drops (report --stack): NOT_SPECIFIED says
+ * nothing, the callers do. Counted per (location, stack id) in a hash map;
+ * the stacks themselves in a STACK_TRACE map, symbolised once at the end.
+ */
+#define DL_STACK_IDS 1024
+#define DL_STACK_DEPTH 32
+#define DL_STACK_KEYS 1024
+
+struct dl_stack_key {
+	__u64 location;		/* kfree_skb caller, as in the cause slots */
+	__s32 stackid;		/* bpf_get_stackid(); < 0: not recorded (map full) */
+	__u32 tx;		/* 1: freed on transmit of the watched device */
+};
+
 struct dl_cause_slot {
 	__u64 count;		/* frames (GRO segments counted); 0: free */
 	__u64 location;		/* kernel text address of the kfree_skb caller */

@@ -43,6 +43,20 @@ struct {
 	__type(value, struct dl_cause_slot);
 } reason_other SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, DL_STACK_IDS);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, DL_STACK_DEPTH * sizeof(__u64));
+} drop_stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DL_STACK_KEYS);
+	__type(key, struct dl_stack_key);
+	__type(value, __u64);
+} stack_counts SEC(".maps");
+
 /* Flow detail, bounded; what finds no slot is its cause's remainder. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -196,6 +210,26 @@ static __always_inline void flow_add(__u32 reason, __u64 location, __u32 tx,
 	st->v[DL_DS_FLOW_FULL] += n;
 }
 
+/* The kernel stack of a generic drop, counted per (location, stack). */
+static __always_inline void stack_add(void *ctx, __u32 reason, __u64 location,
+				      __u32 tx, __u64 n)
+{
+	struct dl_stack_key k = { .location = location, .tx = tx };
+	__u64 *v, one = n;
+
+	if (reason != bpf_core_enum_value(enum skb_drop_reason,
+					  SKB_DROP_REASON_NOT_SPECIFIED))
+		return;
+	k.stackid = bpf_get_stackid(ctx, &drop_stacks, 0);
+	if (k.stackid < 0)
+		k.stackid = -1;
+	v = bpf_map_lookup_elem(&stack_counts, &k);
+	if (v)
+		__sync_fetch_and_add(v, n);
+	else
+		bpf_map_update_elem(&stack_counts, &k, &one, BPF_NOEXIST);
+}
+
 /* tp_btf: the skb is a trusted BTF pointer, fields are plain loads. */
 #define RD(src, ...) ___arrow(src, ##__VA_ARGS__)
 #define DL_H(name) name##_btf
@@ -214,7 +248,7 @@ SEC("tp_btf/kfree_skb")
 int BPF_PROG(dl_kfree_skb_sk, struct sk_buff *skb, void *location,
 	     enum skb_drop_reason reason, struct sock *rx_sk)
 {
-	handle_drop_btf(skb, (__u64)location, reason, rx_sk);
+	handle_drop_btf(ctx, skb, (__u64)location, reason, rx_sk, false);
 	return 0;
 }
 
@@ -222,7 +256,29 @@ SEC("tp_btf/kfree_skb")
 int BPF_PROG(dl_kfree_skb, struct sk_buff *skb, void *location,
 	     enum skb_drop_reason reason)
 {
-	handle_drop_btf(skb, (__u64)location, reason, NULL);
+	handle_drop_btf(ctx, skb, (__u64)location, reason, NULL, false);
+	return 0;
+}
+
+/*
+ * report --stack: the same handlers recording the kernel stack of generic
+ * drops. Separate programs ("?": not loaded unless asked), because even a
+ * rodata-guarded branch keeps ctx live across the handler (spills: ~25 more
+ * instructions per drop); the programs above stay as they were.
+ */
+SEC("?tp_btf/kfree_skb")
+int BPF_PROG(dl_kfree_skb_sk_stack, struct sk_buff *skb, void *location,
+	     enum skb_drop_reason reason, struct sock *rx_sk)
+{
+	handle_drop_btf(ctx, skb, (__u64)location, reason, rx_sk, true);
+	return 0;
+}
+
+SEC("?tp_btf/kfree_skb")
+int BPF_PROG(dl_kfree_skb_stack, struct sk_buff *skb, void *location,
+	     enum skb_drop_reason reason)
+{
+	handle_drop_btf(ctx, skb, (__u64)location, reason, NULL, true);
 	return 0;
 }
 
@@ -241,8 +297,20 @@ int dl_kfree_skb_tp(struct trace_event_raw_kfree_skb *ctx)
 
 	if (bpf_core_field_exists(ctx->reason))
 		reason = BPF_CORE_READ(ctx, reason);
-	handle_drop_tp(BPF_CORE_READ(ctx, skbaddr), (__u64)BPF_CORE_READ(ctx, location),
-		    reason, NULL);
+	handle_drop_tp(ctx, BPF_CORE_READ(ctx, skbaddr), (__u64)BPF_CORE_READ(ctx, location),
+		    reason, NULL, false);
+	return 0;
+}
+
+SEC("?tracepoint/skb/kfree_skb")
+int dl_kfree_skb_tp_stack(struct trace_event_raw_kfree_skb *ctx)
+{
+	__u32 reason = 0;
+
+	if (bpf_core_field_exists(ctx->reason))
+		reason = BPF_CORE_READ(ctx, reason);
+	handle_drop_tp(ctx, BPF_CORE_READ(ctx, skbaddr), (__u64)BPF_CORE_READ(ctx, location),
+		    reason, NULL, true);
 	return 0;
 }
 

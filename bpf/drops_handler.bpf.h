@@ -151,8 +151,10 @@ no_flow:
 	return DL_RXQ_UNKNOWN;
 }
 
-static __always_inline void DL_H(handle_drop)(struct sk_buff *skb, __u64 location,
-					      __u32 reason, struct sock *sk)
+/* @stacks: a constant; false compiles the stack code (and ctx) away. */
+static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
+					      __u64 location, __u32 reason, struct sock *sk,
+					      const bool stacks)
 {
 	struct dl_drop_stats *st = stats();
 	struct dl_flow f = {};
@@ -181,6 +183,8 @@ static __always_inline void DL_H(handle_drop)(struct sk_buff *skb, __u64 locatio
 	}
 	rxq = w == W_TX ? DL_RXQ_TX : DL_H(skb_rxq)(skb, hash, st);
 	cause_add(reason, location, rxq, n, st);
+	if (stacks)
+		stack_add(ctx, reason, location, w == W_TX, n);
 	if (hash)
 		flow_add(reason, location, w == W_TX, hash, &f, n, st);
 }

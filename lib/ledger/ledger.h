@@ -32,6 +32,16 @@ struct dl_ledger_flow {
 	struct dl_opt arrived;	/* frames of this flow seen at XDP */
 };
 
+/* A kernel stack of a generic cause's drops (report --stack), innermost first. */
+#define DL_CAUSE_STACKS 3
+#define DL_STACK_FRAMES 16
+
+struct dl_ledger_stack {
+	uint64_t count;
+	unsigned int nframes;
+	char frames[DL_STACK_FRAMES][64];	/* "ip_rcv_finish_core+0x1e1" */
+};
+
 struct dl_ledger_cause {
 	bool tx;		/* transmit side: not part of the rx equation */
 	uint32_t reason;
@@ -53,6 +63,9 @@ struct dl_ledger_cause {
 	const char *group;
 	char summary[640];
 	char advice[1024];
+	/* NOT_SPECIFIED with --stack: the biggest stacks since the start. */
+	struct dl_ledger_stack stacks[DL_CAUSE_STACKS];
+	unsigned int nstacks;
 };
 
 /* A kernel counter checked against what the tracer saw over the interval. */

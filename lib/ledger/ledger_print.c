@@ -85,6 +85,22 @@ static json_t *cause_json(const struct dl_ledger_cause *c)
 	json_object_set_new(o, "summary", json_string(c->summary));
 	json_object_set_new(o, "advice", json_string(c->advice));
 	json_object_set_new(o, "expected", json_boolean(cause_expected(c)));
+	if (c->nstacks) {
+		json_t *st = json_array();
+
+		for (q = 0; q < c->nstacks; q++) {
+			json_t *so = json_object(), *fr = json_array();
+			unsigned int k;
+
+			for (k = 0; k < c->stacks[q].nframes; k++)
+				json_array_append_new(fr, json_string(c->stacks[q].frames[k]));
+			json_object_set_new(so, "count",
+					    json_integer((json_int_t)c->stacks[q].count));
+			json_object_set_new(so, "frames", fr);
+			json_array_append_new(st, so);
+		}
+		json_object_set_new(o, "stacks", st);
+	}
 	return o;
 }
 
@@ -375,6 +391,15 @@ int dl_ledger__print_text(const struct dl_ledger *l, FILE *out)
 			c->tx ? "  [tx]" : "");
 		fprintf(out, "  %10s  why:  %s\n", "", c->summary);
 		fprintf(out, "  %10s  fix:  %s\n", "", c->advice);
+		/* --stack: innermost frame first, the first few callers. */
+		for (k = 0; k < c->nstacks; k++) {
+			unsigned int f;
+
+			fprintf(out, "  %10s  stack (%" PRIu64 " drops): ", "", c->stacks[k].count);
+			for (f = 0; f < c->stacks[k].nframes && f < 8; f++)
+				fprintf(out, "%s%s", f ? " <- " : "", c->stacks[k].frames[f]);
+			fprintf(out, "%s\n", c->stacks[k].nframes > 8 ? " <- ..." : "");
+		}
 		for (k = 0; k < c->nflows; k++) {
 			char fs[128], ar[24];
 

@@ -56,6 +56,10 @@ static const struct dl_param report_table[] = {
 		    "per-flow counts added to the shared flow tables on every frame "
 		    "(atomic adds) instead of through the per-CPU flow cache; the "
 		    "report's figures are exact either way"),
+	DL_OPT_FLAG("stack", 0, struct dl_report_conf, stack,
+		    "record the kernel stack of each generic drop (reason "
+		    "NOT_SPECIFIED) and show the biggest stacks under its cause "
+		    "(JSON: \"stacks\"); off by default, costs nothing then"),
 	DL_OPT_UINT("mirror", 0, struct dl_report_conf, mirror, 1, 1000000, "N",
 		    "tap mode: mirror 1 in N frames (1: every frame) to poll-mode "
 		    "workers: per-queue records, records lost, sequence check of stamped "

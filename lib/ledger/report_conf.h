@@ -24,6 +24,7 @@ struct dl_report_conf {
 	bool flows;			/* --[no-]flows */
 	bool skb_mode;
 	bool exact_flows;		/* --exact-flows */
+	bool stack;			/* --stack: kernel stacks of NOT_SPECIFIED drops */
 	int attach;			/* enum dl_attach_how, or DL_REPORT_ATTACH_CLSACT */
 	int hook;			/* enum dl_hook; -1: not given (auto) */
 	unsigned int mirror;		/* 1 in N frames to the tap workers; 0: off */

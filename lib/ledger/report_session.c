@@ -18,6 +18,7 @@
 #include "trace/drop_reasons.h"
 #include "trace/drop_trace.h"
 #include "trace/ksyms.h"
+#include "ledger/ledger_stacks.h"
 #include "util/config_path.h"
 #include "util/log.h"
 #include "util/netns.h"
@@ -37,6 +38,7 @@ struct dl_report_dev {
 	struct dl_kstate ks_start, ks_prev;
 	struct dl_ledger base, prev;	/* cumulative at start, at last interval */
 	bool have_prev;
+	bool stacks;		/* --stack: the tracer records generic drops' stacks */
 	char cut[512];		/* why the run was cut short here; "": it was not */
 };
 
@@ -97,6 +99,9 @@ static int collect(struct dl_report_dev *d, struct dl_ledger *l)
 	}
 	if (!err)
 		dl_ledger__name(l, &d->names);
+	/* Stacks are kept only with --stack: the map is empty otherwise. */
+	if (!err && d->stacks)
+		err = dl_ledger__add_stacks(l, d->dt, d->names.ksyms);
 	if (err) {
 		pr_warn("reading counters of %s: %s\n", d->ifname, strerror(-err));
 		dl_ledger__free(l);
@@ -209,6 +214,8 @@ static int attach_dev(struct dl_report_session *s, struct dl_report_dev *d,
 	dto.netns = netns;
 	dto.flow_map_fd = -1;
 	dto.no_flows = !s->o.ing.track_flows;
+	dto.stacks = s->o.stacks;
+	d->stacks = s->o.stacks;
 	d->dt = dl_drop_trace__start(&dto, why, why_len);
 	if (!d->dt)
 		return -errno ?: -EINVAL;

@@ -56,6 +56,7 @@ struct dl_report_session_opts {
 	int ncpus;
 	unsigned int max_flows;	/* per worker; 0: default */
 	bool intervals;		/* dl_report_session__interval will be called */
+	bool stacks;		/* --stack: stacks of NOT_SPECIFIED drops under their cause */
 	bool json;
 	struct dl_output *out;	/* where ledgers go: text tables or JSON lines */
 	const struct dl_report_hooks *hooks;	/* NULL: none; needs nifs == 1 */

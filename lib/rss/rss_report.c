@@ -16,6 +16,7 @@
 #include "fastpath/flow.h"
 #include "rss/rss_report.h"
 #include "util/sbuf.h"
+#include "verdict/advice_rules.h"
 #include "rss/topk.h"
 
 #define DEF_HOT_FACTOR 1.5
@@ -276,50 +277,45 @@ static void cpu_summary(struct dl_rss_report *r, struct dl_sbuf *s)
 			  (unsigned long long)c->dropped);
 }
 
-static void advise(struct dl_rss_report *r, struct dl_sbuf *a)
+/*
+ * The advice is rows of config/advice.tsv keyed "rss": this names what they
+ * read (the verdict kind, the elephant's queue, whether hot queues also
+ * carry spreadable traffic, CPU budget and backlog trouble).
+ */
+static void advise(struct dl_rss_report *r)
 {
-	const char *ifn = r->ifname[0] ? r->ifname : "IFACE";
+	const struct dl_advice *rules = dl_advice__shipped();
 	struct dl_rss_verdict *v = &r->verdict;
+	struct dl_advice_ctx c = { 0 };
 	bool spread_too = false;
-	__u32 i;
+	__u32 i, q = v->nr_queues ? v->queues[0] : 0;
 
 	for (i = 0; i < v->nr_queues; i++)
 		if (!r->queues[v->queues[i]].elephant)
 			spread_too = true;
-	if (v->kind == DL_RSS_ELEPHANT) {
-		__u32 q = v->queues[0];
-
-		for (i = 0; i < v->nr_queues; i++)
-			if (r->queues[v->queues[i]].elephant) {
-				q = v->queues[i];
-				break;
-			}
-		dl_sbuf__printf(a, "An elephant flow cannot be spread by RSS: every packet of one flow "
-			  "hashes to the same queue whatever the indirection table, and RPS keeps "
-			  "it on one CPU too. Split it at the sender (several source ports or "
-			  "connections) or use multiple flows; meanwhile give queue %u a CPU of "
-			  "its own (IRQ affinity) and a bigger ring (ethtool -G %s rx N).", q, ifn);
-	}
-	if (v->kind == DL_RSS_SKEW || spread_too)
-		dl_sbuf__printf(a, "%sSpread the hash: ethtool -x %s shows the indirection table, "
-			  "ethtool -X %s equal %u spreads it over all %u queues; hash ports too "
-			  "with ethtool -N %s rx-flow-hash udp4 sdfn (and tcp4); or let RPS "
-			  "spread the softirq work (/sys/class/net/%s/queues/rx-N/rps_cpus).",
-			  a->off ? " " : "", ifn, ifn, r->nr_queues, r->nr_queues, ifn, ifn);
-	if (r->has_softnet && r->cpu_skew.nr_squeezed)
-		dl_sbuf__printf(a, "%sCPUs ran out of softirq budget (time_squeeze): raise "
-			  "net.core.netdev_budget and netdev_budget_usecs, or spread the "
-			  "queues' IRQs over more CPUs.", a->off ? " " : "");
-	if (r->has_softnet && r->cpu_skew.dropped)
-		dl_sbuf__printf(a, "%sFull CPU backlog: raise net.core.netdev_max_backlog.",
-			  a->off ? " " : "");
+	for (i = 0; i < v->nr_queues; i++)
+		if (r->queues[v->queues[i]].elephant) {
+			q = v->queues[i];
+			break;
+		}
+	dl_advice_ctx__set(&c, "iface", "%s", r->ifname);
+	dl_advice_ctx__set(&c, "kind", "%s", v->kind_name);
+	dl_advice_ctx__set(&c, "queue", "%u", q);
+	dl_advice_ctx__set(&c, "nr_queues", "%u", r->nr_queues);
+	dl_advice_ctx__set(&c, "spread_too", "%d", spread_too);
+	dl_advice_ctx__set(&c, "squeezed", "%u",
+			   r->has_softnet ? r->cpu_skew.nr_squeezed : 0);
+	dl_advice_ctx__set(&c, "backlog_dropped", "%llu", r->has_softnet ?
+			   (unsigned long long)r->cpu_skew.dropped : 0ULL);
+	if (rules)
+		dl_advice__apply(rules, "rss", NULL, &c, true, NULL, 0, v->advice,
+				 sizeof(v->advice));
 }
 
 static void verdict(struct dl_rss_report *r)
 {
 	struct dl_rss_verdict *v = &r->verdict;
 	struct dl_sbuf s = { v->summary, sizeof(v->summary), 0 };
-	struct dl_sbuf a = { v->advice, sizeof(v->advice), 0 };
 	__u32 i;
 
 	v->category = "rss";
@@ -338,12 +334,7 @@ static void verdict(struct dl_rss_report *r)
 	if (!v->problem) {
 		dl_sbuf__printf(&s, "%s", r->skew.summary);
 		cpu_summary(r, &s);
-		if (v->kind == DL_RSS_SINGLE_QUEUE)
-			dl_sbuf__printf(&a, "One RX queue: nothing for RSS to spread. Add queues "
-				  "(ethtool -L %s combined N) or spread the softirq work with RPS.",
-				  r->ifname[0] ? r->ifname : "IFACE");
-		else
-			advise(r, &a);
+		advise(r);
 		return;
 	}
 	v->nr_queues = r->skew.nr_hot < DL_SKEW_MAX_HOT ? r->skew.nr_hot : DL_SKEW_MAX_HOT;
@@ -363,7 +354,7 @@ static void verdict(struct dl_rss_report *r)
 	}
 	hot_summary(r, &s);
 	cpu_summary(r, &s);
-	advise(r, &a);
+	advise(r);
 }
 
 void dl_rss_report__free(struct dl_rss_report *r)

@@ -98,10 +98,19 @@ static int load_flavour(struct dl_drop_trace *dt, enum flavour fl,
 	s->rodata->target_ifindex = opts->ifindex;
 	s->rodata->target_netns = opts->netns;
 	s->rodata->track_flows = !opts->no_flows;
-	bpf_program__set_autoload(s->progs.dl_kfree_skb_sk, fl == FL_BTF_SK);
-	bpf_program__set_autoload(s->progs.dl_kfree_skb, fl == FL_BTF);
+	if (!opts->stacks) {
+		/* Never written: keep them tiny. */
+		bpf_map__set_max_entries(s->maps.drop_stacks, 1);
+		bpf_map__set_max_entries(s->maps.stack_counts, 1);
+	}
+	/* --stack: the _stack twins of the drop programs (drops.bpf.c). */
+	bpf_program__set_autoload(s->progs.dl_kfree_skb_sk, fl == FL_BTF_SK && !opts->stacks);
+	bpf_program__set_autoload(s->progs.dl_kfree_skb, fl == FL_BTF && !opts->stacks);
+	bpf_program__set_autoload(s->progs.dl_kfree_skb_tp, fl == FL_TP && !opts->stacks);
+	bpf_program__set_autoload(s->progs.dl_kfree_skb_sk_stack, fl == FL_BTF_SK && opts->stacks);
+	bpf_program__set_autoload(s->progs.dl_kfree_skb_stack, fl == FL_BTF && opts->stacks);
+	bpf_program__set_autoload(s->progs.dl_kfree_skb_tp_stack, fl == FL_TP && opts->stacks);
 	bpf_program__set_autoload(s->progs.dl_consume_skb, fl != FL_TP);
-	bpf_program__set_autoload(s->progs.dl_kfree_skb_tp, fl == FL_TP);
 	bpf_program__set_autoload(s->progs.dl_consume_skb_tp, fl == FL_TP);
 	if (opts->flow_map_fd >= 0) {
 		err = bpf_map__reuse_fd(s->maps.flow_tbl, opts->flow_map_fd);
@@ -263,6 +272,34 @@ int dl_drop_trace__for_each_flow(const struct dl_drop_trace *dt, dl_drop_flow_cb
 			if (err)
 				return err;
 		}
+	}
+	return 0;
+}
+
+int dl_drop_trace__for_each_stack(const struct dl_drop_trace *dt, dl_drop_stack_cb cb,
+				  void *ctx)
+{
+	int kfd = bpf_map__fd(dt->skel->maps.stack_counts);
+	int sfd = bpf_map__fd(dt->skel->maps.drop_stacks);
+	struct dl_stack_key k, next, *prev = NULL;
+	uint64_t ips[DL_STACK_DEPTH];
+	__u64 count;
+	unsigned int n;
+	int err;
+
+	while (!bpf_map_get_next_key(kfd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(kfd, &k, &count))
+			continue;	/* deleted meanwhile: nothing deletes, but be safe */
+		n = 0;
+		memset(ips, 0, sizeof(ips));
+		if (k.stackid >= 0 && !bpf_map_lookup_elem(sfd, &k.stackid, ips))
+			while (n < DL_STACK_DEPTH && ips[n])
+				n++;
+		err = cb(k.location, k.tx, k.stackid, ips, n, count, ctx);
+		if (err)
+			return err;
 	}
 	return 0;
 }

@@ -19,6 +19,7 @@ struct dl_drop_trace_opts {
 	unsigned int netns;	/* netns inode; 0: every namespace */
 	int flow_map_fd;	/* an existing flow table to join, or -1: own */
 	bool no_flows;		/* causes only: no per-flow keys (cheapest) */
+	bool stacks;		/* kernel stacks of NOT_SPECIFIED drops (--stack) */
 };
 
 struct dl_drop_trace;
@@ -60,6 +61,19 @@ typedef int (*dl_drop_flow_cb)(uint32_t reason, uint64_t location, bool tx,
 /* Every used flow slot of every CPU (DL_FLOW_SLOTS per CPU). */
 int dl_drop_trace__for_each_flow(const struct dl_drop_trace *dt, dl_drop_flow_cb cb,
 				 void *ctx);
+
+/*
+ * One recorded kernel stack of generic (NOT_SPECIFIED) drops at @location:
+ * @ips[0] is the innermost frame, @n frames; @stackid < 0 (and @n 0) counts
+ * drops whose stack found no room in the stack map.
+ */
+typedef int (*dl_drop_stack_cb)(uint64_t location, bool tx, int stackid,
+				const uint64_t *ips, unsigned int n, uint64_t count,
+				void *ctx);
+
+/* Every (location, stack) counted since start (opts.stacks only). */
+int dl_drop_trace__for_each_stack(const struct dl_drop_trace *dt, dl_drop_stack_cb cb,
+				  void *ctx);
 
 /* fd of one of the tracer's maps by name (benchmarks, tests); -ENOENT. */
 int dl_drop_trace__map_fd(const struct dl_drop_trace *dt, const char *name);

@@ -13,6 +13,7 @@
 
 #include "fastpath/flow.h"
 #include "util/text_parse.h"
+#include "verdict/advice_rules.h"
 #include "verdict/verdict.h"
 
 /* First line of a file under @fmt (with @iface), trimmed; -1 if unreadable. */
@@ -255,6 +256,27 @@ static bool site_matches(const struct dl_cause_site *s, const char *reason,
 	       (!strcmp(s->function, "*") || dl_causes__fn_is(function, s->function));
 }
 
+/*
+ * A generic drop in a function of functions.tsv: what the function decides
+ * and what to gather, through the "catalogued" row of advice.tsv.
+ */
+static void catalogued(const struct dl_cause_fn *fn, const struct dl_cause_ctx *cctx,
+		       char *summary, size_t slen, char *advice, size_t alen)
+{
+	const struct dl_advice *rules = dl_advice__shipped();
+	struct dl_advice_ctx a = { 0 };
+
+	if (!rules)
+		return;
+	dl_advice_ctx__set(&a, "function", "%s", fn->function);
+	dl_advice_ctx__set(&a, "iface", "%s", cctx->iface ? cctx->iface : "?");
+	dl_advice_ctx__set(&a, "flow", "%s", cctx->flow ? cctx->flow : "?");
+	dl_advice_ctx__set(&a, "fn_meaning", "%s", fn->meaning);
+	dl_advice_ctx__set(&a, "fn_gather", "%s", fn->gather);
+	dl_advice__apply(rules, "catalogued", fn->function, &a, false, summary, slen,
+			 advice, alen);
+}
+
 /* Append the meanings of @reason's sites in @mask to the summary. */
 static void list_meanings(const struct dl_causes *c, const char *reason,
 			  const char *function, const bool *mask, size_t n,
@@ -335,15 +357,8 @@ int dl_verdict__explain(const struct dl_causes *c, const struct dl_vctx *vctx,
 	/* No specific reason: the catalogue says what the function decides. */
 	if (generic && fn) {
 		if (!strcmp(fn->reason, "-") || !strcmp(fn->reason, "NOT_SPECIFIED")) {
-			char m[512];
-
 			rule->group = fn_group(fn->function);
-			snprintf(m, sizeof(m), "%s freed {flow} on {iface} without a specific reason: %s",
-				 fn->function, fn->meaning);
-			dl_causes__render(m, cctx, summary, slen);
-			snprintf(m, sizeof(m), "to tell more, gather: %s; 'dropledger explain %s' lists the cases",
-				 fn->gather, fn->function);
-			dl_causes__render(m, cctx, advice, alen);
+			catalogued(fn, cctx, summary, slen, advice, alen);
 		}
 		goto out;
 	}

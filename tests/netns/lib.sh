@@ -11,8 +11,25 @@ TMP=$(mktemp -d /tmp/dl-test.XXXXXX)
 LABS=()
 PIDS=()
 
+# save_reports: keep this test's report JSON (any file under $TMP holding
+# an object with "causes") in $DL_SUITE_REPORTS for the suite-wide check
+# (suite_generic_causes.sh); a no-op outside meson's netns suite.
+save_reports() {
+    local f name
+    [ -n "${DL_SUITE_REPORTS:-}" ] && [ -d "$TMP" ] || return 0
+    name=$(basename "$0" .sh)
+    mkdir -p "$DL_SUITE_REPORTS" || return 0
+    rm -f "$DL_SUITE_REPORTS/$name".*
+    find "$TMP" -maxdepth 2 -type f \( -name '*.json' -o -name '*.jsonl' \) -print0 |
+    while IFS= read -r -d '' f; do
+        jq -e -s 'any(.[]; type == "object" and has("causes"))' "$f" >/dev/null 2>&1 || continue
+        cp "$f" "$DL_SUITE_REPORTS/$name.$(basename "$f")"
+    done
+}
+
 cleanup() {
     local p
+    save_reports
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
     for p in "${LABS[@]}"; do "$DL" lab down --prefix "$p" >/dev/null 2>&1; done
