@@ -32,7 +32,7 @@ GENERIC='
   | select(has("summary")) | {r: .reason, l: (.location // "-"), w: ([why][0])}
   | select(.w != null) | [.r, .l, .w] | @tsv'
 
-bad=0 causes=0
+bad=0 causes=0 schema_bad=0
 for f in "${files[@]}"; do
     n=$(jq -s '[.[] | .. | objects | select(has("causes")) | .causes[]? | objects | select(has("summary"))] | length' "$f" 2>/dev/null) || continue
     causes=$((causes + n))
@@ -42,6 +42,33 @@ for f in "${files[@]}"; do
         bad=$((bad + 1))
     done < <(jq -r "$GENERIC" "$f" 2>/dev/null | sort -u)
 done
+# Every report line the suite produced also meets the published schema.
+CFG=${DL_CONFIGDIR:-$(dirname "$0")/../../config}
+if python3 -c 'import jsonschema' 2>/dev/null; then
+    python3 - "$CFG/report.schema.json" "${files[@]}" <<'PY' || schema_bad=1
+import json, os, sys
+import jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+lines = errs = 0
+for path in sys.argv[2:]:
+    for n, line in enumerate(open(path, errors="replace"), 1):
+        try:
+            o = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(o, dict) or o.get("command") != "report":
+            continue
+        lines += 1
+        for e in v.iter_errors(o):
+            print(f"SCHEMA: {os.path.basename(path)}:{n}: {e.json_path}: {e.message[:200]}")
+            errs += 1
+print(f"{lines} report lines checked against report.schema.json, {errs} errors")
+sys.exit(1 if errs else 0)
+PY
+else
+    echo "python3-jsonschema not installed: report lines not checked against the schema"
+fi
 echo "${#files[@]} reports, $causes causes, $bad generic"
 [ "$bad" = 0 ] || { echo "FAIL: $bad generic cause(s) in the suite's reports" >&2; exit 1; }
+[ "$schema_bad" = 0 ] || { echo "FAIL: report lines that do not meet report.schema.json" >&2; exit 1; }
 echo "ok: no generic cause in the suite's reports"
