@@ -32,7 +32,7 @@ static const char css[] =
 	"svg text{font:12px system-ui,sans-serif;fill:#1d2530}"
 	".legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}";
 
-static void esc(FILE *out, const char *s)
+void dl_html__esc(FILE *out, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
@@ -64,9 +64,9 @@ static void attrs(FILE *out, const char *k, const json_t *v)
 	char *enc = json_dumps(v ? v : json_null(), JSON_FLAGS);
 
 	fputs(" data-k=\"", out);
-	esc(out, k);
+	dl_html__esc(out, k);
 	fputs("\" data-v=\"", out);
-	esc(out, enc ? enc : "null");
+	dl_html__esc(out, enc ? enc : "null");
 	fputc('"', out);
 	free(enc);
 }
@@ -106,10 +106,10 @@ static void header(FILE *out, const json_t *root)
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	      "<meta name=\"viewport\" content=\"width=device-width\">"
 	      "<title>dropledger: ", out);
-	esc(out, str(root, "interface"));
+	dl_html__esc(out, str(root, "interface"));
 	fprintf(out, "</title><style>%s</style></head><body>\n", css);
 	fputs("<h1>Where packets died on ", out);
-	esc(out, str(root, "interface"));
+	dl_html__esc(out, str(root, "interface"));
 	fputs("</h1>\n<p class=\"meta\">", out);
 	fprintf(out, "dropledger %s &middot; %s mode, XDP %s, drops via %s &middot; ",
 		str(root, "version"), str(root, "mode"), str(root, "attach"),
@@ -118,7 +118,7 @@ static void header(FILE *out, const json_t *root)
 	fputs(" s</p>\n", out);
 	if (json_is_object(flt)) {
 		fputs("<p class=\"note\" id=\"filter\">Filter in force: <code>", out);
-		esc(out, str(flt, "expression"));
+		dl_html__esc(out, str(flt, "expression"));
 		fputs("</code>: the causes and the capture show matching drops only; "
 		      "the ledger's totals and queues are whole.</p>\n", out);
 	}
@@ -235,13 +235,13 @@ static void flows(FILE *out, const json_t *c, size_t ci)
 	fputs("<table class=\"flows\"><tr><th>flow</th><th>drops</th><th>arrived</th></tr>", out);
 	json_array_foreach(fs, i, f) {
 		fputs("<tr><td>", out);
-		esc(out, str(f, "proto"));
+		dl_html__esc(out, str(f, "proto"));
 		if (json_is_string(json_object_get(f, "src"))) {
 			fputc(' ', out);
-			esc(out, str(f, "src"));
+			dl_html__esc(out, str(f, "src"));
 			fprintf(out, ":%" JSON_INTEGER_FORMAT " &rarr; ",
 				json_integer_value(json_object_get(f, "sport")));
-			esc(out, str(f, "dst"));
+			dl_html__esc(out, str(f, "dst"));
 			fprintf(out, ":%" JSON_INTEGER_FORMAT,
 				json_integer_value(json_object_get(f, "dport")));
 		}
@@ -269,20 +269,20 @@ static void causes(FILE *out, const json_t *root)
 		cell(out, "span", c, k, "count", false);
 		fputs("</span>", out);
 		fputs("<b>", out);
-		esc(out, str(c, "reason"));
+		dl_html__esc(out, str(c, "reason"));
 		fputs("</b> <span class=\"tag\">", out);
-		esc(out, str(c, "category"));
+		dl_html__esc(out, str(c, "category"));
 		fputs("</span><span class=\"tag\">", out);
-		esc(out, str(c, "group"));
+		dl_html__esc(out, str(c, "group"));
 		fputs("</span>", out);
 		if (!strcmp(str(c, "direction"), "tx"))
 			fputs("<span class=\"tag\">tx</span>", out);
 		fputs(" <span class=\"loc\">", out);
-		esc(out, str(c, "location"));
+		dl_html__esc(out, str(c, "location"));
 		fputs("</span><p class=\"why\">why: ", out);
-		esc(out, str(c, "summary"));
+		dl_html__esc(out, str(c, "summary"));
 		fputs("</p><p class=\"fix\">fix: ", out);
-		esc(out, str(c, "advice"));
+		dl_html__esc(out, str(c, "advice"));
 		fputs("</p>", out);
 		flows(out, c, i);
 		fputs("</div>\n", out);
@@ -328,10 +328,10 @@ static void rss(FILE *out, const json_t *root)
 	v = json_object_get(r, "verdict");
 	if (json_is_object(v)) {
 		fputs("<p>", out);
-		esc(out, str(v, "summary"));
+		dl_html__esc(out, str(v, "summary"));
 		if (json_is_string(json_object_get(v, "advice"))) {
 			fputs("</p><p class=\"fix\">fix: ", out);
-			esc(out, str(v, "advice"));
+			dl_html__esc(out, str(v, "advice"));
 		}
 		fputs("</p>\n", out);
 	}
@@ -352,11 +352,11 @@ static void crosschecks(FILE *out, const json_t *root)
 
 		snprintf(k, sizeof(k), ".crosschecks[%zu]", i);
 		fprintf(out, "<tr%s><td>", match ? "" : " class=\"bad\"");
-		esc(out, str(x, "counter"));
+		dl_html__esc(out, str(x, "counter"));
 		fputs("</td>", out);
 		cell(out, "td", x, k, "kernel", false);
 		fputs("<td>", out);
-		esc(out, str(x, "reason"));
+		dl_html__esc(out, str(x, "reason"));
 		fputs("</td>", out);
 		cell(out, "td", x, k, "traced", false);
 		fputs(match ? "<td>match</td>" : "<td>MISMATCH</td>", out);
@@ -378,7 +378,7 @@ static void evidence(FILE *out, const json_t *root)
 	fputs("<h2>Captured frames</h2>\n<p>", out);
 	if (json_is_string(json_object_get(e, "file"))) {
 		fputs("pcapng <code>", out);
-		esc(out, str(e, "file"));
+		dl_html__esc(out, str(e, "file"));
 		fputs("</code>, snaplen ", out);
 		cell(out, "span", e, ".evidence", "snaplen", false);
 	}
@@ -458,7 +458,7 @@ static void timeline(FILE *out, const json_t *root)
 	fputs("<h2>Timeline: drops by cause per interval</h2>\n<p class=\"legend\">", out);
 	json_array_foreach(keys, j, v) {
 		fprintf(out, "<span style=\"background:%s\"></span>", palette[j % 8]);
-		esc(out, json_string_value(v));
+		dl_html__esc(out, json_string_value(v));
 	}
 	if (json_is_integer(json_object_get(root, "timeline_omitted"))) {
 		fputs(" &middot; earlier intervals left out: ", out);
@@ -493,7 +493,7 @@ static void timeline(FILE *out, const json_t *root)
 				"fill=\"%s\"", x, y, w, h, palette[j % 8]);
 			attrs(out, k, c);
 			fputs("><title>", out);
-			esc(out, r);
+			dl_html__esc(out, r);
 			fprintf(out, ": %" JSON_INTEGER_FORMAT "</title></rect>", json_integer_value(c));
 		}
 		fputs("</g>", out);
@@ -507,7 +507,7 @@ static void timeline(FILE *out, const json_t *root)
 	fputs("<table id=\"timeline\"><tr><th>interval</th><th>t (s)</th><th>dropped</th>", out);
 	json_array_foreach(keys, j, v) {
 		fputs("<th>", out);
-		esc(out, json_string_value(v));
+		dl_html__esc(out, json_string_value(v));
 		fputs("</th>", out);
 	}
 	fputs("</tr>", out);

@@ -14,5 +14,7 @@
 
 /* Write the page for report JSON @root; 0 or -errno (stream error). */
 int dl_html__write(const json_t *root, FILE *out);
+/* @s as HTML text or attribute value (quotes escaped too). */
+void dl_html__esc(FILE *out, const char *s);
 
 #endif

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "dl_config.h"
+#include "util/atomic_file.h"
 #include "export/metrics.h"
 #include "ledger/ledger.h"
 #include "rss/rss_report.h"
@@ -536,36 +537,21 @@ int dl_metrics__render(const struct dl_metrics *m, char **text, size_t *len)
 	return 0;
 }
 
+struct text_buf {
+	const char *text;
+	size_t len;
+};
+
+static int text_body(FILE *out, const void *ctx)
+{
+	const struct text_buf *t = ctx;
+
+	return fwrite(t->text, 1, t->len, out) == t->len ? 0 : errno ? -errno : -EIO;
+}
+
 int dl_metrics__write_textfile(const char *path, const char *text, size_t len)
 {
-	char tmp[4096];
-	size_t off = 0;
-	int fd, err = 0;
+	struct text_buf t = { text, len };
 
-	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			break;
-		}
-		off += n;
-	}
-	/* The collector must never read a half-written file: rename only whole ones. */
-	if (!err && fchmod(fd, 0644))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+	return dl_atomic_file__write(path, text_body, &t);
 }

@@ -22,6 +22,7 @@
 #include "export/metrics.h"
 #include "ledger/ledger.h"
 #include "trace/drop_trace.h"
+#include "util/atomic_file.h"
 #include "util/log.h"
 #include "util/wait.h"
 #include "watch/watch_devs.h"
@@ -216,30 +217,28 @@ void dl_watch_ev__annotate(struct dl_watch *w, struct dl_watch_dev *d, json_t *r
 	json_object_set_new(rec, "evidence", dl_drop_pcap__stats_json(d->pc, &iv));
 }
 
-/* @body written to DIR/NAME through DIR/.NAME.tmp and a rename. */
+struct page {
+	const json_t *root;
+	int (*body)(const json_t *root, FILE *out);
+};
+
+static int page_body(FILE *out, const void *ctx)
+{
+	const struct page *p = ctx;
+
+	return p->body(p->root, out);
+}
+
+/* @body written to DIR/NAME through a temporary and a rename. */
 static int write_atomic(const char *dir, const char *name, const json_t *root,
 			int (*body)(const json_t *root, FILE *out))
 {
-	char tmp[PATH_MAX], path[PATH_MAX];
-	FILE *f;
-	int err;
+	struct page p = { root, body };
+	char path[PATH_MAX];
 
-	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >= (int)sizeof(tmp))
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	err = body(root, f);
-	if (fflush(f) && !err)
-		err = -errno;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+	return dl_atomic_file__write(path, page_body, &p);
 }
 
 /* The page's JSON next to it, encoded as the JSON lines are (the page shows the same). */
@@ -326,19 +325,6 @@ void dl_watch_ev__interval(struct dl_watch *w, struct dl_watch_dev *d, const jso
 	json_decref(root);
 }
 
-static void esc(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default: fputc(*s, out);
-		}
-	}
-}
-
 /* index.html: a link per device and its cumulative totals. */
 static int index_body(const json_t *devs, FILE *out)
 {
@@ -360,9 +346,9 @@ static int index_body(const json_t *devs, FILE *out)
 		const json_t *t = json_object_get(d, "totals");
 
 		fputs("<tr><td><a href=\"", out);
-		esc(out, name);
+		dl_html__esc(out, name);
 		fputs(".html\">", out);
-		esc(out, name);
+		dl_html__esc(out, name);
 		fputs("</a></td>", out);
 		for (j = 0; j < sizeof(cols) / sizeof(cols[0]); j++)
 			fprintf(out, "<td class=\"n\">%" JSON_INTEGER_FORMAT "</td>",
