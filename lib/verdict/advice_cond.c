@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/template.h"
 #include "verdict/advice_cond.h"
 #include "verdict/advice_rules.h"
 
@@ -50,34 +51,17 @@ static const char *getn(const struct dl_advice_ctx *c, const char *name, size_t 
 	return c ? dl_advice_ctx__get(c, n) : NULL;
 }
 
+/* Every name is known here: unset ones print their default or nothing. */
+static int advice_lookup(const char *name, size_t len, const void *ctx, const char **v)
+{
+	*v = getn(ctx, name, len);
+	return 0;
+}
+
 void dl_advice__render(const char *tmpl, const struct dl_advice_ctx *ctx,
 		       char *buf, size_t len)
 {
-	size_t o = 0;
-
-	if (!len)
-		return;
-	while (*tmpl && o + 1 < len) {
-		const char *end, *bar, *v;
-		size_t k;
-
-		if (*tmpl == '{' && (end = strchr(tmpl, '}'))) {
-			bar = memchr(tmpl, '|', end - tmpl);
-			k = (bar ? bar : end) - tmpl - 1;
-			v = getn(ctx, tmpl + 1, k);
-			if (v && v[0])
-				o += snprintf(buf + o, len - o, "%s", v);
-			else if (bar)
-				o += snprintf(buf + o, len - o, "%.*s", (int)(end - bar - 1),
-					      bar + 1);
-			if (o >= len)
-				o = len - 1;
-			tmpl = end + 1;
-			continue;
-		}
-		buf[o++] = *tmpl++;
-	}
-	buf[o] = '\0';
+	dl_tmpl__render(tmpl, advice_lookup, ctx, "", buf, len);
 }
 
 /*

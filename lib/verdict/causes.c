@@ -8,6 +8,7 @@
 
 #include "verdict/causes.h"
 #include "util/config_path.h"
+#include "util/template.h"
 #include "util/log.h"
 
 struct dl_causes {
@@ -445,45 +446,37 @@ void dl_causes__lookup(const struct dl_causes *c, const char *reason,
 	};
 }
 
+struct render_vals {
+	const char *v[NPLACEHOLDERS];
+};
+
+static int cause_lookup(const char *name, size_t len, const void *ctx, const char **v)
+{
+	const struct render_vals *rv = ctx;
+	size_t i;
+
+	for (i = 0; i < NPLACEHOLDERS; i++) {
+		if (strlen(placeholders[i]) == len && !strncmp(name, placeholders[i], len)) {
+			*v = rv->v[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 void dl_causes__render(const char *tmpl, const struct dl_cause_ctx *ctx,
 		       char *buf, size_t len)
 {
-	const char *const *names = placeholders;
 	char fn[128] = "";
-	const char *vals[] = {
+	const struct render_vals rv = { {
 		ctx->iface, ctx->queue, ctx->flow, ctx->dport, ctx->dst, ctx->src,
 		ctx->proto, ctx->ethertype, ctx->location, ctx->reason,
 		ctx->location ? fn : NULL,
-	};
-	size_t o = 0;
+	} };
 
-	if (!len)
-		return;
 	/* {function}: the location without its "+0xoff". */
 	if (ctx->location)
 		snprintf(fn, sizeof(fn), "%.*s", (int)strcspn(ctx->location, "+"),
 			 ctx->location);
-	while (*tmpl && o + 1 < len) {
-		const char *end;
-		size_t i, k;
-
-		if (*tmpl == '{' && (end = strchr(tmpl, '}'))) {
-			k = end - tmpl - 1;
-			for (i = 0; i < NPLACEHOLDERS; i++) {
-				if (strlen(names[i]) == k && !strncmp(tmpl + 1, names[i], k))
-					break;
-			}
-			if (i < NPLACEHOLDERS) {
-				const char *v = vals[i] ? vals[i] : "?";
-
-				o += snprintf(buf + o, len - o, "%s", v);
-				if (o >= len)
-					o = len - 1;
-				tmpl = end + 1;
-				continue;
-			}
-		}
-		buf[o++] = *tmpl++;
-	}
-	buf[o] = '\0';
+	dl_tmpl__render(tmpl, cause_lookup, &rv, "?", buf, len);
 }

@@ -178,12 +178,7 @@ static int dev_attach(struct dl_watch *w, const char *name, int ifindex, const c
 fail:
 	pr_warn("%s: not watched: %s\n", name, why);
 	refused(w, name, ifindex, true);
-	dl_watch_ev__dev_free(d);
-	dl_ledger__free(&d->prev);
-	dl_kstate__release(&d->ks_prev);
-	dl_ingress__destroy(d->ing);
-	dl_drop_trace__destroy(d->dt);
-	free(d);
+	dl_watch__dev_free(d);
 	return err ? err : -EIO;
 }
 

@@ -61,34 +61,31 @@ sink_testpmd() {
         "$TMP/tp.out"
 }
 
-sink_dpdk() {
-    local pid
+# run_dl NAME ARGS...: `dropledger ARGS` in B while gen sends, stopped with
+# SIGINT once the sender is done; JSON in $TMP/NAME.json.
+run_dl() {
+    local name=$1 pid
+    shift
     rm -f "$TMP/ready"
-    ip netns exec "$P-b" "$DL" dpdk "${EAL[@]}" -- -d 120 --ring 2048 --json \
-        --ready-file "$TMP/ready" >"$TMP/dp.json" 2>"$TMP/dp.err" &
+    ip netns exec "$P-b" "$DL" "$@" --ready-file "$TMP/ready" \
+        >"$TMP/$name.json" 2>"$TMP/$name.err" &
     pid=$!
     PIDS+=("$pid")
     wait_file "$TMP/ready" "$pid"
     gen_all
     sleep 1
     kill -INT "$pid"
-    wait "$pid" || { cat "$TMP/dp.err" >&2; fail "dropledger dpdk failed"; }
+    wait "$pid" || { cat "$TMP/$name.err" >&2; fail "dropledger $1 failed"; }
+}
+
+sink_dpdk() {
+    run_dl dp dpdk "${EAL[@]}" -- -d 120 --ring 2048 --json
     jq -r "\"\(.totals.records) \" + (if .totals.xdp_seen == $count and .totals.residual == 0
         and .totals.records + .totals.imissed == $count then \"1\" else \"0\" end)" "$TMP/dp.json"
 }
 
 sink_capture() {
-    local pid
-    rm -f "$TMP/ready"
-    ip netns exec "$P-b" "$DL" capture -i v0b -q 0 --cores 1 --ring 2048 -d 120 --json \
-        --ready-file "$TMP/ready" >"$TMP/cap.json" 2>"$TMP/cap.err" &
-    pid=$!
-    PIDS+=("$pid")
-    wait_file "$TMP/ready" "$pid"
-    gen_all
-    sleep 1
-    kill -INT "$pid"
-    wait "$pid" || { cat "$TMP/cap.err" >&2; fail "dropledger capture failed"; }
+    run_dl cap capture -i v0b -q 0 --cores 1 --ring 2048 -d 120 --json
     jq -r "\"\(.totals.records) \" + (if .totals.arrived == $count and .totals.residual == 0
         and .totals.records + .totals.records_lost == $count then \"1\" else \"0\" end)" "$TMP/cap.json"
 }
