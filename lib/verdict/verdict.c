@@ -156,6 +156,16 @@ static int term(const char *t, size_t len, const char *iface,
 			return -1;
 		return in_csv(val, vlen, buf);
 	}
+	if (KEY("promisc")) {
+		unsigned long flags;
+
+		/* IFF_PROMISC in the device flags (a bridge port, tcpdump, a VM tap). */
+		if (!iface || read_value("/sys/class/net/%s/flags%s", iface, "", buf,
+					 sizeof(buf)))
+			return -1;
+		flags = strtoul(buf, NULL, 0);
+		return in_csv(val, vlen, flags & 0x100 ? "1" : "0");
+	}
 	if (KEY("route")) {
 		const struct dl_route4 *r;
 		bool none;

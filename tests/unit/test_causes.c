@@ -142,6 +142,9 @@ static void test_conditions(void **state)
 	assert_int_equal(dl_verdict__cond("sysctl:net/no/such=1", "lo", NULL, NULL), -1);
 	/* lo always exists in procfs, with carrier 1. */
 	assert_int_equal(dl_verdict__cond("carrier=1", "lo", NULL, NULL), 1);
+	/* lo is never promiscuous unless someone made it so. */
+	assert_int_equal(dl_verdict__cond("promisc=0", "lo", NULL, NULL), 1);
+	assert_int_equal(dl_verdict__cond("promisc=1", "no-such-dev0", NULL, NULL), -1);
 	assert_int_equal(dl_verdict__cond("sysctl:net/ipv4/conf/{iface}/forwarding=0,1", "lo",
 					  NULL, NULL), 1);
 	assert_int_equal(dl_verdict__cond("bogus=1", NULL, &u, NULL), -EINVAL);
