@@ -28,6 +28,8 @@ const char *const dl_advice__names[] = {
 	"dst_local", "src_local", "match",
 	/* l2 */
 	"llc",
+	/* no socket: who holds the port (/proc/net/udp, tcp) */
+	"dport", "port_bound", "port_any", "port_connected",
 	/* a catalogued function (functions.tsv) */
 	"fn_meaning", "fn_gather",
 	/* rss */

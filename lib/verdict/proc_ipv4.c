@@ -282,3 +282,62 @@ int dl_arp__parse(const char *text, size_t len, struct dl_arp_entry **entries,
 	*malformed = bad;
 	return 0;
 }
+
+/* "0100007F:2328": the address as the kernel prints a __be32, then the port. */
+static int sock_local(const char *s, size_t len, struct dl_sock4 *k)
+{
+	const char *colon = memchr(s, ':', len);
+	uint64_t port;
+
+	if (!colon || hex_addr(s, colon - s, &k->addr) ||
+	    dl_text__u64(colon + 1, len - (colon + 1 - s), 16, &port) || port > 0xffff)
+		return -EBADMSG;
+	k->port = (unsigned int)port;
+	return 0;
+}
+
+int dl_sock4__parse(const char *text, size_t len, struct dl_sock4 **socks,
+		    size_t *n, unsigned int *malformed)
+{
+	struct dl_sock4 *arr = NULL;
+	size_t cap = 0, cnt = 0;
+	unsigned int bad = 0;
+	struct dl_lines it;
+	const char *line;
+	size_t ll;
+
+	if (!text || !socks || !n || !malformed)
+		return -EINVAL;
+	dl_lines__init(&it, text, len);
+	while (dl_lines__next(&it, &line, &ll)) {
+		const char *p = line, *end = line + ll, *tok[4];
+		struct dl_sock4 k = {};
+		size_t tl[4];
+		uint64_t st;
+		int i;
+
+		if (dl_text__blank(line, ll))
+			continue;
+		for (i = 0; i < 4; i++)
+			if (!dl_text__token(&p, end, &tok[i], &tl[i]))
+				break;
+		/* sl, local_address, rem_address, st; the header says "sl". */
+		if (i == 4 && tl[0] == 2 && !memcmp(tok[0], "sl", 2))
+			continue;
+		if (i < 4 || sock_local(tok[1], tl[1], &k) ||
+		    dl_text__u64(tok[3], tl[3], 16, &st) || st > 0xff) {
+			bad++;
+			continue;
+		}
+		k.state = (unsigned int)st;
+		if (!grow((void **)&arr, &cap, cnt, sizeof(*arr))) {
+			free(arr);
+			return -ENOMEM;
+		}
+		arr[cnt++] = k;
+	}
+	*socks = arr;
+	*n = cnt;
+	*malformed = bad;
+	return 0;
+}

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * IPv4 state of a network namespace as procfs prints it: multicast
- * memberships (/proc/net/igmp), the main routing table (/proc/net/route) and
- * the neighbour table (/proc/net/arp). Pure parsers over text, so captured
+ * memberships (/proc/net/igmp), the main routing table (/proc/net/route),
+ * the neighbour table (/proc/net/arp) and the sockets (/proc/net/udp, tcp). Pure parsers over text, so captured
  * samples test them; used to explain drops in their context.
  */
 #ifndef DL_PROC_IPV4_H
@@ -62,5 +62,16 @@ const struct dl_route4 *dl_route4__lookup(const struct dl_route4 *routes,
 /* Parse /proc/net/arp text; same conventions as dl_igmp__parse(). */
 int dl_arp__parse(const char *text, size_t len, struct dl_arp_entry **entries,
 		  size_t *n, unsigned int *malformed);
+
+/* A socket of /proc/net/udp or /proc/net/tcp: local address, port, state. */
+struct dl_sock4 {
+	struct in_addr addr;
+	unsigned int port;
+	unsigned int state;	/* 0x07: UDP unconnected, 0x0A: TCP listening */
+};
+
+/* Parse /proc/net/udp or /proc/net/tcp text; same conventions as dl_igmp__parse(). */
+int dl_sock4__parse(const char *text, size_t len, struct dl_sock4 **socks,
+		    size_t *n, unsigned int *malformed);
 
 #endif

@@ -10,9 +10,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fastpath/flow.h"
+#include "util/text_parse.h"
+#include "verdict/proc_ipv4.h"
 #include "verdict/advice_rules.h"
 #include "verdict/verdict_refine.h"
 #include "verdict/verdict_context.h"
@@ -178,8 +181,49 @@ static void gather_neigh(struct dl_advice_ctx *c, const struct dl_vctx *ctx,
 	dl_advice_ctx__set(c, "unres_qlen_bytes", "%ld", ctx->unres_qlen_bytes);
 }
 
+/*
+ * No socket for a port: whether sockets do hold it, bound elsewhere (the
+ * service listening on 127.0.0.1 only), on the wildcard (then tied to a
+ * device or VRF), or connected to another peer (UDP). This namespace's
+ * /proc/net/udp or tcp: the verdict pass runs in the watched namespace.
+ */
+static void gather_port(struct dl_advice_ctx *c, const struct dl_flow *f)
+{
+	unsigned int port = dl_flow__dport(f), bad;
+	bool tcp = f->l4proto == 6, any = false, connected = false;
+	char *buf = NULL, bound[96] = "", a[INET_ADDRSTRLEN];
+	struct dl_sock4 *k = NULL;
+	size_t len, n = 0, i, o = 0;
+
+	if (dl_text__read_file(tcp ? "/proc/net/tcp" : "/proc/net/udp", &buf, &len))
+		return;
+	if (dl_sock4__parse(buf, len, &k, &n, &bad))
+		n = 0;
+	for (i = 0; i < n; i++) {
+		if (k[i].port != port)
+			continue;
+		if (tcp ? k[i].state != 0x0A : k[i].state != 0x07) {
+			connected |= !tcp && k[i].state == 0x01;
+			continue;
+		}
+		if (!k[i].addr.s_addr) {
+			any = true;
+			continue;
+		}
+		ntop(k[i].addr, a, sizeof(a));
+		if (!strstr(bound, a) && o + strlen(a) + 3 < sizeof(bound))
+			o += snprintf(bound + o, sizeof(bound) - o, "%s%s", o ? ", " : "", a);
+	}
+	dl_advice_ctx__set(c, "dport", "%u", port);
+	dl_advice_ctx__set(c, "port_bound", "%s", bound);
+	dl_advice_ctx__set(c, "port_any", "%d", any);
+	dl_advice_ctx__set(c, "port_connected", "%d", connected);
+	free(k);
+	free(buf);
+}
+
 /* Everything a row of advice.tsv may read about this drop and this host. */
-static void gather(struct dl_advice_ctx *c, const struct dl_vctx *ctx,
+static void gather(struct dl_advice_ctx *c, const struct dl_vctx *ctx, const char *reason,
 		   const char *function, const struct dl_flow *f)
 {
 	char flow[128], others[80];
@@ -207,6 +251,8 @@ static void gather(struct dl_advice_ctx *c, const struct dl_vctx *ctx,
 		set_addr(c, "src", v4(f->saddr));
 		set_addr(c, "dst", v4(f->daddr));
 		dl_advice_ctx__set(c, "mcast", "%d", (ntohl(f->daddr[0]) >> 28) == 0xe);
+		if (ctx && !strcmp(reason, "NO_SOCKET") && (f->l4proto == 6 || f->l4proto == 17))
+			gather_port(c, f);
 	}
 	if (!ctx)
 		return;
@@ -259,7 +305,7 @@ int dl_vctx__refine(const struct dl_vctx *ctx, const char *reason,
 		return -EINVAL;
 	if (!rules)
 		return 0;
-	gather(&c, ctx, function, top_flow);
+	gather(&c, ctx, reason, function, top_flow);
 	n = dl_advice__apply(rules, reason, function, &c, false, summary, slen,
 			     advice, alen);
 	return n > 0 ? 1 : 0;

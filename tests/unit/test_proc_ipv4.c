@@ -195,6 +195,47 @@ static void test_arp_sample(void **state)
 	free(e);
 }
 
+/* A UDP socket on 127.0.0.1:9000 and one on 0.0.0.0:9002; a TCP listener on 127.0.0.1:9001. */
+static void test_sock_sample(void **state)
+{
+	static const char garbage[] =
+		"  sl  local_address rem_address   st\n"
+		"0: 0100007F 00000000:0000 07\n0: 0100007F:1FFFF 00000000:0000 07\n"
+		"0: 0100007F:2328 00000000:0000 7G\n0: 0100007F:2328\n";
+	struct dl_sock4 *k;
+	unsigned int bad;
+	size_t n, len;
+	char *buf = load_data("proc-net-udp.bound-loopback.kernel-6.18.txt", &len);
+
+	(void)state;
+	assert_int_equal(dl_sock4__parse(buf, len, &k, &n, &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(k[0].addr.s_addr, A("127.0.0.1").s_addr);
+	assert_int_equal(k[0].port, 9000);
+	assert_int_equal(k[0].state, 0x07);
+	assert_int_equal(k[1].addr.s_addr, 0);
+	assert_int_equal(k[1].port, 9002);
+	free(k);
+	free(buf);
+
+	buf = load_data("proc-net-tcp.bound-loopback.kernel-6.18.txt", &len);
+	assert_int_equal(dl_sock4__parse(buf, len, &k, &n, &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(k[0].port, 9001);
+	assert_int_equal(k[0].state, 0x0A);
+	assert_int_equal(k[1].state, 0x01);	/* the connected client */
+	free(k);
+	free(buf);
+
+	/* No port, a port beyond 16 bits, a bad state, a short line. */
+	assert_int_equal(dl_sock4__parse(garbage, sizeof(garbage) - 1, &k, &n, &bad), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(bad, 4);
+	free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_route_sample),
 		cmocka_unit_test(test_route_metric_and_garbage),
 		cmocka_unit_test(test_arp_sample),
+		cmocka_unit_test(test_sock_sample),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
