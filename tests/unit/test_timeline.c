@@ -69,7 +69,9 @@ static void sums_by_reason(void **state)
 	assert_int_equal(dl_timeline__omitted(t), 0);
 	json_decref(tl);
 	/* a record without causes is refused, not guessed */
-	assert_int_equal(dl_timeline__add(t, json_object()), -EINVAL);
+	r = json_object();
+	assert_int_equal(dl_timeline__add(t, r), -EINVAL);
+	json_decref(r);
 	dl_timeline__free(t);
 	json_decref(recs);
 }
