@@ -29,7 +29,7 @@ const char *const dl_advice__names[] = {
 	/* l2 */
 	"llc",
 	/* no socket: who holds the port (/proc/net/udp, tcp) */
-	"dport", "port_bound", "port_any", "port_connected",
+	"dport", "port_bound", "port_any", "port_connected", "port_v6only",
 	/* a catalogued function (functions.tsv) */
 	"fn_meaning", "fn_gather",
 	/* rss */

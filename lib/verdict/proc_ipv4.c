@@ -6,6 +6,7 @@
  * back is already the s_addr of the address, on either byte order.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -289,8 +290,20 @@ static int sock_local(const char *s, size_t len, struct dl_sock4 *k)
 	const char *colon = memchr(s, ':', len);
 	uint64_t port;
 
-	if (!colon || hex_addr(s, colon - s, &k->addr) ||
-	    dl_text__u64(colon + 1, len - (colon + 1 - s), 16, &port) || port > 0xffff)
+	size_t i;
+
+	if (!colon)
+		return -EBADMSG;
+	if (colon - s == 32) {
+		/* IPv6: only "some v6 address" matters to the verdict. */
+		for (i = 0; i < 32; i++)
+			if (!isxdigit((unsigned char)s[i]))
+				return -EBADMSG;
+		k->v6 = true;
+	} else if (hex_addr(s, colon - s, &k->addr)) {
+		return -EBADMSG;
+	}
+	if (dl_text__u64(colon + 1, len - (colon + 1 - s), 16, &port) || port > 0xffff)
 		return -EBADMSG;
 	k->port = (unsigned int)port;
 	return 0;

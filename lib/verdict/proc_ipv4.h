@@ -9,6 +9,7 @@
 #define DL_PROC_IPV4_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stddef.h>
 
@@ -63,14 +64,15 @@ const struct dl_route4 *dl_route4__lookup(const struct dl_route4 *routes,
 int dl_arp__parse(const char *text, size_t len, struct dl_arp_entry **entries,
 		  size_t *n, unsigned int *malformed);
 
-/* A socket of /proc/net/udp or /proc/net/tcp: local address, port, state. */
+/* A socket of /proc/net/{udp,tcp}[6]: local address, port, state. */
 struct dl_sock4 {
-	struct in_addr addr;
+	struct in_addr addr;	/* 0.0.0.0 for IPv6 sockets */
+	bool v6;		/* a row of udp6/tcp6 (32 hex digits) */
 	unsigned int port;
 	unsigned int state;	/* 0x07: UDP unconnected, 0x0A: TCP listening */
 };
 
-/* Parse /proc/net/udp or /proc/net/tcp text; same conventions as dl_igmp__parse(). */
+/* Parse /proc/net/udp, tcp, udp6 or tcp6 text; same conventions as dl_igmp__parse(). */
 int dl_sock4__parse(const char *text, size_t len, struct dl_sock4 **socks,
 		    size_t *n, unsigned int *malformed);
 

@@ -187,15 +187,21 @@ static void gather_neigh(struct dl_advice_ctx *c, const struct dl_vctx *ctx,
  * device or VRF), or connected to another peer (UDP). This namespace's
  * /proc/net/udp or tcp: the verdict pass runs in the watched namespace.
  */
-static void gather_port(struct dl_advice_ctx *c, const struct dl_flow *f)
-{
-	unsigned int port = dl_flow__dport(f), bad;
-	bool tcp = f->l4proto == 6, any = false, connected = false;
-	char *buf = NULL, bound[96] = "", a[INET_ADDRSTRLEN];
-	struct dl_sock4 *k = NULL;
-	size_t len, n = 0, i, o = 0;
+/* Sockets of one table that hold @port: bound addresses, wildcard, connected, v6. */
+struct port_holders {
+	char bound[96];
+	size_t o;
+	bool any, connected, v6;
+};
 
-	if (dl_text__read_file(tcp ? "/proc/net/tcp" : "/proc/net/udp", &buf, &len))
+static void scan_port(const char *path, bool tcp, unsigned int port, struct port_holders *h)
+{
+	char *buf = NULL, a[INET_ADDRSTRLEN];
+	struct dl_sock4 *k = NULL;
+	unsigned int bad;
+	size_t len, n = 0, i;
+
+	if (dl_text__read_file(path, &buf, &len))
 		return;
 	if (dl_sock4__parse(buf, len, &k, &n, &bad))
 		n = 0;
@@ -203,23 +209,46 @@ static void gather_port(struct dl_advice_ctx *c, const struct dl_flow *f)
 		if (k[i].port != port)
 			continue;
 		if (tcp ? k[i].state != 0x0A : k[i].state != 0x07) {
-			connected |= !tcp && k[i].state == 0x01;
+			h->connected |= !tcp && k[i].state == 0x01;
+			continue;
+		}
+		if (k[i].v6) {
+			h->v6 = true;
 			continue;
 		}
 		if (!k[i].addr.s_addr) {
-			any = true;
+			h->any = true;
 			continue;
 		}
 		ntop(k[i].addr, a, sizeof(a));
-		if (!strstr(bound, a) && o + strlen(a) + 3 < sizeof(bound))
-			o += snprintf(bound + o, sizeof(bound) - o, "%s%s", o ? ", " : "", a);
+		if (!strstr(h->bound, a) && h->o + strlen(a) + 3 < sizeof(h->bound))
+			h->o += snprintf(h->bound + h->o, sizeof(h->bound) - h->o, "%s%s",
+					 h->o ? ", " : "", a);
 	}
-	dl_advice_ctx__set(c, "dport", "%u", port);
-	dl_advice_ctx__set(c, "port_bound", "%s", bound);
-	dl_advice_ctx__set(c, "port_any", "%d", any);
-	dl_advice_ctx__set(c, "port_connected", "%d", connected);
 	free(k);
 	free(buf);
+}
+
+/*
+ * No socket for a port: whether sockets do hold it, bound elsewhere (the
+ * service listening on 127.0.0.1 only), on the wildcard (then tied to a
+ * device or VRF), IPv6 only (a [::] socket that took IPv4 too would have
+ * got the packet), or connected to another peer (UDP). This namespace's
+ * /proc/net tables: the verdict pass runs in the watched namespace.
+ */
+static void gather_port(struct dl_advice_ctx *c, const struct dl_flow *f)
+{
+	unsigned int port = dl_flow__dport(f);
+	bool tcp = f->l4proto == 6;
+	struct port_holders h = { 0 };
+
+	scan_port(tcp ? "/proc/net/tcp" : "/proc/net/udp", tcp, port, &h);
+	scan_port(tcp ? "/proc/net/tcp6" : "/proc/net/udp6", tcp, port, &h);
+	dl_advice_ctx__set(c, "dport", "%u", port);
+	dl_advice_ctx__set(c, "port_bound", "%s", h.bound);
+	dl_advice_ctx__set(c, "port_any", "%d", h.any);
+	dl_advice_ctx__set(c, "port_connected", "%d", h.connected);
+	dl_advice_ctx__set(c, "port_v6only", "%d", h.v6 && !h.any && !h.bound[0]);
 }
 
 /* Everything a row of advice.tsv may read about this drop and this host. */

@@ -3,7 +3,8 @@
 # NO_SOCKET although a socket holds the port (held-out class: "the service
 # is up but nobody gets the traffic"): a UDP service and a TCP listener bound
 # to 127.0.0.1 only; a UDP socket connected to another peer; a TCP listener
-# on 0.0.0.0 tied to another device (SO_BINDTODEVICE). Exact counts, and the
+# on 0.0.0.0 tied to another device (SO_BINDTODEVICE); UDP and TCP on [::]
+# with IPV6_V6ONLY. Exact counts, and the
 # verdict names the address, the device binding or the connected peer
 # (read from /proc/net/udp and tcp of B) instead of "no socket".
 . "$(dirname "$0")/lib.sh"
@@ -27,6 +28,13 @@ c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); c.bind(("0.0.0.0", 9001))
 c.connect(("198.18.0.77", 5000))
 d = socket.socket(); d.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"v1b")
 d.bind(("0.0.0.0", 82)); d.listen()
+for kind, port in ((socket.SOCK_DGRAM, 7001), (socket.SOCK_STREAM, 83)):
+    s6 = socket.socket(socket.AF_INET6, kind)
+    s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    s6.bind(("::", port))
+    if kind == socket.SOCK_STREAM:
+        s6.listen()
+    globals()["keep%d" % port] = s6
 open(sys.argv[1], "w").close()
 time.sleep(120)
 PY
@@ -51,6 +59,7 @@ run() {
 S() { $A $PKT "$1" v0a "$2" --dst-mac "$BMAC" "${@:3}" >/dev/null || fail "send $*"; }
 loopback() { S udp 13 --dport 9000; S tcp 17 --dport 81; wait_at_least "xdp_total $P-b" $((base + 30)); }
 elsewhere() { S udp 19 --dport 9001; S tcp 23 --dport 82; wait_at_least "xdp_total $P-b" $((base + 42)); }
+v6only() { S udp 29 --dport 7001; S tcp 31 --dport 83; wait_at_least "xdp_total $P-b" $((base + 60)); }
 
 # check FILE REASON FUNCTION COUNT TEXT WHAT
 check() {
@@ -73,7 +82,12 @@ check "$TMP/elsewhere.json" NO_SOCKET tcp_v4_rcv 23 "tcp port 82 has a socket bo
     "TCP listener tied to another device"
 expect '[.causes[] | select(.location | startswith("tcp_v4_rcv+")) | .advice | contains("SO_BINDTODEVICE") or contains("%DEV")] == [true]' \
     "$TMP/elsewhere.json" "the fix names the device binding"
-for f in loopback elsewhere; do
+run v6only v6only
+check "$TMP/v6only.json" NO_SOCKET __udp4_lib_rcv 29 "udp port 7001 is held only by IPv6 sockets on this host" \
+    "UDP service on [::] with IPV6_V6ONLY"
+check "$TMP/v6only.json" NO_SOCKET tcp_v4_rcv 31 "tcp port 83 is held only by IPv6 sockets on this host" \
+    "TCP listener on [::] with IPV6_V6ONLY"
+for f in loopback elsewhere v6only; do
     expect '.totals.residual == 0' "$TMP/$f.json" "$f: the ledger balances"
 done
 echo "all passed"

@@ -229,6 +229,20 @@ static void test_sock_sample(void **state)
 	free(k);
 	free(buf);
 
+	/* An /proc/net/udp6 row: some IPv6 address, port 7001. */
+	{
+		static const char v6[] = "  sl  local_address                         remote_address                        st\n"
+			"  1: 00000000000000000000000000000000:1B59 00000000000000000000000000000000:0000 07 0\n"
+			"  2: 0000000000000000000000000000000G:1B59 00000000000000000000000000000000:0000 07 0\n";
+
+		assert_int_equal(dl_sock4__parse(v6, sizeof(v6) - 1, &k, &n, &bad), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(bad, 1);
+		assert_true(k[0].v6);
+		assert_int_equal(k[0].port, 7001);
+		free(k);
+	}
+
 	/* No port, a port beyond 16 bits, a bad state, a short line. */
 	assert_int_equal(dl_sock4__parse(garbage, sizeof(garbage) - 1, &k, &n, &bad), 0);
 	assert_int_equal(n, 0);
