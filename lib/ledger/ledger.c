@@ -322,18 +322,17 @@ void dl_ledger__note_flows(const struct dl_ledger_cause *c, char *summary, size_
 		k += !same_object(top, &c->flows[i].flow);
 	if (!k || o + 1 >= len)
 		return;
-	o += snprintf(summary + o, len - o,
-		      "; that is the top flow's (%" PRIu64 " of %" PRIu64 " drops), also:",
-		      c->flows[0].count, c->count);
+	/*
+	 * No counts: a report names causes on the cumulative ledger before
+	 * the baseline is taken off; the flows list carries the run's counts.
+	 */
+	o += snprintf(summary + o, len - o, "; that names the top flow; the cause also has");
 	for (i = 1, k = 0; i < c->nflows && o < len; i++) {
 		if (same_object(top, &c->flows[i].flow))
 			continue;
 		dl_flow__str(&c->flows[i].flow, f, sizeof(f));
-		o += snprintf(summary + o, len - o, "%s %s (%" PRIu64 ")", k++ ? "," : "", f,
-			      c->flows[i].count);
+		o += snprintf(summary + o, len - o, "%s %s", k++ ? "," : "", f);
 	}
-	if (o < len && c->flows_other.have && c->flows_other.v)
-		snprintf(summary + o, len - o, " and %" PRIu64 " in other flows", c->flows_other.v);
 }
 
 /* Reason name, location, rule, and the rendered summary/advice of a cause. */
@@ -413,8 +412,6 @@ int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,
 		return err;
 	err = dl_ledger__compute(NULL, &s, l);
 	dl_snapshot__free(&s);
-	if (!err)
-		dl_ledger__name(l, names);
 	return err;
 }
 

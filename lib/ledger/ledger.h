@@ -183,14 +183,15 @@ int dl_ledger__compute(const struct dl_snapshot *a, const struct dl_snapshot *b,
 void dl_ledger__name(struct dl_ledger *l, const struct dl_ledger_names *names);
 /*
  * A summary names the object (port, address, protocol) of the cause's top
- * flow. When other listed flows have other objects, append them with their
- * counts to @summary, so the top flow's object never reads as the only one.
+ * flow. When other listed flows have other objects, append them to
+ * @summary, so the top flow's object never reads as the only one.
  */
 void dl_ledger__note_flows(const struct dl_ledger_cause *c, char *summary, size_t len);
 
 /*
  * Compatibility: the cumulative ledger from summed XDP counts @rxq and the
- * tracer, named. Without a per-CPU moment; dl_snapshot__take with the
+ * tracer, not named: name what is shown (the diff of two) with
+ * dl_ledger__name, so summaries speak of that span's flows. Without a per-CPU moment; dl_snapshot__take with the
  * rxq map is what makes intervals balance.
  */
 int dl_ledger__collect(struct dl_ledger *l, const struct dl_rxq_stats *rxq,

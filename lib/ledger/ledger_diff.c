@@ -60,6 +60,14 @@ static void diff_flows(const struct dl_ledger_cause *p, struct dl_ledger_cause *
 			o->flows[n++] = f;
 	}
 	o->nflows = n;
+	/* Largest first again: the span's top flow is the one a summary names. */
+	for (i = 1; i < n; i++) {
+		struct dl_ledger_flow f = o->flows[i];
+
+		for (k = i; k > 0 && o->flows[k - 1].count < f.count; k--)
+			o->flows[k] = o->flows[k - 1];
+		o->flows[k] = f;
+	}
 }
 
 /* What the listed flows leave out, after the diff changed them. */

@@ -97,11 +97,7 @@ static int collect(struct dl_report_dev *d, struct dl_ledger *l)
 		err = dl_ledger__compute(NULL, &snap, l);
 		dl_snapshot__free(&snap);
 	}
-	if (!err)
-		dl_ledger__name(l, &d->names);
-	/* Stacks are kept only with --stack: the map is empty otherwise. */
-	if (!err && d->stacks)
-		err = dl_ledger__add_stacks(l, d->dt, d->names.ksyms);
+	/* Named after the diff (name_span): summaries speak of the span's own flows. */
 	if (err) {
 		pr_warn("reading counters of %s: %s\n", d->ifname, strerror(-err));
 		dl_ledger__free(l);
@@ -408,6 +404,17 @@ static int interval_hook(struct dl_report_session *s, const struct dl_ledger *iv
 	return err;
 }
 
+/*
+ * Name a span's ledger (the diff of two snapshots), then hang the stacks of
+ * its generic causes under them (--stack only: the map is empty otherwise;
+ * stacks count since the start).
+ */
+static int name_span(struct dl_report_dev *d, struct dl_ledger *l)
+{
+	dl_ledger__name(l, &d->names);
+	return d->stacks ? dl_ledger__add_stacks(l, d->dt, d->names.ksyms) : 0;
+}
+
 /* @d's ledger since its last interval; @prev and @ks_prev advance to now. */
 static int dev_interval(struct dl_report_session *s, struct dl_report_dev *d,
 			double secs)
@@ -427,7 +434,9 @@ static int dev_interval(struct dl_report_session *s, struct dl_report_dev *d,
 		/* duration_s is the span between the two snapshots (diff). */
 		(void)secs;
 		iv.truncated_reason = d->cut[0] ? d->cut : NULL;
-		err = dl_ledger__add_kstate(&iv, &d->ks_prev, &ks_now);
+		err = name_span(d, &iv);
+		if (!err)
+			err = dl_ledger__add_kstate(&iv, &d->ks_prev, &ks_now);
 		if (!err)
 			err = print(s, &iv, NULL, false);
 		if (!err)
@@ -490,6 +499,8 @@ static int dev_finish(struct dl_report_session *s, struct dl_report_dev *d)
 		}
 	}
 	err = dl_ledger__diff(&d->base, end, &l);
+	if (!err)
+		err = name_span(d, &l);
 	if (!err)
 		err = dl_ledger__add_kstate(&l, &d->ks_start, ks);
 	if (!err)

@@ -201,6 +201,7 @@ int dl_watch__dev_interval(struct dl_watch *w, struct dl_watch_dev *d, unsigned 
 		dl_ledger__free(&cur);
 		return err;
 	}
+	dl_ledger__name(&iv, &w->names);
 	iv.interval = k;
 	iv.duration_s = now - d->mark;
 	if (ks_now) {

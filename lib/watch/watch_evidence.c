@@ -269,10 +269,10 @@ static json_t *cumulative(struct dl_watch *w, struct dl_watch_dev *d,
 	json_t *root;
 	int err;
 
-	(void)w;
 	err = dl_ledger__diff(&d->base, cur, &cum);
 	if (err)
 		return NULL;
+	dl_ledger__name(&cum, &w->names);
 	cum.cumulative = true;
 	cum.duration_s = dl_wait__now() - d->t0;
 	if (ks_now) {
