@@ -9,6 +9,7 @@
 #include "verdict/causes.h"
 #include "util/config_path.h"
 #include "util/template.h"
+#include "util/tsv.h"
 #include "util/log.h"
 
 struct dl_causes {
@@ -112,52 +113,37 @@ static int grow(void **arr, size_t n, size_t *cap, size_t size)
 }
 
 /*
- * Split every non-comment line of @text in place into exactly @nf
- * tab-separated, non-empty fields and hand them to @row. Errors name
- * @path and the line.
+ * Every data row of @text (util/tsv: '#' comments and blank lines skipped)
+ * as exactly @nf non-empty fields, NUL-terminated in place so the rules
+ * keep pointers into @text, handed to @row. Errors name @path and the line.
  */
 static int parse_tsv(char *text, const char *path, int nf, const char *what,
 		     int (*row)(void *arg, char **f, const char *path, int lineno,
 				char *err, size_t err_len),
 		     void *arg, char *err, size_t err_len)
 {
-	char *line, *next;
-	int lineno = 0, rc;
+	struct dl_tsv t;
+	int i, rc;
 
-	for (line = text; line && *line; line = next) {
-		char *f[8], *p = line;
-		int i;
+	dl_tsv__init(&t, text, strlen(text), path);
+	while (dl_tsv__next(&t)) {
+		char *f[8];
 
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lineno++;
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
+		if ((int)t.nf < nf)
+			return dl_tsv__fail(&t, err, err_len,
+					    "expected %d tab-separated fields (%s), found %u",
+					    nf, what, t.nf);
+		if ((int)t.nf > nf || t.too_many)
+			return dl_tsv__fail(&t, err, err_len, "more than %d fields (%s)", nf,
+					    what);
 		for (i = 0; i < nf; i++) {
-			f[i] = p;
-			p = i < nf - 1 ? strchr(p, '\t') : NULL;
-			if (i < nf - 1 && !p) {
-				snprintf(err, err_len, "%s:%d: expected %d tab-separated fields (%s), found %d",
-					 path, lineno, nf, what, i + 1);
-				return -EINVAL;
-			}
-			if (p)
-				*p++ = '\0';
+			if (!t.len[i])
+				return dl_tsv__fail(&t, err, err_len, "field %d is empty (%s)",
+						    i + 1, what);
+			f[i] = text + (t.f[i] - text);
+			f[i][t.len[i]] = '\0';	/* the tab, CR, newline or end after it */
 		}
-		if (strchr(f[nf - 1], '\t')) {
-			snprintf(err, err_len, "%s:%d: more than %d fields (%s)", path,
-				 lineno, nf, what);
-			return -EINVAL;
-		}
-		for (i = 0; i < nf; i++) {
-			if (!f[i][0]) {
-				snprintf(err, err_len, "%s:%d: field %d is empty (%s)", path,
-					 lineno, i + 1, what);
-				return -EINVAL;
-			}
-		}
-		rc = row(arg, f, path, lineno, err, err_len);
+		rc = row(arg, f, path, (int)t.lineno, err, err_len);
 		if (rc)
 			return rc;
 	}
