@@ -162,55 +162,82 @@ int dl_igmp__parse(const char *text, size_t len, struct dl_igmp_group **groups,
 	return 0;
 }
 
-int dl_route4__parse(const char *text, size_t len, struct dl_route4 **routes,
-		     size_t *n, unsigned int *malformed)
+/*
+ * The table loop of route, arp and the socket tables: @row fills @elem from
+ * one line and returns 1 (a row), 0 (a header or blank line) or -EBADMSG
+ * (counted in @malformed and skipped). Conventions of dl_igmp__parse().
+ */
+static int parse_rows(const char *text, size_t len, size_t elem, void **out, size_t *n,
+		      unsigned int *malformed, int (*row)(const char *line, size_t ll, void *e))
 {
-	struct dl_route4 *arr = NULL;
+	_Alignas(max_align_t) char tmp[64];
+	char *arr = NULL;
 	size_t cap = 0, cnt = 0;
 	unsigned int bad = 0;
 	struct dl_lines it;
 	const char *line;
 	size_t ll;
 
-	if (!text || !routes || !n || !malformed)
+	if (!text || !out || !n || !malformed || elem > sizeof(tmp))
 		return -EINVAL;
 	dl_lines__init(&it, text, len);
 	while (dl_lines__next(&it, &line, &ll)) {
-		const char *p = line, *end = line + ll, *tok[8];
-		size_t tl[8];
-		struct dl_route4 r = {};
-		unsigned int refcnt, use;
-		uint64_t flags;
-		int i;
+		void *slot;
+		int r;
 
-		if (dl_text__blank(line, ll) || starts_with(line, ll, "Iface"))
-			continue;
-		for (i = 0; i < 8; i++)
-			if (!dl_text__token(&p, end, &tok[i], &tl[i]))
-				break;
-		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
-		if (i < 8 || hex_addr(tok[1], tl[1], &r.dst) ||
-		    hex_addr(tok[2], tl[2], &r.gw) ||
-		    dl_text__u64(tok[3], tl[3], 16, &flags) || flags > UINT32_MAX ||
-		    dec_uint(tok[4], tl[4], &refcnt) || dec_uint(tok[5], tl[5], &use) ||
-		    dec_uint(tok[6], tl[6], &r.metric) ||
-		    hex_addr(tok[7], tl[7], &r.mask)) {
+		memset(tmp, 0, elem);
+		r = row(line, ll, tmp);
+		if (r < 0)
 			bad++;
+		if (r <= 0)
 			continue;
-		}
-		copy_name(r.ifname, sizeof(r.ifname), tok[0], tl[0]);
-		r.flags = (unsigned int)flags;
-		r.plen = __builtin_popcount(r.mask.s_addr);
-		if (!grow((void **)&arr, &cap, cnt, sizeof(*arr))) {
+		slot = grow((void **)&arr, &cap, cnt, elem);
+		if (!slot) {
 			free(arr);
 			return -ENOMEM;
 		}
-		arr[cnt++] = r;
+		memcpy(slot, tmp, elem);
+		cnt++;
 	}
-	*routes = arr;
+	*out = arr;
 	*n = cnt;
 	*malformed = bad;
 	return 0;
+}
+
+static int route_row(const char *line, size_t ll, void *e)
+{
+	const char *p = line, *end = line + ll, *tok[8];
+	struct dl_route4 *r = e;
+	unsigned int refcnt, use;
+	uint64_t flags;
+	size_t tl[8];
+	int i;
+
+	if (dl_text__blank(line, ll) || starts_with(line, ll, "Iface"))
+		return 0;
+	for (i = 0; i < 8; i++)
+		if (!dl_text__token(&p, end, &tok[i], &tl[i]))
+			break;
+	/* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
+	if (i < 8 || hex_addr(tok[1], tl[1], &r->dst) ||
+	    hex_addr(tok[2], tl[2], &r->gw) ||
+	    dl_text__u64(tok[3], tl[3], 16, &flags) || flags > UINT32_MAX ||
+	    dec_uint(tok[4], tl[4], &refcnt) || dec_uint(tok[5], tl[5], &use) ||
+	    dec_uint(tok[6], tl[6], &r->metric) ||
+	    hex_addr(tok[7], tl[7], &r->mask))
+		return -EBADMSG;
+	copy_name(r->ifname, sizeof(r->ifname), tok[0], tl[0]);
+	r->flags = (unsigned int)flags;
+	r->plen = __builtin_popcount(r->mask.s_addr);
+	return 1;
+}
+
+int dl_route4__parse(const char *text, size_t len, struct dl_route4 **routes,
+		     size_t *n, unsigned int *malformed)
+{
+	return parse_rows(text, len, sizeof(**routes), (void **)routes, n, malformed,
+			  route_row);
 }
 
 const struct dl_route4 *dl_route4__lookup(const struct dl_route4 *routes,
@@ -232,56 +259,37 @@ const struct dl_route4 *dl_route4__lookup(const struct dl_route4 *routes,
 	return best;
 }
 
+static int arp_row(const char *line, size_t ll, void *e)
+{
+	const char *p = line, *end = line + ll, *tok[6];
+	struct dl_arp_entry *a = e;
+	char ip[INET_ADDRSTRLEN];
+	unsigned int hwtype;
+	size_t tl[6];
+	int i;
+
+	if (dl_text__blank(line, ll) || starts_with(line, ll, "IP address"))
+		return 0;
+	for (i = 0; i < 6; i++)
+		if (!dl_text__token(&p, end, &tok[i], &tl[i]))
+			break;
+	/* IP address, HW type, Flags, HW address, Mask, Device */
+	if (i < 6 || tl[0] >= sizeof(ip) || tl[3] >= sizeof(a->lladdr) ||
+	    hex_prefixed(tok[1], tl[1], &hwtype) || hex_prefixed(tok[2], tl[2], &a->flags))
+		return -EBADMSG;
+	copy_name(ip, sizeof(ip), tok[0], tl[0]);
+	if (inet_pton(AF_INET, ip, &a->addr) != 1)
+		return -EBADMSG;
+	copy_name(a->lladdr, sizeof(a->lladdr), tok[3], tl[3]);
+	copy_name(a->ifname, sizeof(a->ifname), tok[5], tl[5]);
+	return 1;
+}
+
 int dl_arp__parse(const char *text, size_t len, struct dl_arp_entry **entries,
 		  size_t *n, unsigned int *malformed)
 {
-	struct dl_arp_entry *arr = NULL;
-	size_t cap = 0, cnt = 0;
-	unsigned int bad = 0;
-	struct dl_lines it;
-	const char *line;
-	size_t ll;
-
-	if (!text || !entries || !n || !malformed)
-		return -EINVAL;
-	dl_lines__init(&it, text, len);
-	while (dl_lines__next(&it, &line, &ll)) {
-		const char *p = line, *end = line + ll, *tok[6];
-		struct dl_arp_entry e = {};
-		unsigned int hwtype;
-		size_t tl[6];
-		char ip[INET_ADDRSTRLEN];
-		int i;
-
-		if (dl_text__blank(line, ll) || starts_with(line, ll, "IP address"))
-			continue;
-		for (i = 0; i < 6; i++)
-			if (!dl_text__token(&p, end, &tok[i], &tl[i]))
-				break;
-		/* IP address, HW type, Flags, HW address, Mask, Device */
-		if (i < 6 || tl[0] >= sizeof(ip) || tl[3] >= sizeof(e.lladdr) ||
-		    hex_prefixed(tok[1], tl[1], &hwtype) ||
-		    hex_prefixed(tok[2], tl[2], &e.flags)) {
-			bad++;
-			continue;
-		}
-		copy_name(ip, sizeof(ip), tok[0], tl[0]);
-		if (inet_pton(AF_INET, ip, &e.addr) != 1) {
-			bad++;
-			continue;
-		}
-		copy_name(e.lladdr, sizeof(e.lladdr), tok[3], tl[3]);
-		copy_name(e.ifname, sizeof(e.ifname), tok[5], tl[5]);
-		if (!grow((void **)&arr, &cap, cnt, sizeof(*arr))) {
-			free(arr);
-			return -ENOMEM;
-		}
-		arr[cnt++] = e;
-	}
-	*entries = arr;
-	*n = cnt;
-	*malformed = bad;
-	return 0;
+	return parse_rows(text, len, sizeof(**entries), (void **)entries, n, malformed,
+			  arp_row);
 }
 
 /* "0100007F:2328": the address as the kernel prints a __be32, then the port. */
@@ -309,48 +317,32 @@ static int sock_local(const char *s, size_t len, struct dl_sock4 *k)
 	return 0;
 }
 
+static int sock_row(const char *line, size_t ll, void *e)
+{
+	const char *p = line, *end = line + ll, *tok[4];
+	struct dl_sock4 *k = e;
+	size_t tl[4];
+	uint64_t st;
+	int i;
+
+	if (dl_text__blank(line, ll))
+		return 0;
+	for (i = 0; i < 4; i++)
+		if (!dl_text__token(&p, end, &tok[i], &tl[i]))
+			break;
+	/* sl, local_address, rem_address, st; the header says "sl". */
+	if (i == 4 && tl[0] == 2 && !memcmp(tok[0], "sl", 2))
+		return 0;
+	if (i < 4 || sock_local(tok[1], tl[1], k) ||
+	    dl_text__u64(tok[3], tl[3], 16, &st) || st > 0xff)
+		return -EBADMSG;
+	k->state = (unsigned int)st;
+	return 1;
+}
+
 int dl_sock4__parse(const char *text, size_t len, struct dl_sock4 **socks,
 		    size_t *n, unsigned int *malformed)
 {
-	struct dl_sock4 *arr = NULL;
-	size_t cap = 0, cnt = 0;
-	unsigned int bad = 0;
-	struct dl_lines it;
-	const char *line;
-	size_t ll;
-
-	if (!text || !socks || !n || !malformed)
-		return -EINVAL;
-	dl_lines__init(&it, text, len);
-	while (dl_lines__next(&it, &line, &ll)) {
-		const char *p = line, *end = line + ll, *tok[4];
-		struct dl_sock4 k = {};
-		size_t tl[4];
-		uint64_t st;
-		int i;
-
-		if (dl_text__blank(line, ll))
-			continue;
-		for (i = 0; i < 4; i++)
-			if (!dl_text__token(&p, end, &tok[i], &tl[i]))
-				break;
-		/* sl, local_address, rem_address, st; the header says "sl". */
-		if (i == 4 && tl[0] == 2 && !memcmp(tok[0], "sl", 2))
-			continue;
-		if (i < 4 || sock_local(tok[1], tl[1], &k) ||
-		    dl_text__u64(tok[3], tl[3], 16, &st) || st > 0xff) {
-			bad++;
-			continue;
-		}
-		k.state = (unsigned int)st;
-		if (!grow((void **)&arr, &cap, cnt, sizeof(*arr))) {
-			free(arr);
-			return -ENOMEM;
-		}
-		arr[cnt++] = k;
-	}
-	*socks = arr;
-	*n = cnt;
-	*malformed = bad;
-	return 0;
+	return parse_rows(text, len, sizeof(**socks), (void **)socks, n, malformed,
+			  sock_row);
 }

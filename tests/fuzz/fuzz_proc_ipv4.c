@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Fuzz target: the /proc/net/igmp, route and arp parsers (first byte picks).
+ * Fuzz target: the /proc/net/igmp, route, arp and udp/tcp[6] parsers (first
+ * byte picks).
  */
 #include <stdlib.h>
 
@@ -15,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
-	switch (data[0] % 3) {
+	switch (data[0] % 4) {
 	case 0: {
 		struct dl_igmp_group *g = NULL;
 
@@ -30,6 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!dl_route4__parse(buf, size - 1, &r, &n, &bad))
 			dl_route4__lookup(r, n, a);
 		free(r);
+		break;
+	}
+	case 2: {
+		struct dl_sock4 *k = NULL;
+
+		dl_sock4__parse(buf, size - 1, &k, &n, &bad);
+		free(k);
 		break;
 	}
 	default: {
