@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -113,6 +114,23 @@ int dl_sysfs_stats__get(const struct dl_sysfs_stats *s, enum dl_sysfs_stat st,
 		return -ENOENT;
 	*val = s->v[st];
 	return 0;
+}
+
+int dl_sysfs__if_flags(const char *ifname, unsigned long *flags)
+{
+	char path[128], buf[32] = "", *end;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/flags", ifname);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	errno = 0;
+	*flags = strtoul(buf, &end, 16);	/* "0x1003" */
+	return end == buf || errno ? -EBADMSG : 0;
 }
 
 unsigned int dl_sysfs__rx_queues(const char *ifname)

@@ -47,14 +47,16 @@ struct dl_sysfs_stats {
 /* File name of a counter ("rx_missed_errors"); NULL out of range. */
 const char *dl_sysfs_stat__name(enum dl_sysfs_stat s);
 
+/* RX queues of @ifname in /sys/class/net/IF/queues (0 when unreadable). */
+unsigned int dl_sysfs__rx_queues(const char *ifname);
+/* The device flags (IFF_UP 0x1, IFF_PROMISC 0x100): 0, or -errno when unreadable. */
+int dl_sysfs__if_flags(const char *ifname, unsigned long *flags);
+
 /*
  * Read /sys/class/net/@ifname/statistics. Returns 0, -EINVAL for a name that
  * is not an interface name, -ENODEV if the interface does not exist,
  * -EBADMSG if a file holds something other than a decimal counter.
  */
-/* RX queues of @ifname in /sys/class/net/IF/queues (0 when unreadable). */
-unsigned int dl_sysfs__rx_queues(const char *ifname);
-
 int dl_sysfs_stats__read(const char *ifname, struct dl_sysfs_stats *out);
 /* Same, from any directory laid out like statistics/ (tests, saved trees). */
 int dl_sysfs_stats__read_dir(const char *dir, struct dl_sysfs_stats *out);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "counters/sysfs_stats.h"
 #include "fastpath/flow.h"
 #include "util/text_parse.h"
 #include "verdict/advice_rules.h"
@@ -160,10 +161,8 @@ static int term(const char *t, size_t len, const char *iface,
 		unsigned long flags;
 
 		/* IFF_PROMISC in the device flags (a bridge port, tcpdump, a VM tap). */
-		if (!iface || read_value("/sys/class/net/%s/flags%s", iface, "", buf,
-					 sizeof(buf)))
+		if (!iface || dl_sysfs__if_flags(iface, &flags))
 			return -1;
-		flags = strtoul(buf, NULL, 0);
 		return in_csv(val, vlen, flags & 0x100 ? "1" : "0");
 	}
 	if (KEY("route")) {

@@ -82,17 +82,10 @@ void dl_watch__dev_free(struct dl_watch_dev *d)
 
 static bool dev_is_up(const char *name)
 {
-	char path[128], state[32] = "";
-	FILE *f;
+	unsigned long flags;
 
-	snprintf(path, sizeof(path), "/sys/class/net/%s/flags", name);
-	f = fopen(path, "re");
-	if (!f)
-		return true;	/* unknown: do not cry wolf */
-	if (!fgets(state, sizeof(state), f))
-		state[0] = '\0';
-	fclose(f);
-	return !state[0] || (strtoul(state, NULL, 16) & 1);	/* IFF_UP */
+	/* Unknown: do not cry wolf. */
+	return dl_sysfs__if_flags(name, &flags) || (flags & 0x1);	/* IFF_UP */
 }
 
 static bool refused(struct dl_watch *w, const char *name, int ifindex, bool add)
