@@ -41,6 +41,20 @@ int dl_evidence__check(const struct dl_evidence_opts *o, char *why, size_t why_l
 	return 0;
 }
 
+int dl_evidence__open_pcap(const char *path, char *why, size_t why_len)
+{
+	int fd;
+
+	if (!strcmp(path, "-"))
+		return STDOUT_FILENO;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fd = -errno;
+		snprintf(why, why_len, "cannot write %s: %s", path, strerror(-fd));
+	}
+	return fd;
+}
+
 static FILE *open_out(const char *path, char *why, size_t why_len, int *err)
 {
 	FILE *f = fopen(path, "we");
@@ -71,13 +85,10 @@ int dl_evidence__open(const struct dl_evidence_opts *o, struct dl_evidence **out
 			goto fail;
 		}
 	}
-	if (o->pcap_path && !strcmp(o->pcap_path, "-")) {
-		ev->pcap_fd = STDOUT_FILENO;
-	} else if (o->pcap_path) {
-		ev->pcap_fd = open(o->pcap_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (o->pcap_path) {
+		ev->pcap_fd = dl_evidence__open_pcap(o->pcap_path, why, why_len);
 		if (ev->pcap_fd < 0) {
-			err = -errno;
-			snprintf(why, why_len, "cannot write %s: %s", o->pcap_path, strerror(errno));
+			err = ev->pcap_fd;
 			goto fail;
 		}
 	}

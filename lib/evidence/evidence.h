@@ -39,6 +39,8 @@ int dl_evidence__check(const struct dl_evidence_opts *o, char *why, size_t why_l
  */
 int dl_evidence__open(const struct dl_evidence_opts *o, struct dl_evidence **out,
 		      char *why, size_t why_len);
+/* The -w output: stdout for "-", else @path created or truncated (0644); -errno with "cannot write PATH: why". */
+int dl_evidence__open_pcap(const char *path, char *why, size_t why_len);
 /* Any capture wanted (-w or a filter)? Then call __start. */
 bool dl_evidence__captures(const struct dl_evidence *ev);
 /* Does the ledger's text/JSON have to go to stderr (-w -)? */

@@ -6,7 +6,6 @@
  * file renamed over the old one, so a reader never sees half a page.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include "dl_config.h"
 #include "evidence/drop_pcap.h"
+#include "evidence/evidence.h"
 #include "evidence/filter.h"
 #include "evidence/html.h"
 #include "evidence/pcapng.h"
@@ -74,15 +74,11 @@ int dl_watch_ev__open(struct dl_watch *w, char *why, size_t why_len)
 		if (!w->filter)
 			return errno ? -errno : -EINVAL;
 	}
-	if (!strcmp(o->pcap_path, "-")) {
-		w->pcap_fd = STDOUT_FILENO;
-	} else {
-		w->pcap_fd = open(o->pcap_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (w->pcap_fd < 0) {
-			err = -errno;
-			snprintf(why, why_len, "cannot write %s: %s", o->pcap_path, strerror(-err));
-			return err;
-		}
+	w->pcap_fd = dl_evidence__open_pcap(o->pcap_path, why, why_len);
+	if (w->pcap_fd < 0) {
+		err = w->pcap_fd;
+		w->pcap_fd = -1;
+		return err;
 	}
 	w->pcap = dl_pcapng__new(w->pcap_fd, "dropledger " DL_VERSION);
 	if (!w->pcap) {
