@@ -154,7 +154,7 @@ static json_t *largest_list(json_t *j, json_t *best)
 
 char *dl_json__line(json_t *root, unsigned int flags, size_t max)
 {
-	size_t jf = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6);
+	size_t jf = DL_JSON_ENCODING;
 	json_int_t cut = 0;
 	char *s;
 

@@ -49,6 +49,9 @@ json_t *dl_json__fill(json_t *root, const struct dl_json_field *f, size_t n);
  */
 json_t *dl_json__envelope(const char *command, json_t *body);
 
+/* How every JSON line is encoded (keys in order, reals to 6 digits). */
+#define DL_JSON_ENCODING (JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
+
 /*
  * @root serialised as one line without the newline (malloc'd), at most
  * @max bytes with the newline: the largest flow lists of @root (flows,

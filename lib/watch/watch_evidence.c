@@ -23,6 +23,7 @@
 #include "ledger/ledger.h"
 #include "trace/drop_trace.h"
 #include "util/atomic_file.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/wait.h"
 #include "watch/watch_devs.h"
@@ -240,7 +241,7 @@ static int write_atomic(const char *dir, const char *name, const json_t *root,
 /* The page's JSON next to it, encoded as the JSON lines are (the page shows the same). */
 static int json_body(const json_t *root, FILE *out)
 {
-	if (json_dumpf(root, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)))
+	if (json_dumpf(root, out, JSON_COMPACT | DL_JSON_ENCODING))
 		return -EIO;
 	fputc('\n', out);
 	return ferror(out) ? -EIO : 0;
