@@ -85,24 +85,6 @@ static int nr_rings(void)
 	return ncpu;
 }
 
-const char *dl_mirror__kind_name(enum dl_mirror_kind kind)
-{
-	return kind == DL_MIRROR_RINGBUF ? "ringbuf" : "percpu";
-}
-
-int dl_mirror__parse_kind(const char *s, enum dl_mirror_kind *kind)
-{
-	if (!s || !kind)
-		return -EINVAL;
-	if (!strcmp(s, "percpu"))
-		*kind = DL_MIRROR_PERCPU;
-	else if (!strcmp(s, "ringbuf"))
-		*kind = DL_MIRROR_RINGBUF;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 enum dl_mirror_kind dl_mirror__kind(const struct dl_mirror *m)
 {
 	return m ? m->kind : DL_MIRROR_PERCPU;

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+#include "util/params.h"
+
 struct dl_ingress_bpf;
 struct dl_mirror;
 struct dl_mirror_ring;
@@ -66,6 +68,8 @@ int dl_mirror__prepare(struct dl_ingress_bpf *skel, const struct dl_mirror_opts 
  */
 struct dl_mirror *dl_mirror__new(struct dl_ingress_bpf *skel,
 				 const struct dl_mirror_opts *opts);
+/* The kinds by name, for option tables: "percpu", "ringbuf". */
+extern const struct dl_param_enum dl_mirror__kinds[];
 /* "percpu" or "ringbuf"; parse: 0 or -EINVAL. */
 const char *dl_mirror__kind_name(enum dl_mirror_kind kind);
 int dl_mirror__parse_kind(const char *s, enum dl_mirror_kind *kind);

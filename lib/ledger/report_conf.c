@@ -20,12 +20,6 @@ static const struct dl_param_enum attach_names[] = {
 	{ NULL, 0 },
 };
 
-static const struct dl_param_enum ring_names[] = {
-	{ "percpu", DL_MIRROR_PERCPU },
-	{ "ringbuf", DL_MIRROR_RINGBUF },
-	{ NULL, 0 },
-};
-
 static const struct dl_param_enum hook_names[] = {
 	{ "auto", DL_HOOK_AUTO },
 	{ "xdp", DL_HOOK_XDP },
@@ -64,7 +58,7 @@ static const struct dl_param report_table[] = {
 		    "tap mode: mirror 1 in N frames (1: every frame) to poll-mode "
 		    "workers: per-queue records, records lost, sequence check of stamped "
 		    "(dropledger gen) flows"),
-	DL_OPT_ENUM("mirror-ring", 0, struct dl_report_conf, mirror_ring, ring_names, "KIND",
+	DL_OPT_ENUM("mirror-ring", 0, struct dl_report_conf, mirror_ring, dl_mirror__kinds, "KIND",
 		    "the --mirror rings: percpu (default: one slot ring per CPU that "
 		    "the workers read in place, no per-record reserve/commit) or "
 		    "ringbuf (BPF ring buffers, the older and dearer path)"),
