@@ -196,11 +196,15 @@ int main(int argc, char **argv)
 		{ "tc: counters only", 1, 0, 0, 0, 1, {} },
 		{ "tc: mirror 1/1", 1, 1, 0, 0, 1, {} },
 		{ "tc: mirror 1/64", 1, 64, 0, 0, 1, {} },
+		/* What `report` runs on veth: tc hook, worker naps when idle. */
+		{ "tc: mirror 1/1, naps (default)", 1, 1, 50, 0, 1, {} },
+		{ "tc: mirror 1/64, naps (default)", 1, 64, 50, 0, 1, {} },
 	};
 	const int nsetups = (int)(sizeof(setups) / sizeof(setups[0]));
+	_Static_assert(sizeof(setups) / sizeof(setups[0]) <= 32, "med[] holds 32 setups");
 	struct ctx c = { .gen_core = "0", .count = "250000", .worker_core = 1 };
 	const char *rx_ns = NULL;
-	double med[16], lo_[16], hi_[16], base_none, base_cnt;
+	double med[32], lo_[32], hi_[32], base_none, base_cnt;
 	int opt, rounds = 3, r, i;
 
 	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -260,7 +264,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < nsetups; i++) {
 		double want = setups[i].sample == 64 ? 0.95 : setups[i].sample == 1 ? 0.85 : 0;
 
-		if (!want || setups[i].idle_us)
+		if (!want || (setups[i].idle_us && !setups[i].tc))
 			continue;
 		printf("target: %-31s %.3f of no XDP >= %.2f: %s\n", setups[i].name,
 		       med[i] / base_none, want, med[i] / base_none >= want ? "MET" : "NOT MET");
