@@ -254,6 +254,31 @@ static void flows(FILE *out, const json_t *c, size_t ci)
 	fputs("</table>", out);
 }
 
+/* --stack: each kernel stack of cause @ci, innermost frame first. */
+static void stacks(FILE *out, const json_t *c, size_t ci)
+{
+	const json_t *st = json_object_get(c, "stacks"), *s, *fr;
+	char k[96];
+	size_t i, j;
+
+	if (!json_array_size(st))
+		return;
+	fputs("<table class=\"stacks\"><tr><th>drops</th><th>kernel stack (innermost first)</th></tr>", out);
+	json_array_foreach(st, i, s) {
+		snprintf(k, sizeof(k), ".causes[%zu].stacks[%zu]", ci, i);
+		fputs("<tr>", out);
+		cell(out, "td", s, k, "count", false);
+		fputs("<td><code>", out);
+		json_array_foreach(json_object_get(s, "frames"), j, fr) {
+			if (j)
+				fputs(" &larr; ", out);
+			dl_html__esc(out, json_string_value(fr) ? json_string_value(fr) : "?");
+		}
+		fputs("</code></td></tr>", out);
+	}
+	fputs("</table>", out);
+}
+
 static void causes(FILE *out, const json_t *root)
 {
 	const json_t *cs = json_object_get(root, "causes"), *c;
@@ -285,6 +310,7 @@ static void causes(FILE *out, const json_t *root)
 		dl_html__esc(out, str(c, "advice"));
 		fputs("</p>", out);
 		flows(out, c, i);
+		stacks(out, c, i);
 		fputs("</div>\n", out);
 	}
 }

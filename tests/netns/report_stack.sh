@@ -34,7 +34,7 @@ run() {
     wait "$rep" || { cat "$TMP/$name.err" >&2; fail "report $name exited non-zero"; }
 }
 
-run stack --json --stack
+run stack --json --stack --html "$TMP/stack.html"
 O=$TMP/stack.json
 C='.causes[] | select(.reason == "NOT_SPECIFIED" and (.flows[0].dst // "") == "239.1.2.4")'
 expect "[$C | .count] == [$N]" "$O" "N=$N multicast drops under NOT_SPECIFIED"
@@ -45,6 +45,15 @@ expect "[$C | .stacks[].count] | add == $N" "$O" "stack counts add up to the cau
 expect "$C | .stacks[0].frames[0] | startswith(\"$fn+\")" "$O" "the dropping function $fn is the innermost frame of the biggest stack"
 expect "$C | .stacks[0].frames | any(startswith(\"ip_rcv\") or startswith(\"__netif_receive_skb\"))" "$O" "the receive path is on the stack"
 jq -r "$C | .stacks[0].frames | join(\" <- \")" "$O"
+
+# The HTML page shows the same stacks under the cause, each count with its jq path.
+i=$(jq "[.causes[] | (.flows[0].dst // \"\") == \"239.1.2.4\" and .reason == \"NOT_SPECIFIED\"] | index(true)" "$O")
+want=$(jq -c "[$C | .stacks[].count]" "$O")
+got=$(grep -o "data-k=\"\.causes\[$i\]\.stacks\[[0-9]*\]\.count\" data-v=\"[0-9]*\"" "$TMP/stack.html" |
+      sed 's/.*data-v="\([0-9]*\)"/\1/' | jq -s -c .)
+[ "$got" = "$want" ] || fail "HTML stack counts $got, JSON $want"
+grep -q "<code>$fn+0x[0-9a-f]* &larr; " "$TMP/stack.html" || fail "HTML: no stack frames under the cause"
+ok "HTML page: stack counts $got under .causes[$i] as in the JSON, innermost frame $fn"
 
 # The text report shows the stack under the cause, innermost frame first.
 run text --stack
