@@ -8,6 +8,7 @@
  * (advice_rules.h).
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <limits.h>
@@ -261,11 +262,44 @@ static void sysfs_line(const char *dev, const char *attr, char *out, size_t len)
 	size_t n;
 
 	out[0] = '\0';
-	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", dev, attr);
+	snprintf(path, sizeof(path), "/sys/class/net/%.16s/%.100s", dev, attr);
 	if (dl_text__read_file(path, &buf, &n))
 		return;
 	snprintf(out, len, "%.*s", (int)strcspn(buf, "\n"), buf);
 	free(buf);
+}
+
+/* The other ports of @br that take no flooded unicast (flood off), and those
+ * of them that do not learn either (only a static fdb entry reaches them). */
+static void gather_noflood(struct dl_advice_ctx *c, const char *br, const char *ifname)
+{
+	char path[160], attr[96], v[16], noflood[DL_ADVICE_VAL_LEN] = "",
+	     nolearn[DL_ADVICE_VAL_LEN] = "";
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%.16s/brif", br);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, ifname))
+			continue;
+		snprintf(attr, sizeof(attr), "brif/%.16s/unicast_flood", e->d_name);
+		sysfs_line(br, attr, v, sizeof(v));
+		if (strcmp(v, "0"))
+			continue;
+		snprintf(noflood + strlen(noflood), sizeof(noflood) - strlen(noflood), "%s%.16s",
+			 noflood[0] ? ", " : "", e->d_name);
+		snprintf(attr, sizeof(attr), "brif/%.16s/learning", e->d_name);
+		sysfs_line(br, attr, v, sizeof(v));
+		if (!strcmp(v, "0"))
+			snprintf(nolearn + strlen(nolearn), sizeof(nolearn) - strlen(nolearn),
+				 "%s%.16s", nolearn[0] ? ", " : "", e->d_name);
+	}
+	closedir(d);
+	dl_advice_ctx__set(c, "br_noflood", "%s", noflood);
+	dl_advice_ctx__set(c, "br_nolearn", "%s", nolearn);
 }
 
 /*
@@ -298,6 +332,7 @@ static void gather_bridge(struct dl_advice_ctx *c, const char *ifname)
 	sysfs_line(br, "bridge/forward_delay", v, sizeof(v));
 	if (v[0])
 		dl_advice_ctx__set(c, "br_fd", "%ld", strtol(v, NULL, 10) / 100);
+	gather_noflood(c, br, ifname);
 }
 
 /* The root qdisc of the interface (kind, limit, rate, drops) and its queue length. */
@@ -379,7 +414,8 @@ static void gather(struct dl_advice_ctx *c, const struct dl_vctx *ctx, const cha
 	dl_advice_ctx__set(c, "iface", "%s", ctx->ifname);
 	dl_advice_ctx__set(c, "ifindex", "%d", ctx->ifindex);
 	/* Device state read only for the causes that name it (netlink, sysfs). */
-	if (!strncmp(reason, "BRIDGE_", 7))
+	if (!strncmp(reason, "BRIDGE_", 7) || !strncmp(reason, "MAC_", 4) ||
+	    !strcmp(reason, "NO_TX_TARGET"))
 		gather_bridge(c, ctx->ifname);
 	if (!strncmp(reason, "QDISC_", 6))
 		gather_qdisc(c, ctx);

@@ -6,6 +6,10 @@
 #                  less than 30 s ago; A sends 11 frames into it
 #   STP blocking   brA in A joins v2a and v5a: a loop back to br0, whose
 #                  STP blocks v5b; A sends 7 frames into v5b
+#   flood off      B: br1 has ports v6b and v7b, v7b with flood and learning
+#                  off: 9 frames for an unknown MAC arrive on v6b and have
+#                  nowhere to go (NO_TX_TARGET in the bridge, 6.18)
+#   bad source MAC 5 frames with a multicast source MAC into v6b
 #   tc ingress     a bpf filter on v3b's clsact ingress returns TC_ACT_SHOT
 #                  (test_tc_qm.bpf.o: its tail call has no target); 13 frames
 #   tc egress      the same filter on v4a's egress; 17 frames (ENOBUFS each)
@@ -41,7 +45,7 @@ P=dlL$$
 lab_up "$P"
 A="ip netns exec $P-a"
 B="ip netns exec $P-b"
-for i in 2 3 4 5; do
+for i in 2 3 4 5 6 7; do
     ip -n "$P-a" link add "v${i}a" numtxqueues 1 numrxqueues 1 type veth peer "v${i}b" netns "$P-b" ||
         fail "veth v${i}"
 done
@@ -53,7 +57,13 @@ for i in 2 5; do
     ip -n "$P-a" link set "v${i}a" master brA up || fail "v${i}a in brA"
 done
 ip -n "$P-a" link set brA up || fail "brA up"
-for i in 3 4; do
+ip -n "$P-b" link add br1 type bridge stp_state 0 || fail "br1"
+for i in 6 7; do
+    ip -n "$P-b" link set "v${i}b" master br1 || fail "v${i}b in br1"
+done
+$B bridge link set dev v7b flood off learning off || fail "flood off on v7b"
+ip -n "$P-b" link set br1 up || fail "br1 up"
+for i in 3 4 6 7; do
     ip -n "$P-a" link set "v${i}a" up && ip -n "$P-b" link set "v${i}b" up || fail "v${i} up"
 done
 ip -n "$P-b" link set v2b master br0 && ip -n "$P-b" link set v5b master br0 || fail "ports of br0"
@@ -61,6 +71,8 @@ ip -n "$P-b" link set v2b up && ip -n "$P-b" link set v5b up && ip -n "$P-b" lin
     fail "br0 up"
 brstate() { $B cat "/sys/class/net/$1/brport/state"; }
 wait_value "brstate v5b" 4
+wait_value "brstate v6b" 3
+wait_value "brstate v7b" 3
 [ "$(brstate v2b)" = 1 ] || fail "v2b should be listening (1), is $(brstate v2b)"
 
 $B tc qdisc add dev v3b clsact && $B tc filter add dev v3b ingress bpf da obj "$QM" sec tc ||
@@ -82,13 +94,17 @@ run() {
     REP+=("$2:$!")
 }
 REP=()
-run "$A" v0a; run "$A" v1a; run "$A" v4a; run "$B" v2b xdp; run "$B" v3b xdp; run "$B" v5b xdp
+run "$A" v0a; run "$A" v1a; run "$A" v4a; run "$B" v2b xdp; run "$B" v3b xdp; run "$B" v5b xdp; run "$B" v6b xdp
 for r in "${REP[@]}"; do wait_file "$TMP/${r%%:*}.ready" "${r#*:}"; done
 
 xdp_seen() { ip netns exec "$1" ethtool -S "$2" | awk '/rx_queue_[0-9]+_xdp_packets/ { s += $2 } END { print s + 0 }'; }
-S2=$(xdp_seen "$P-b" v2b) S3=$(xdp_seen "$P-b" v3b) S5=$(xdp_seen "$P-b" v5b)
+S2=$(xdp_seen "$P-b" v2b) S3=$(xdp_seen "$P-b" v3b) S5=$(xdp_seen "$P-b" v5b) S6=$(xdp_seen "$P-b" v6b)
 $A $PKT udp v2a 11 --src 198.18.2.1 --dst 198.18.2.2 --dport 6200 || fail "send v2a"
 $A $PKT udp v5a 7 --src 198.18.5.1 --dst 198.18.5.2 --dport 6500 || fail "send v5a"
+$A $PKT udp v6a 9 --src 198.18.6.1 --dst 198.18.6.9 --dst-mac 02:aa:bb:cc:dd:ee --dport 6600 ||
+    fail "send v6a"
+$A $PKT udp v6a 5 --src 198.18.6.1 --dst 198.18.6.9 --src-mac 01:00:5e:00:00:09 --dst-mac 02:aa:bb:cc:dd:ee \
+    --dport 6601 || fail "send v6a, multicast source"
 $A $PKT udp v3a 13 --src 198.18.3.1 --dst 198.18.3.2 --dport 6300 || fail "send v3a"
 $A $PKT udp v4a 17 --src 198.18.4.1 --dst 198.18.4.2 --dport 6400 --tx-drops-ok || fail "send v4a"
 $A "$DL" lab send udp 198.18.1.2 6100 19 --sport 44100 --size 1358 || fail "send v1a"
@@ -96,6 +112,7 @@ $A "$DL" lab send udp 198.18.0.99 7000 23 --sport 44000 || fail "send v0a"
 wait_at_least "xdp_seen $P-b v2b" $((S2 + 11))
 wait_at_least "xdp_seen $P-b v5b" $((S5 + 7))
 wait_at_least "xdp_seen $P-b v3b" $((S3 + 13))
+wait_at_least "xdp_seen $P-b v6b" $((S6 + 14))
 failed() { ip -n "$P-a" neigh show 198.18.0.99 dev v0a | grep -c FAILED; }
 wait_value failed 1
 # The STP states held while the frames arrived (else the counts mean nothing).
@@ -126,6 +143,14 @@ has summary "port v5b of bridge br0 is blocking: STP (stp_state 1) found another
 has advice "bridge link set dev v5b cost N" "advice: compare paths, change the port cost"
 expect '[.causes[] | select(.reason == "NOT_SPECIFIED" and .expected == false)] == []' "$O" "br0's own BPDUs back on v5b: expected, not a fault"
 
+check v6b NO_TX_TARGET br_handle_frame_finish 9 rx "unknown unicast, flooding off"
+has summary "bridge br1 found no port to flood udp 198.18.6.1:40000 -> 198.18.6.9:6600 to: it arrived on v6b, its destination MAC is not in br1's fdb, and unknown unicast is not flooded to v7b (flood off); learning is off on v7b too" "names bridge, ingress port and the port with flood and learning off"
+has advice "bridge link set dev v7b flood on" "advice: flood on, or a static fdb entry"
+has advice "bridge fdb add MAC dev v7b master static" "advice: the static fdb entry"
+check v6b MAC_INVALID_SOURCE br_handle_frame 5 rx "multicast source MAC into a bridge"
+has summary "frames with a multicast or zero source MAC arrived on v6b, a port of bridge br1" "names port and bridge"
+has advice "tcpdump -e -n -i v6b" "advice: capture the sender's MAC"
+
 check v3b TC_INGRESS __netif_receive_skb_core 13 rx "tc ingress filter"
 has summary "a tc filter on the ingress hook of v3b returned drop (TC_ACT_SHOT) for udp 198.18.3.1:40000 -> 198.18.3.2:6300: pref 49152 bpf test_tc_qm.bpf.o:[tc] direct-action id" "names hook, device and the filter (pref, kind, program)"
 has advice "tc -s filter show dev v3b ingress" "advice: list the ingress filters"
@@ -148,7 +173,7 @@ has summary "while ARP for next hop 198.18.0.99 on v0a was pending, more than un
 has advice "sysctl -w net.ipv4.neigh.v0a.unres_qlen_bytes=212992" "advice: the sysctl to raise"
 check v0a NEIGH_FAILED neigh_invalidate 1 tx "the one left queued when ARP failed"
 
-for f in v0a v1a v2b v3b v4a v5b; do
+for f in v0a v1a v2b v3b v4a v5b v6b; do
     expect '.totals.residual == 0 and .totals.records_lost == 0' "$TMP/$f.json" "$f: ledger balances"
 done
 echo "all passed"
