@@ -50,7 +50,8 @@ for i in 2 3 4 5 6 7; do
         fail "veth v${i}"
 done
 # The loop: brA (no STP) forwards br0's BPDUs from v2a to v5a, so br0 hears
-# itself on v5b (the higher port) and blocks it; v2b listens for 30 s.
+# itself on v5b (the higher port) and blocks it; v2b listens for 30 s after
+# its link comes up.
 ip -n "$P-a" link add brA type bridge stp_state 0 || { echo "SKIP: no bridge support"; exit 77; }
 ip -n "$P-b" link add br0 type bridge stp_state 1 forward_delay 3000 hello_time 100 || fail "br0"
 for i in 2 5; do
@@ -96,6 +97,12 @@ run() {
 REP=()
 run "$A" v0a; run "$A" v1a; run "$A" v4a; run "$B" v2b xdp; run "$B" v3b xdp; run "$B" v5b xdp; run "$B" v6b xdp
 for r in "${REP[@]}"; do wait_file "$TMP/${r%%:*}.ready" "${r#*:}"; done
+# Restart v2b's 30 s of listening now that the reports run: its peer's
+# carrier goes away (port disabled) and comes back (listening).
+ip -n "$P-a" link set v2a down || fail "v2a down"
+wait_value "brstate v2b" 0
+ip -n "$P-a" link set v2a up || fail "v2a up"
+wait_value "brstate v2b" 1
 
 xdp_seen() { ip netns exec "$1" ethtool -S "$2" | awk '/rx_queue_[0-9]+_xdp_packets/ { s += $2 } END { print s + 0 }'; }
 S2=$(xdp_seen "$P-b" v2b) S3=$(xdp_seen "$P-b" v3b) S5=$(xdp_seen "$P-b" v5b) S6=$(xdp_seen "$P-b" v6b)
