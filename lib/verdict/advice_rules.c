@@ -32,6 +32,10 @@ const char *const dl_advice__names[] = {
 	"dport", "port_bound", "port_any", "port_connected", "port_v6only",
 	/* a catalogued function (functions.tsv) */
 	"fn_meaning", "fn_gather",
+	/* bridge port (sysfs brport), root qdisc and tc hook filters (rtnetlink) */
+	"br", "br_state", "br_stp", "br_fd", "br_noflood", "br_nolearn", "carrier", "txqueuelen", "qdisc",
+	"qdisc_drops", "qdisc_limit", "qdisc_unit", "qdisc_rate", "tc_hook",
+	"tc_filters", "tc_pref", "tc_prog",
 	/* rss */
 	"kind", "queue", "nr_queues", "spread_too", "squeezed", "backlog_dropped",
 	NULL,

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define DL_ADVICE_MAX_VARS 48
+#define DL_ADVICE_MAX_VARS 80	/* gathered names + lets, with room (a full context drops new names) */
 #define DL_ADVICE_VAL_LEN 256
 
 /* Named values a rule reads; set by the caller, extended by let rows. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "counters/sysfs_stats.h"
 #include "fastpath/flow.h"
@@ -156,6 +157,13 @@ static int term(const char *t, size_t len, const char *iface,
 					 sizeof(buf)))
 			return -1;
 		return in_csv(val, vlen, buf);
+	}
+	if (KEY("brport")) {
+		/* A port of a bridge: sysfs has its brport directory. */
+		if (!iface)
+			return -1;
+		snprintf(path, sizeof(path), "/sys/class/net/%s/brport", iface);
+		return in_csv(val, vlen, access(path, F_OK) ? "0" : "1");
 	}
 	if (KEY("promisc")) {
 		unsigned long flags;

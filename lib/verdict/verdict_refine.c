@@ -8,15 +8,19 @@
  * (advice_rules.h).
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fastpath/flow.h"
 #include "util/text_parse.h"
 #include "verdict/proc_ipv4.h"
 #include "verdict/advice_rules.h"
+#include "verdict/tc_state.h"
 #include "verdict/verdict_refine.h"
 #include "verdict/verdict_context.h"
 
@@ -251,6 +255,127 @@ static void gather_port(struct dl_advice_ctx *c, const struct dl_flow *f)
 	dl_advice_ctx__set(c, "port_v6only", "%d", h.v6 && !h.any && !h.bound[0]);
 }
 
+/* First line of /sys/class/net/@dev/@attr, or "" (the caller's namespace). */
+static void sysfs_line(const char *dev, const char *attr, char *out, size_t len)
+{
+	char path[160], *buf = NULL;
+	size_t n;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/sys/class/net/%.16s/%.100s", dev, attr);
+	if (dl_text__read_file(path, &buf, &n))
+		return;
+	snprintf(out, len, "%.*s", (int)strcspn(buf, "\n"), buf);
+	free(buf);
+}
+
+/* The other ports of @br that take no flooded unicast (flood off), and those
+ * of them that do not learn either (only a static fdb entry reaches them). */
+static void gather_noflood(struct dl_advice_ctx *c, const char *br, const char *ifname)
+{
+	char path[160], attr[96], v[16], noflood[DL_ADVICE_VAL_LEN] = "",
+	     nolearn[DL_ADVICE_VAL_LEN] = "";
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%.16s/brif", br);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, ifname))
+			continue;
+		snprintf(attr, sizeof(attr), "brif/%.16s/unicast_flood", e->d_name);
+		sysfs_line(br, attr, v, sizeof(v));
+		if (strcmp(v, "0"))
+			continue;
+		snprintf(noflood + strlen(noflood), sizeof(noflood) - strlen(noflood), "%s%.16s",
+			 noflood[0] ? ", " : "", e->d_name);
+		snprintf(attr, sizeof(attr), "brif/%.16s/learning", e->d_name);
+		sysfs_line(br, attr, v, sizeof(v));
+		if (!strcmp(v, "0"))
+			snprintf(nolearn + strlen(nolearn), sizeof(nolearn) - strlen(nolearn),
+				 "%s%.16s", nolearn[0] ? ", " : "", e->d_name);
+	}
+	closedir(d);
+	dl_advice_ctx__set(c, "br_noflood", "%s", noflood);
+	dl_advice_ctx__set(c, "br_nolearn", "%s", nolearn);
+}
+
+/*
+ * The bridge the interface is a port of, the port's STP state (by name, as
+ * bridge link show prints it), the bridge's STP mode and forward delay.
+ */
+static void gather_bridge(struct dl_advice_ctx *c, const char *ifname)
+{
+	static const char *const states[] = { "disabled", "listening", "learning",
+					      "forwarding", "blocking" };
+	char path[160], link[PATH_MAX], v[32];
+	const char *br;
+	ssize_t n;
+	long s;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/brport/bridge", ifname);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return;
+	link[n] = '\0';
+	br = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+	dl_advice_ctx__set(c, "br", "%s", br);
+	sysfs_line(ifname, "brport/state", v, sizeof(v));
+	s = v[0] ? strtol(v, NULL, 10) : -1;
+	if (s >= 0 && s < 5)
+		dl_advice_ctx__set(c, "br_state", "%s", states[s]);
+	sysfs_line(br, "bridge/stp_state", v, sizeof(v));
+	dl_advice_ctx__set(c, "br_stp", "%s", v);
+	/* Clock ticks of USER_HZ (100): centiseconds. */
+	sysfs_line(br, "bridge/forward_delay", v, sizeof(v));
+	if (v[0])
+		dl_advice_ctx__set(c, "br_fd", "%ld", strtol(v, NULL, 10) / 100);
+	gather_noflood(c, br, ifname);
+}
+
+/* The root qdisc of the interface (kind, limit, rate, drops) and its queue length. */
+static void gather_qdisc(struct dl_advice_ctx *c, const struct dl_vctx *ctx)
+{
+	struct dl_qdisc q;
+	char v[32];
+
+	sysfs_line(ctx->ifname, "carrier", v, sizeof(v));
+	dl_advice_ctx__set(c, "carrier", "%s", v);
+	sysfs_line(ctx->ifname, "tx_queue_len", v, sizeof(v));
+	dl_advice_ctx__set(c, "txqueuelen", "%s", v);
+	if (dl_qdisc__root(ctx->ifindex, &q))
+		return;
+	dl_advice_ctx__set(c, "qdisc", "%s", q.kind);
+	dl_advice_ctx__set(c, "qdisc_drops", "%llu", q.drops);
+	if (q.limit >= 0) {
+		dl_advice_ctx__set(c, "qdisc_limit", "%lld", q.limit);
+		dl_advice_ctx__set(c, "qdisc_unit", "%s", q.limit_bytes ? "bytes" : "packets");
+	}
+	if (q.rate) {
+		dl_tc_rate__str(q.rate, v, sizeof(v));
+		dl_advice_ctx__set(c, "qdisc_rate", "%s", v);
+	}
+}
+
+/* The filters on the hook that dropped: their preference, kind and program. */
+static void gather_filters(struct dl_advice_ctx *c, const struct dl_vctx *ctx, bool egress)
+{
+	struct dl_tc_filter f[8];
+	char s[DL_ADVICE_VAL_LEN];
+	size_t n;
+
+	dl_advice_ctx__set(c, "tc_hook", "%s", egress ? "egress" : "ingress");
+	if (dl_tc_filter__list(ctx->ifindex, egress, f, 8, &n) || !n)
+		return;
+	dl_tc_filter__str(f, n, s, sizeof(s));
+	dl_advice_ctx__set(c, "tc_filters", "%s", s);
+	dl_advice_ctx__set(c, "tc_pref", "%u", f[0].pref);
+	if (f[0].prog_id)
+		dl_advice_ctx__set(c, "tc_prog", "%u", f[0].prog_id);
+}
+
 /* Everything a row of advice.tsv may read about this drop and this host. */
 static void gather(struct dl_advice_ctx *c, const struct dl_vctx *ctx, const char *reason,
 		   const char *function, const struct dl_flow *f)
@@ -288,6 +413,14 @@ static void gather(struct dl_advice_ctx *c, const struct dl_vctx *ctx, const cha
 	dl_advice_ctx__set(c, "have_ctx", "1");
 	dl_advice_ctx__set(c, "iface", "%s", ctx->ifname);
 	dl_advice_ctx__set(c, "ifindex", "%d", ctx->ifindex);
+	/* Device state read only for the causes that name it (netlink, sysfs). */
+	if (!strncmp(reason, "BRIDGE_", 7) || !strncmp(reason, "MAC_", 4) ||
+	    !strcmp(reason, "NO_TX_TARGET"))
+		gather_bridge(c, ctx->ifname);
+	if (!strncmp(reason, "QDISC_", 6))
+		gather_qdisc(c, ctx);
+	if (!strcmp(reason, "TC_INGRESS") || !strcmp(reason, "TC_EGRESS"))
+		gather_filters(c, ctx, !strcmp(reason, "TC_EGRESS"));
 	dl_advice_ctx__set(c, "all", "%d", ctx->rp_filter_all);
 	dl_advice_ctx__set(c, "dev", "%d", ctx->rp_filter_dev);
 	/* The kernel applies the larger of conf.all and conf.<dev>. */
