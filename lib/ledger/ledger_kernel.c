@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The kernel's own counters in the ledger: NIC-level drops before XDP, and
- * cross-checks of SNMP/device counters against the drops we traced. A
- * mismatch is reported, never smoothed over: it means a path we do not see
- * or a counter that covers more than the watched interface.
+ * The kernel's own counters in the ledger: NIC-level drops before XDP,
+ * counted-but-not-traced discards (ledger_untraced.c), and cross-checks
+ * of SNMP/device counters against the drops we traced. A mismatch is
+ * reported, never smoothed over: it means a path we do not see or a
+ * counter that covers more than the watched interface.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@
 #include "counters/kstate.h"
 #include "ledger/ledger_kernel.h"
 #include "ledger/ledger.h"
+#include "ledger/ledger_untraced.h"
 #include "counters/nic_counters.h"
 #include "counters/nic_delta.h"
 #include "counters/snmp.h"
@@ -213,54 +214,6 @@ static void add_tables(struct dl_ledger *l, const struct dl_kstate *a,
 		l->ct_entries = (struct dl_opt){ .v = b->ct.v[DL_CT_ENTRIES], .have = true };
 }
 
-/*
- * Discards the kernel counts but frees as consumed, without a kfree_skb
- * reason (6.18): a SYN refused because the listener's accept queue is full
- * returns through tcp_conn_request() into consume_skb(). The counter's
- * delta beyond what was traced becomes a cause, and those packets leave
- * `delivered`. The counter is namespace-wide: capped at what was delivered.
- */
-static int add_untraced(struct dl_ledger *l, const struct dl_kstate *a,
-			const struct dl_kstate *b)
-{
-	static const struct xcheck_rule r = {
-		NULL, "ListenDrops", "TcpExt ListenDrops", "TCP_LISTEN_OVERFLOW", NULL,
-	};
-	struct dl_ledger_cause *c;
-	uint64_t d, n, unexplained;
-
-	if (kernel_delta(l, a, b, &r, &d))
-		return 0;
-	n = traced(l, &r);
-	n = d > n ? d - n : 0;
-	unexplained = l->residual > 0 ? (uint64_t)l->residual : 0;
-	if (n > unexplained + l->delivered)
-		n = unexplained + l->delivered;
-	if (!n)
-		return 0;
-	c = dl_ledger__add_cause(l);
-	if (!c)
-		return -ENOMEM;
-	c->category = "stack";
-	c->group = "tcp";
-	snprintf(c->reason_name, sizeof(c->reason_name), "%s", r.reason);
-	snprintf(c->location_str, sizeof(c->location_str), "counted, not traced (%s)", r.label);
-	snprintf(c->function, sizeof(c->function), "tcp_conn_request");
-	c->count = n;
-	c->queues[DL_Q_UNKNOWN] = n;
-	snprintf(c->summary, sizeof(c->summary),
-		 "counted, not traced: %" PRIu64 " TCP SYNs refused because a listener's accept queue was full (%s; the kernel frees them as consumed, so no drop event exists; namespace-wide counter, the port is not known)",
-		 n, r.label);
-	snprintf(c->advice, sizeof(c->advice),
-		 "find the listener with Recv-Q at its backlog (ss -lnt: Recv-Q vs Send-Q); raise its listen() backlog and net.core.somaxconn, accept faster; clients retry after 1 s, 3 s ...");
-	l->stack_dropped += n;
-	if (n > unexplained)
-		l->delivered -= n - unexplained;
-	l->residual = (int64_t)l->xdp_seen - (int64_t)l->stack_dropped -
-		      (int64_t)l->delivered;
-	return 0;
-}
-
 int dl_ledger__add_kstate(struct dl_ledger *l, const struct dl_kstate *a,
 			  const struct dl_kstate *b)
 {
@@ -279,7 +232,7 @@ int dl_ledger__add_kstate(struct dl_ledger *l, const struct dl_kstate *a,
 	add_tables(l, a, b);
 	err = add_xchecks(l, a, b);
 	if (!err)
-		err = add_untraced(l, a, b);
+		err = dl_ledger__add_untraced(l, a, b, NULL);
 	add_softnet(l, a->softnet, b->softnet);
 	return err;
 }

@@ -12,8 +12,9 @@ struct dl_kstate;
 /*
  * Add the kernel's counters between @a and @b (taken before and after the
  * interval): NIC drops per queue (arrived = nic_dropped + xdp_seen), the
- * cross-checks of kernel counters against traced drops, softnet per CPU.
- * Call after dl_ledger__collect. Missing parts stay absent.
+ * cross-checks of kernel counters against traced drops, the discards the
+ * kernel counts but does not trace (ledger_untraced.h, installed table),
+ * softnet per CPU. Call after dl_ledger__collect. Missing parts stay absent.
  */
 int dl_ledger__add_kstate(struct dl_ledger *l, const struct dl_kstate *a,
 			  const struct dl_kstate *b);

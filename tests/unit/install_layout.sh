@@ -15,7 +15,7 @@ P=$(meson introspect "$B" --buildoptions | jq -r '.[] | select(.name == "prefix"
 BIN=$(meson introspect "$B" --buildoptions | jq -r '.[] | select(.name == "bindir") | .value')
 R=$T$P
 [ -x "$R/$BIN/dropledger" ] || fail "no binary at $P/$BIN/dropledger"
-for f in causes.tsv functions.tsv nic_counters.tsv dropledger.conf \
+for f in causes.tsv functions.tsv mib_discards.tsv nic_counters.tsv dropledger.conf \
     prometheus/alert_rules.yml prometheus/recording_rules.yml; do
     [ -s "$R/share/dropledger/$f" ] || fail "data file $f missing"
 done
