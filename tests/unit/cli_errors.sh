@@ -120,4 +120,15 @@ mkdir "$TMP/cfg"
 cp "${DL_CONFIGDIR:?}"/* "$TMP/cfg/"
 printf 'a line without tabs\n' >>"$TMP/cfg/causes.tsv"
 DL_CONFIGDIR=$TMP/cfg want 2 "causes.tsv:[0-9]*: " explain NO_SOCKET
+# 8. explain of a discard counter or a counted-not-traced cause: the audit row.
+"$DL" explain ListenDrops >"$TMP/out" 2>"$TMP/err" || fail "explain ListenDrops exited $?"
+grep -q "^TcpExt ListenDrops (netstat, rx, scope netns)" "$TMP/out" &&
+    grep -q "kind:     counted, not traced" "$TMP/out" &&
+    grep -q "cause:    TCP_LISTEN_OVERFLOW" "$TMP/out" || fail "explain ListenDrops: $(cat "$TMP/out")"
+"$DL" explain TCP_SYN_QUEUE_FULL >"$TMP/out" 2>&1 && grep -q "within:   TcpExt ListenDrops" "$TMP/out" &&
+    ! grep -q "{count}" "$TMP/out" || fail "explain TCP_SYN_QUEUE_FULL: $(cat "$TMP/out")"
+"$DL" explain --list >"$TMP/out" 2>&1 && grep -q "^DISCARD COUNTERS ([0-9]*)" "$TMP/out" ||
+    fail "explain --list has no discard counters"
+want 2 "nope is neither a drop reason, a catalogued function nor an audited counter" explain nope
+ok "explain: discard counters and counted-not-traced causes"
 echo "all passed"
