@@ -2,8 +2,9 @@
 /*
  * Drop reason names from the running kernel's BTF, and the coverage of the
  * causes tables: every reason of this kernel and of the recorded lists of
- * 5.17..6.18 (tests/data/reasons) has a specific row, and the functions
- * catalogue names functions this kernel has.
+ * 5.17..6.18 (tests/data/reasons) has a specific row, every reason of this
+ * kernel and of 6.18 has at least one site row (reason_sites.tsv), and the
+ * functions catalogue and the site rows name functions this kernel has.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -163,21 +164,116 @@ static void test_recorded_coverage(void **state)
 	assert_true(files >= 4);
 }
 
+/* A reason_sites.tsv row (not expected.tsv) names @reason. */
+static int has_site(const char *reason)
+{
+	size_t i, n = dl_causes__site_count(causes);
+
+	for (i = 0; i < n; i++) {
+		const struct dl_cause_site *s = dl_causes__site(causes, i);
+
+		if (!s->expected && !strcmp(s->reason, reason))
+			return 1;
+	}
+	return 0;
+}
+
+/* Append @name to the list of missing ones in @buf. */
+static void add_missing(char *buf, size_t len, unsigned int *n, const char *name)
+{
+	size_t o = strlen(buf);
+
+	if (o + strlen(name) + 2 < len)
+		snprintf(buf + o, len - o, "%s%s", o ? " " : "", name);
+	(*n)++;
+}
+
+static int is_drop_name(const char *n)
+{
+	return n && strcmp(n, "MAX") && strcmp(n, "SUBSYS_MASK") &&
+	       !strstr(n, "NOT_DROPPED_YET") && !strstr(n, "SKB_CONSUMED") &&
+	       strcmp(n, "CONSUMED");
+}
+
+/* Every reason of the running kernel has a site row. */
+static void test_btf_sites(void **state)
+{
+	static char missing[8192];
+	unsigned int v, seen = 0, absent = 0;
+	struct dl_reasons *r;
+
+	(void)state;
+	if (!have_btf)
+		skip();
+	r = dl_reasons__load(NULL);
+	assert_non_null(r);
+	missing[0] = '\0';
+	for (v = 0; v < 4096; v++) {
+		const char *n = dl_reasons__name(r, v);
+
+		if (!is_drop_name(n))
+			continue;
+		seen++;
+		if (!has_site(n))
+			add_missing(missing, sizeof(missing), &absent, n);
+	}
+	dl_reasons__free(r);
+	print_message("%u reasons of the running kernel, %u without a site row\n", seen, absent);
+	assert_true(seen > 20);
+	if (absent)
+		fail_msg("reasons of the running kernel without a row in reason_sites.tsv: %s",
+			 missing);
+}
+
 /*
- * The functions catalogue against this kernel's symbols: functions of
- * modules not loaded or inlined away may be absent, but most must be there
- * (a typo is absent everywhere).
+ * Every reason of the recorded 6.18 list (and of the openvswitch
+ * subsystem) has a site row; older lists hold renamed reasons.
  */
-static void test_functions_in_kallsyms(void **state)
+static void test_recorded_sites(void **state)
+{
+	static const char *const lists[] = { "6.18.txt", "subsys-openvswitch.txt", NULL };
+	const char *data = getenv("DL_TESTDATA");
+	static char missing[8192];
+	unsigned int names = 0, absent = 0;
+	const char *const *l;
+	char path[1024], line[128];
+
+	(void)state;
+	missing[0] = '\0';
+	for (l = lists; *l; l++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/reasons/%s", data ? data : "tests/data", *l);
+		f = fopen(path, "re");
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = '\0';
+			if (!line[0] || line[0] == '#')
+				continue;
+			names++;
+			if (!has_site(line))
+				add_missing(missing, sizeof(missing), &absent, line);
+		}
+		fclose(f);
+	}
+	print_message("%u recorded names, %u without a site row\n", names, absent);
+	assert_true(names > 100);
+	if (absent)
+		fail_msg("recorded reasons without a row in reason_sites.tsv: %s", missing);
+}
+
+/*
+ * This kernel's symbols as "\nname\n" lines, suffixes (.constprop.0) cut;
+ * NULL when /proc/kallsyms is unreadable or hides the names.
+ */
+static char *load_kallsyms(void)
 {
 	FILE *f = fopen("/proc/kallsyms", "re");
 	char line[512], *syms = NULL;
-	size_t len = 0, cap = 0, i, present = 0, n = dl_causes__fn_count(causes);
+	size_t len = 0, cap = 0;
 
-	(void)state;
 	if (!f)
-		skip();
-	/* "\nname\n" for every symbol, suffixes (.constprop.0) cut. */
+		return NULL;
 	while (fgets(line, sizeof(line), f)) {
 		char name[256];
 
@@ -194,15 +290,39 @@ static void test_functions_in_kallsyms(void **state)
 		len += sprintf(syms + len, "%s\n", name);
 	}
 	fclose(f);
-	if (!len)
+	if (!len) {
+		free(syms);
+		return NULL;
+	}
+	return syms;
+}
+
+static int in_kallsyms(const char *syms, const char *fn)
+{
+	char key[300];
+
+	snprintf(key, sizeof(key), "\n%s\n", fn);
+	return strstr(syms, key) != NULL;
+}
+
+/*
+ * The functions catalogue against this kernel's symbols: functions of
+ * modules not loaded or inlined away may be absent, but most must be there
+ * (a typo is absent everywhere).
+ */
+static void test_functions_in_kallsyms(void **state)
+{
+	char *syms = load_kallsyms();
+	size_t i, present = 0, n = dl_causes__fn_count(causes);
+
+	(void)state;
+	if (!syms)
 		skip();
 	assert_true(n >= 100);
 	for (i = 0; i < n; i++) {
 		const char *fn = dl_causes__fn(causes, i)->function;
-		char key[300];
 
-		snprintf(key, sizeof(key), "\n%s\n", fn);
-		if (strstr(syms, key))
+		if (in_kallsyms(syms, fn))
 			present++;
 		else
 			print_message("functions.tsv: %s not in this kernel (module, inlined or renamed)\n", fn);
@@ -210,6 +330,47 @@ static void test_functions_in_kallsyms(void **state)
 	free(syms);
 	print_message("functions.tsv: %zu of %zu present in /proc/kallsyms\n", present, n);
 	assert_true(present * 100 >= n * 80);
+}
+
+/*
+ * The functions of reason_sites.tsv against this kernel's symbols, with
+ * the catalogue's tolerance: sites in modules not loaded here (can,
+ * openvswitch, sch_*) or inlined may be absent; a typo is absent everywhere.
+ */
+static void test_sites_in_kallsyms(void **state)
+{
+	char *syms = load_kallsyms();
+	size_t i, j, present = 0, fns = 0, n = dl_causes__site_count(causes);
+
+	(void)state;
+	if (!syms)
+		skip();
+	for (i = 0; i < n; i++) {
+		const struct dl_cause_site *s = dl_causes__site(causes, i);
+		int dup = 0;
+
+		if (s->expected || !strcmp(s->function, "*"))
+			continue;
+		/* Count each function once. */
+		for (j = 0; j < i && !dup; j++) {
+			const struct dl_cause_site *t = dl_causes__site(causes, j);
+
+			dup = !t->expected && !strcmp(t->function, s->function);
+		}
+		if (dup)
+			continue;
+		fns++;
+		if (in_kallsyms(syms, s->function))
+			present++;
+		else
+			print_message("reason_sites.tsv: %s (%s) not in this kernel (module, inlined or renamed)\n",
+				      s->function, s->reason);
+	}
+	free(syms);
+	print_message("reason_sites.tsv: %zu of %zu functions present in /proc/kallsyms\n",
+		      present, fns);
+	assert_true(fns >= 50);
+	assert_true(present * 100 >= fns * 80);
 }
 
 static void test_missing_btf(void **state)
@@ -229,6 +390,9 @@ int main(void)
 		cmocka_unit_test(test_btf_coverage),
 		cmocka_unit_test(test_recorded_coverage),
 		cmocka_unit_test(test_functions_in_kallsyms),
+		cmocka_unit_test(test_btf_sites),
+		cmocka_unit_test(test_recorded_sites),
+		cmocka_unit_test(test_sites_in_kallsyms),
 	};
 	char err[256];
 	int rc;
