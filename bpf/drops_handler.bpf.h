@@ -164,6 +164,7 @@ static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 
 	if (!st)
 		return;
+	DL_IN_MEMORY(f);
 	st->v[DL_DS_EVENTS]++;
 	w = DL_H(skb_watched)(skb, sk, true);
 	if (w == W_NO)
@@ -199,6 +200,7 @@ static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)
 
 	if (!st)
 		return;
+	DL_IN_MEMORY(f);
 	w = DL_H(skb_watched)(skb, NULL, false);
 	if (w == W_NO)
 		return;
