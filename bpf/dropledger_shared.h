@@ -45,6 +45,7 @@ struct dl_flow {
 };
 
 #define DL_FLOW_WORDS (sizeof(struct dl_flow) / sizeof(__u32))
+_Static_assert(sizeof(struct dl_flow) % 8 == 0, "dl_flow_hash() reads 64-bit pairs");
 
 /* clang (BPF) unrolls on request; gcc (userspace) needs no hint. */
 #ifdef __clang__
@@ -54,15 +55,17 @@ struct dl_flow {
 #endif
 
 /*
- * Flow hash shared by XDP, tc, the drop tracer and userspace: per word an
- * xor, a multiply by the golden ratio and a rotate, then murmur3's final
- * mix. One definition so all of them always agree; it runs on every
- * frame, hence half murmur3's per-word work. Inlined in BPF (a call to a
- * subprogram per frame costs more than the hash).
+ * Flow hash shared by XDP, tc, the drop tracer and userspace: per 64-bit
+ * word (two of the flow's 32-bit words) an xor, a multiply by the golden
+ * ratio and a rotate, then murmur3's 64-bit final mix. One definition so
+ * all of them always agree. It runs on every frame and every drop, and its
+ * cost is the serial multiply chain: 5 rounds of 64 bits, not 10 of 32,
+ * halve that chain and a third of the instructions. Inlined in BPF (a
+ * call to a subprogram per frame costs more than the hash).
  */
-static inline __u32 dl_rotl32(__u32 x, int r)
+static inline __u64 dl_rotl64(__u64 x, int r)
 {
-	return (x << r) | (x >> (32 - r));
+	return (x << r) | (x >> (64 - r));
 }
 
 #ifdef __clang__
@@ -74,19 +77,20 @@ static inline __u32 dl_rotl32(__u32 x, int r)
 static DL_HASH_INLINE __u32 dl_flow_hash(const struct dl_flow *f)
 {
 	const __u32 *w = (const __u32 *)f;
-	__u32 h = 0x9747b28cu;
+	__u64 h = 0x9747b28c2b1e6f35ull;
 	unsigned int i;
 
 	DL_UNROLL
-	for (i = 0; i < DL_FLOW_WORDS; i++)
-		h = dl_rotl32((h ^ w[i]) * 0x9e3779b1u, 13);
-	h ^= (__u32)sizeof(struct dl_flow);
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
+	for (i = 0; i < DL_FLOW_WORDS; i += 2)
+		h = dl_rotl64((h ^ (w[i] | (__u64)w[i + 1] << 32)) *
+			      0x9e3779b97f4a7c15ull, 31);
+	h ^= (__u64)sizeof(struct dl_flow);
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (__u32)h;
 }
 
 /* Value of the XDP flow table: where a flow arrives, for the drop join. */

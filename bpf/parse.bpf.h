@@ -71,7 +71,42 @@ static __always_inline int dl_load(struct dl_pkt *p, __u32 off, void *dst,
 	__builtin_memcpy(dst, __builtin_assume_aligned(s, 4), sz);
 	return 0;
 }
+
+/* dl_load() of @sz bytes that fails unless @need (>= @sz) are there. */
+static __always_inline int dl_load_need(struct dl_pkt *p, __u32 off, void *dst,
+					__u32 sz, __u32 need)
+{
+	void *s;
+
+	if (off > DL_MAX_OFF)
+		return -1;
+	s = p->data + off;
+	if (s + need > p->end)
+		return -1;
+	__builtin_memcpy(dst, __builtin_assume_aligned(s, 4), sz);
+	return 0;
+}
 #endif
+
+/*
+ * The ports of a TCP, UDP, SCTP or DCCP header at @off. At XDP a TCP or
+ * UDP header cut short is malformed, not a flow: one bounds check covers
+ * the whole header (UDP first: the common case of a drop storm). The
+ * stack checked lengths before any skb the tracer sees: no check there.
+ */
+static __always_inline int dl_load_ports(struct dl_pkt *p, __u32 off, __u8 proto,
+					 __u16 *ports)
+{
+#ifdef DL_PARSE_SKB
+	return dl_load(p, off, ports, 4);
+#else
+	if (proto == 17)
+		return dl_load_need(p, off, ports, 4, 8);
+	if (proto == 6)
+		return dl_load_need(p, off, ports, 4, 20);
+	return dl_load_need(p, off, ports, 4, 4);
+#endif
+}
 
 static __always_inline int dl_ipv6_is_ext(__u8 nh)
 {
@@ -90,6 +125,8 @@ struct dl_ip4 {
 	__u32 saddr;
 	__u32 daddr;
 };
+
+_Static_assert(__builtin_offsetof(struct dl_flow, daddr) == 16, "dl_parse_l3() loads saddr, daddr at once");
 
 struct dl_ip6 {
 	__u32 vtcfl;
@@ -130,12 +167,23 @@ static __always_inline int dl_parse_l3(struct dl_pkt *p, __u32 off,
 		struct dl_ip6 ip6;
 		int i;
 
+#ifdef DL_PARSE_SKB
+		/* One probe read of the header, then copies on the stack. */
 		if (dl_load(p, off, &ip6, sizeof(ip6)))
-			return DL_PARSE_MALFORMED;
-		if ((bpf_ntohl(ip6.vtcfl) >> 28) != 6)
 			return DL_PARSE_MALFORMED;
 		__builtin_memcpy(f->saddr, ip6.saddr, 16);
 		__builtin_memcpy(f->daddr, ip6.daddr, 16);
+#else
+		/*
+		 * The addresses straight into the flow (saddr, daddr adjacent
+		 * at its start): a copy through ip6 was done byte by byte.
+		 */
+		if (dl_load_need(p, off, &ip6, 8, sizeof(ip6)) ||
+		    dl_load(p, off + 8, f, 32))
+			return DL_PARSE_MALFORMED;
+#endif
+		if ((bpf_ntohl(ip6.vtcfl) >> 28) != 6)
+			return DL_PARSE_MALFORMED;
 		proto = ip6.nexthdr;
 		off += sizeof(ip6);
 DL_UNROLL
@@ -170,22 +218,11 @@ DL_UNROLL
 
 	if (proto == 6 || proto == 17 || proto == 132 || proto == 136) {
 		__u16 ports[2];
-		__u8 probe __attribute__((unused));
 
-		if (dl_load(p, off, ports, sizeof(ports)))
+		if (dl_load_ports(p, off, proto, ports))
 			return DL_PARSE_MALFORMED;
 		f->sport = ports[0];
 		f->dport = ports[1];
-#ifndef DL_PARSE_SKB
-		/*
-		 * A TCP or UDP header cut short is malformed, not a flow. The
-		 * stack checked lengths before any skb we see: no probe there.
-		 */
-		if (proto == 6 && dl_load(p, off + 19, &probe, 1))
-			return DL_PARSE_MALFORMED;
-		if (proto == 17 && dl_load(p, off + 7, &probe, 1))
-			return DL_PARSE_MALFORMED;
-#endif
 	} else if (proto == 1 || proto == 58) {
 		/* ICMP: type and code stand in for ports. */
 		__u8 tc[2];
