@@ -76,7 +76,12 @@ static inline __u64 dl_rotl64(__u64 x, int r)
 
 static DL_HASH_INLINE __u32 dl_flow_hash(const struct dl_flow *f)
 {
-	const __u32 *w = (const __u32 *)f;
+	/*
+	 * 32-bit loads, never merged into 64-bit ones: the parser just
+	 * stored the flow in 32-bit and smaller pieces, and a wider load of
+	 * them cannot be forwarded from the store buffer (a stall per word).
+	 */
+	const volatile __u32 *w = (const volatile __u32 *)f;
 	__u64 h = 0x9747b28c2b1e6f35ull;
 	unsigned int i;
 
