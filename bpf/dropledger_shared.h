@@ -200,7 +200,7 @@ struct dl_flow_slot {
 	__u32 reason;
 	__u32 tx;		/* 1: DL_RXQ_TX cause */
 	__u32 flow_hash;
-	__u32 pad;
+	__u32 rxq_join;		/* BPF's: the flow's rx queue as last joined */
 	struct dl_flow flow;
 };
 

@@ -151,12 +151,37 @@ no_flow:
 	return DL_RXQ_UNKNOWN;
 }
 
+/*
+ * skb_rxq() through the drop's flow slot @s: the flow table is joined when
+ * the slot is new and each time its count passes a multiple of
+ * DL_RXQ_MEMO_USES, the slot keeps the answer in between.
+ */
+static __always_inline __u32 DL_H(slot_rxq)(struct sk_buff *skb, __u32 hash,
+					     struct dl_flow_slot *s, __u64 n,
+					     struct dl_drop_stats *st)
+{
+	struct dl_flow_info *fi;
+	__u16 qm;
+
+	if (!s->count || (s->count ^ (s->count + n)) >= DL_RXQ_MEMO_USES) {
+		fi = bpf_map_lookup_elem(&flow_tbl, &hash);
+		s->rxq_join = fi ? fi->rxq : DL_RXQ_UNKNOWN;
+	}
+	if (s->rxq_join != DL_RXQ_UNKNOWN) {
+		st->v[DL_DS_QUEUE_FROM_FLOW]++;
+		return s->rxq_join;
+	}
+	qm = RD(skb, queue_mapping);
+	return qm ? qm - 1 : DL_RXQ_UNKNOWN;
+}
+
 /* @stacks: a constant; false compiles the stack code (and ctx) away. */
 static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 					      __u64 location, __u32 reason, struct sock *sk,
 					      const bool stacks)
 {
 	struct dl_drop_stats *st = stats();
+	struct dl_flow_slot *fs = NULL;
 	struct dl_flow f = {};
 	__u32 hash = 0, rxq;
 	__u64 n;
@@ -182,12 +207,21 @@ static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 		st->v[DL_DS_MATCHED]++;
 		st->v[DL_DS_MATCHED_PKTS] += n;
 	}
-	rxq = w == W_TX ? DL_RXQ_TX : DL_H(skb_rxq)(skb, hash, st);
+	if (hash)
+		fs = flow_slot(reason, location, w == W_TX, hash, &f);
+	if (w == W_TX)
+		rxq = DL_RXQ_TX;
+	else if (fs)
+		rxq = DL_H(slot_rxq)(skb, hash, fs, n, st);
+	else
+		rxq = DL_H(skb_rxq)(skb, hash, st);
 	cause_add(reason, location, rxq, n, st);
 	if (stacks)
 		stack_add(ctx, reason, location, w == W_TX, n);
-	if (hash)
-		flow_add(reason, location, w == W_TX, hash, &f, n, st);
+	if (fs)
+		fs->count += n;
+	else if (hash)
+		st->v[DL_DS_FLOW_FULL] += n;
 }
 
 static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)
