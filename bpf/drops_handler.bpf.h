@@ -182,19 +182,21 @@ static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 {
 	struct dl_drop_stats *st = stats();
 	struct dl_flow_slot *fs = NULL;
-	struct dl_flow f = {};
+	struct dl_flow f;
 	__u32 hash = 0, rxq;
 	__u64 n;
 	int w;
 
 	if (!st)
 		return;
-	DL_IN_MEMORY(f);
 	st->v[DL_DS_EVENTS]++;
 	w = DL_H(skb_watched)(skb, sk, true);
 	if (w == W_NO)
 		return;
 	if (track_flows) {
+		/* Zeroed here: most events are not ours and return before. */
+		__builtin_memset(&f, 0, sizeof(f));
+		DL_IN_MEMORY(f);
 		DL_H(skb_flow)(skb, &f);
 		hash = dl_flow_hash(&f) ?: 1;
 	}
@@ -228,17 +230,19 @@ static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)
 {
 	struct dl_drop_stats *st = stats();
 	__u32 slot, hash = 0;
-	struct dl_flow f = {};
+	struct dl_flow f;
 	__u64 n, *v;
 	int w;
 
 	if (!st)
 		return;
-	DL_IN_MEMORY(f);
 	w = DL_H(skb_watched)(skb, NULL, false);
 	if (w == W_NO)
 		return;
 	if (track_flows) {
+		/* Zeroed here: most events are not ours and return before. */
+		__builtin_memset(&f, 0, sizeof(f));
+		DL_IN_MEMORY(f);
 		DL_H(skb_flow)(skb, &f);
 		hash = dl_flow_hash(&f) ?: 1;
 	}
@@ -247,7 +251,7 @@ static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)
 	n = DL_H(skb_frames)(skb);
 	st->v[DL_DS_CONSUMED]++;
 	st->v[DL_DS_CONSUMED_PKTS] += n;
-	if (f.l4proto == 17)
+	if (track_flows && f.l4proto == 17)
 		st->v[DL_DS_CONSUMED_UDP] += n;
 	slot = DL_H(skb_rxq)(skb, hash, st);
 	if (slot == DL_RXQ_UNKNOWN)
