@@ -55,18 +55,15 @@ _Static_assert(sizeof(struct dl_flow) % 8 == 0, "dl_flow_hash() reads 64-bit pai
 #endif
 
 /*
- * Flow hash shared by XDP, tc, the drop tracer and userspace: per 64-bit
- * word (two of the flow's 32-bit words) an xor, a multiply by the golden
- * ratio and a rotate, then murmur3's 64-bit final mix. One definition so
- * all of them always agree. It runs on every frame and every drop, and its
- * cost is the serial multiply chain: 5 rounds of 64 bits, not 10 of 32,
- * halve that chain and a third of the instructions. Inlined in BPF (a
- * call to a subprogram per frame costs more than the hash).
+ * Flow hash shared by XDP, tc, the drop tracer and userspace: the flow as
+ * five 64-bit words, each multiplied by its own odd constant and summed
+ * (multilinear hashing), then murmur3's 64-bit final mix. One definition
+ * so all of them always agree. It runs on every frame and every drop: the
+ * five multiplies are independent (no serial chain of multiply and rotate
+ * per word, as before), and there is no rotate. Inlined in BPF (a call to
+ * a subprogram per frame costs more than the hash).
  */
-static inline __u64 dl_rotl64(__u64 x, int r)
-{
-	return (x << r) | (x >> (64 - r));
-}
+typedef __u32 __attribute__((__may_alias__)) dl_alias_u32;
 
 #ifdef __clang__
 #define DL_HASH_INLINE inline __attribute__((always_inline))
@@ -76,20 +73,25 @@ static inline __u64 dl_rotl64(__u64 x, int r)
 
 static DL_HASH_INLINE __u32 dl_flow_hash(const struct dl_flow *f)
 {
+	static const __u64 m[5] = {
+		0x9e3779b97f4a7c15ull, 0xbf58476d1ce4e5b9ull, 0x94d049bb133111ebull,
+		0xd6e8feb86659fd93ull, 0xa0761d6478bd642full,
+	};
 	/*
 	 * 32-bit loads, never merged into 64-bit ones: the parser just
 	 * stored the flow in 32-bit and smaller pieces, and a wider load of
 	 * them cannot be forwarded from the store buffer (a stall per word).
+	 * may_alias: the flow's 16- and 8-bit fields are read as 32-bit
+	 * words; without it gcc -O2 (strict aliasing) read a zeroed flow's
+	 * old ports after inlining (every sport hashed alike).
 	 */
-	const volatile __u32 *w = (const volatile __u32 *)f;
+	const volatile dl_alias_u32 *w = (const volatile dl_alias_u32 *)f;
 	__u64 h = 0x9747b28c2b1e6f35ull;
 	unsigned int i;
 
 	DL_UNROLL
 	for (i = 0; i < DL_FLOW_WORDS; i += 2)
-		h = dl_rotl64((h ^ (w[i] | (__u64)w[i + 1] << 32)) *
-			      0x9e3779b97f4a7c15ull, 31);
-	h ^= (__u64)sizeof(struct dl_flow);
+		h += (w[i] | (__u64)w[i + 1] << 32) * m[i / 2];
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
