@@ -91,18 +91,19 @@ static __always_inline void DL_H(skb_flow)(struct sk_buff *skb, struct dl_flow *
 		if (b[0] == 0x45 && (l4 == 6 || l4 == 17 || l4 == 132 || l4 == 136)) {
 			const struct udphdr *uh;
 
-			f->l3proto = proto;
+			struct dl_l34 m = { .l3proto = proto, .l4proto = l4 };
+
 			f->saddr[0] = ip->saddr;
 			f->daddr[0] = ip->daddr;
-			f->l4proto = l4;
 			if (ip->frag_off & bpf_htons(0x1fff)) {
-				f->frag = 1;
+				m.frag = 1;
+				dl_flow_set_l34(f, &m);
 				return;
 			}
+			dl_flow_set_l34(f, &m);
 			uh = bpf_rdonly_cast((void *)((__u64)pkt.head + nh + 20),
 					     bpf_core_type_id_kernel(struct udphdr));
-			f->sport = uh->source;
-			f->dport = uh->dest;
+			dl_flow_set_ports(f, uh->source, uh->dest);
 			return;
 		}
 	}

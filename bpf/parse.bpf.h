@@ -137,13 +137,43 @@ struct dl_ip6 {
 	__u32 daddr[4];
 };
 
-/* IPv4/IPv6 at @off up to the L4 ports; other EtherTypes carry no more. */
-static __always_inline int dl_parse_l3(struct dl_pkt *p, __u32 off,
-				       __u16 l3proto_be, struct dl_flow *f)
+/*
+ * The flow's last two 32-bit words are stored whole (dl_flow_set_ports(),
+ * dl_flow_set_l34()): dl_flow_hash() reads them as words right after, and
+ * a word load over pending 16- and 8-bit stores cannot be forwarded from
+ * the store buffer (a stall per frame).
+ */
+struct dl_l34 {
+	__u16 l3proto;
+	__u8 l4proto;
+	__u8 frag;
+};
+
+_Static_assert(__builtin_offsetof(struct dl_flow, l3proto) ==
+	       __builtin_offsetof(struct dl_flow, sport) + 4 &&
+	       __builtin_offsetof(struct dl_flow, frag) ==
+	       __builtin_offsetof(struct dl_flow, l3proto) + 3,
+	       "struct dl_l34 mirrors the end of struct dl_flow");
+
+static __always_inline void dl_flow_set_l34(struct dl_flow *f, const struct dl_l34 *m)
+{
+	__builtin_memcpy(&f->l3proto, m, sizeof(*m));
+}
+
+static __always_inline void dl_flow_set_ports(struct dl_flow *f, __u16 sport, __u16 dport)
+{
+	__u16 ports[2] = { sport, dport };
+
+	__builtin_memcpy(&f->sport, ports, sizeof(ports));
+}
+
+/* dl_parse_l3() with the protocol fields in @m, stored by the caller. */
+static __always_inline int dl_parse_l3_m(struct dl_pkt *p, __u32 off,
+					 __u16 l3proto_be, struct dl_flow *f,
+					 struct dl_l34 *m)
 {
 	__u8 proto;
 
-	f->l3proto = l3proto_be;
 	if (l3proto_be == bpf_htons(DL_ETH_P_IP)) {
 		struct dl_ip4 ip;
 		__u32 ihl;
@@ -156,10 +186,10 @@ static __always_inline int dl_parse_l3(struct dl_pkt *p, __u32 off,
 		f->saddr[0] = ip.saddr;
 		f->daddr[0] = ip.daddr;
 		proto = ip.protocol;
-		f->l4proto = proto;
+		m->l4proto = proto;
 		/* Later fragments carry no L4 header: hash on addresses. */
 		if (ip.frag_off & bpf_htons(0x1fff)) {
-			f->frag = 1;
+			m->frag = 1;
 			return DL_PARSE_OK;
 		}
 		off += ihl;
@@ -197,8 +227,8 @@ DL_UNROLL
 			if (proto == 44) {
 				/* Fragment header: offset in bits 3..15 of bytes 2-3. */
 				if (((oh[2] << 8) | oh[3]) & 0xfff8) {
-					f->l4proto = oh[0];
-					f->frag = 1;
+					m->l4proto = oh[0];
+					m->frag = 1;
 					return DL_PARSE_OK;
 				}
 				off += 8;
@@ -211,7 +241,7 @@ DL_UNROLL
 		}
 		if (dl_ipv6_is_ext(proto))
 			return DL_PARSE_MALFORMED;	/* chain longer than we walk */
-		f->l4proto = proto;
+		m->l4proto = proto;
 	} else {
 		return DL_PARSE_OK;
 	}
@@ -221,18 +251,28 @@ DL_UNROLL
 
 		if (dl_load_ports(p, off, proto, ports))
 			return DL_PARSE_MALFORMED;
-		f->sport = ports[0];
-		f->dport = ports[1];
+		dl_flow_set_ports(f, ports[0], ports[1]);
 	} else if (proto == 1 || proto == 58) {
 		/* ICMP: type and code stand in for ports. */
 		__u8 tc[2];
 
 		if (dl_load(p, off, tc, sizeof(tc)))
 			return DL_PARSE_MALFORMED;
-		f->sport = tc[0];
-		f->dport = tc[1];
+		dl_flow_set_ports(f, tc[0], tc[1]);
 	}
 	return DL_PARSE_OK;
+}
+
+/* IPv4/IPv6 at @off up to the L4 ports; other EtherTypes carry no more. */
+static __always_inline int dl_parse_l3(struct dl_pkt *p, __u32 off,
+				       __u16 l3proto_be, struct dl_flow *f)
+{
+	struct dl_l34 m = { .l3proto = l3proto_be };
+	int r;
+
+	r = dl_parse_l3_m(p, off, l3proto_be, f, &m);
+	dl_flow_set_l34(f, &m);
+	return r;
 }
 
 /* An Ethernet frame with up to two in-band VLAN tags (802.1Q, 802.1ad). */
