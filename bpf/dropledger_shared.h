@@ -45,6 +45,7 @@ struct dl_flow {
 };
 
 #define DL_FLOW_WORDS (sizeof(struct dl_flow) / sizeof(__u32))
+_Static_assert(sizeof(struct dl_flow) % 8 == 0, "dl_flow_hash() reads 64-bit pairs");
 
 /* clang (BPF) unrolls on request; gcc (userspace) needs no hint. */
 #ifdef __clang__
@@ -54,16 +55,15 @@ struct dl_flow {
 #endif
 
 /*
- * Flow hash shared by XDP, tc, the drop tracer and userspace: per word an
- * xor, a multiply by the golden ratio and a rotate, then murmur3's final
- * mix. One definition so all of them always agree; it runs on every
- * frame, hence half murmur3's per-word work. Inlined in BPF (a call to a
- * subprogram per frame costs more than the hash).
+ * Flow hash shared by XDP, tc, the drop tracer and userspace: the flow as
+ * five 64-bit words, each multiplied by its own odd constant and summed
+ * (multilinear hashing), then murmur3's 64-bit final mix. One definition
+ * so all of them always agree. It runs on every frame and every drop: the
+ * five multiplies are independent (no serial chain of multiply and rotate
+ * per word, as before), and there is no rotate. Inlined in BPF (a call to
+ * a subprogram per frame costs more than the hash).
  */
-static inline __u32 dl_rotl32(__u32 x, int r)
-{
-	return (x << r) | (x >> (32 - r));
-}
+typedef __u32 __attribute__((__may_alias__)) dl_alias_u32;
 
 #ifdef __clang__
 #define DL_HASH_INLINE inline __attribute__((always_inline))
@@ -73,20 +73,31 @@ static inline __u32 dl_rotl32(__u32 x, int r)
 
 static DL_HASH_INLINE __u32 dl_flow_hash(const struct dl_flow *f)
 {
-	const __u32 *w = (const __u32 *)f;
-	__u32 h = 0x9747b28cu;
+	static const __u64 m[5] = {
+		0x9e3779b97f4a7c15ull, 0xbf58476d1ce4e5b9ull, 0x94d049bb133111ebull,
+		0xd6e8feb86659fd93ull, 0xa0761d6478bd642full,
+	};
+	/*
+	 * 32-bit loads, never merged into 64-bit ones: the parser just
+	 * stored the flow in 32-bit and smaller pieces, and a wider load of
+	 * them cannot be forwarded from the store buffer (a stall per word).
+	 * may_alias: the flow's 16- and 8-bit fields are read as 32-bit
+	 * words; without it gcc -O2 (strict aliasing) read a zeroed flow's
+	 * old ports after inlining (every sport hashed alike).
+	 */
+	const volatile dl_alias_u32 *w = (const volatile dl_alias_u32 *)f;
+	__u64 h = 0x9747b28c2b1e6f35ull;
 	unsigned int i;
 
 	DL_UNROLL
-	for (i = 0; i < DL_FLOW_WORDS; i++)
-		h = dl_rotl32((h ^ w[i]) * 0x9e3779b1u, 13);
-	h ^= (__u32)sizeof(struct dl_flow);
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
+	for (i = 0; i < DL_FLOW_WORDS; i += 2)
+		h += (w[i] | (__u64)w[i + 1] << 32) * m[i / 2];
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (__u32)h;
 }
 
 /* Value of the XDP flow table: where a flow arrives, for the drop join. */
@@ -191,7 +202,7 @@ struct dl_flow_slot {
 	__u32 reason;
 	__u32 tx;		/* 1: DL_RXQ_TX cause */
 	__u32 flow_hash;
-	__u32 pad;
+	__u32 rxq_join;		/* BPF's: the flow's rx queue as last joined */
 	struct dl_flow flow;
 };
 

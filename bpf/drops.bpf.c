@@ -90,9 +90,11 @@ struct {
 
 /*
  * The queue of the flow this CPU looked up last, reused for its next
- * DL_RXQ_MEMO_USES drops: a storm is mostly one or a few flows, and the
- * LRU lookup is a third of a drop's cost. Looked up again after that, so a
- * flow moved to another queue (RSS rewritten) shows within as many drops.
+ * DL_RXQ_MEMO_USES deliveries (or drops without a flow slot): a storm is
+ * mostly one or a few flows, and the LRU lookup is a third of a drop's
+ * cost. Looked up again after that, so a flow moved to another queue (RSS
+ * rewritten) shows within as many. A drop's flow slot keeps its own join
+ * (rxq_join), refreshed as often: no memo lookup per drop.
  */
 #define DL_RXQ_MEMO_USES 64
 
@@ -179,10 +181,14 @@ static __always_inline void cause_add(__u32 reason, __u64 location, __u32 rxq,
 	s->count += n;
 }
 
-/* Flow detail of a drop: its own slot, or the cause's counted remainder. */
-static __always_inline void flow_add(__u32 reason, __u64 location, __u32 tx,
-				     __u32 hash, const struct dl_flow *f, __u64 n,
-				     struct dl_drop_stats *st)
+/*
+ * The flow slot of a drop: found, or claimed (count still 0, the caller
+ * adds); NULL when none is left (the cause's counted remainder). Looked up
+ * before the rx queue, which it also carries (drop_rxq()).
+ */
+static __always_inline struct dl_flow_slot *flow_slot(__u32 reason, __u64 location,
+						      __u32 tx, __u32 hash,
+						      const struct dl_flow *f)
 {
 	__u32 i, h = hash ^ dl_cause_slot_of(reason, location, tx), idx;
 	struct dl_flow_slot *s;
@@ -191,23 +197,20 @@ static __always_inline void flow_add(__u32 reason, __u64 location, __u32 tx,
 		idx = (h + i) & (DL_FLOW_SLOTS - 1);
 		s = bpf_map_lookup_elem(&flow_slots, &idx);
 		if (!s)
-			return;
+			return NULL;
 		if (!s->count) {
 			s->location = location;
 			s->reason = reason;
 			s->tx = tx;
 			s->flow_hash = hash;
 			s->flow = *f;
-			s->count = n;
-			return;
+			return s;
 		}
 		if (s->flow_hash == hash && s->location == location &&
-		    s->reason == reason && s->tx == tx) {
-			s->count += n;
-			return;
-		}
+		    s->reason == reason && s->tx == tx)
+			return s;
 	}
-	st->v[DL_DS_FLOW_FULL] += n;
+	return NULL;
 }
 
 /* The kernel stack of a generic drop, counted per (location, stack). */

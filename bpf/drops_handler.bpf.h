@@ -91,18 +91,19 @@ static __always_inline void DL_H(skb_flow)(struct sk_buff *skb, struct dl_flow *
 		if (b[0] == 0x45 && (l4 == 6 || l4 == 17 || l4 == 132 || l4 == 136)) {
 			const struct udphdr *uh;
 
-			f->l3proto = proto;
+			struct dl_l34 m = { .l3proto = proto, .l4proto = l4 };
+
 			f->saddr[0] = ip->saddr;
 			f->daddr[0] = ip->daddr;
-			f->l4proto = l4;
 			if (ip->frag_off & bpf_htons(0x1fff)) {
-				f->frag = 1;
+				m.frag = 1;
+				dl_flow_set_l34(f, &m);
 				return;
 			}
+			dl_flow_set_l34(f, &m);
 			uh = bpf_rdonly_cast((void *)((__u64)pkt.head + nh + 20),
 					     bpf_core_type_id_kernel(struct udphdr));
-			f->sport = uh->source;
-			f->dport = uh->dest;
+			dl_flow_set_ports(f, uh->source, uh->dest);
 			return;
 		}
 	}
@@ -151,13 +152,38 @@ no_flow:
 	return DL_RXQ_UNKNOWN;
 }
 
+/*
+ * skb_rxq() through the drop's flow slot @s: the flow table is joined when
+ * the slot is new and each time its count passes a multiple of
+ * DL_RXQ_MEMO_USES, the slot keeps the answer in between.
+ */
+static __always_inline __u32 DL_H(slot_rxq)(struct sk_buff *skb, __u32 hash,
+					     struct dl_flow_slot *s, __u64 n,
+					     struct dl_drop_stats *st)
+{
+	struct dl_flow_info *fi;
+	__u16 qm;
+
+	if (!s->count || (s->count ^ (s->count + n)) >= DL_RXQ_MEMO_USES) {
+		fi = bpf_map_lookup_elem(&flow_tbl, &hash);
+		s->rxq_join = fi ? fi->rxq : DL_RXQ_UNKNOWN;
+	}
+	if (s->rxq_join != DL_RXQ_UNKNOWN) {
+		st->v[DL_DS_QUEUE_FROM_FLOW]++;
+		return s->rxq_join;
+	}
+	qm = RD(skb, queue_mapping);
+	return qm ? qm - 1 : DL_RXQ_UNKNOWN;
+}
+
 /* @stacks: a constant; false compiles the stack code (and ctx) away. */
 static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 					      __u64 location, __u32 reason, struct sock *sk,
 					      const bool stacks)
 {
 	struct dl_drop_stats *st = stats();
-	struct dl_flow f = {};
+	struct dl_flow_slot *fs = NULL;
+	struct dl_flow f;
 	__u32 hash = 0, rxq;
 	__u64 n;
 	int w;
@@ -169,6 +195,9 @@ static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 	if (w == W_NO)
 		return;
 	if (track_flows) {
+		/* Zeroed here: most events are not ours and return before. */
+		__builtin_memset(&f, 0, sizeof(f));
+		DL_IN_MEMORY(f);
 		DL_H(skb_flow)(skb, &f);
 		hash = dl_flow_hash(&f) ?: 1;
 	}
@@ -181,19 +210,28 @@ static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 		st->v[DL_DS_MATCHED]++;
 		st->v[DL_DS_MATCHED_PKTS] += n;
 	}
-	rxq = w == W_TX ? DL_RXQ_TX : DL_H(skb_rxq)(skb, hash, st);
+	if (hash)
+		fs = flow_slot(reason, location, w == W_TX, hash, &f);
+	if (w == W_TX)
+		rxq = DL_RXQ_TX;
+	else if (fs)
+		rxq = DL_H(slot_rxq)(skb, hash, fs, n, st);
+	else
+		rxq = DL_H(skb_rxq)(skb, hash, st);
 	cause_add(reason, location, rxq, n, st);
 	if (stacks)
 		stack_add(ctx, reason, location, w == W_TX, n);
-	if (hash)
-		flow_add(reason, location, w == W_TX, hash, &f, n, st);
+	if (fs)
+		fs->count += n;
+	else if (hash)
+		st->v[DL_DS_FLOW_FULL] += n;
 }
 
 static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)
 {
 	struct dl_drop_stats *st = stats();
 	__u32 slot, hash = 0;
-	struct dl_flow f = {};
+	struct dl_flow f;
 	__u64 n, *v;
 	int w;
 
@@ -203,6 +241,9 @@ static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)
 	if (w == W_NO)
 		return;
 	if (track_flows) {
+		/* Zeroed here: most events are not ours and return before. */
+		__builtin_memset(&f, 0, sizeof(f));
+		DL_IN_MEMORY(f);
 		DL_H(skb_flow)(skb, &f);
 		hash = dl_flow_hash(&f) ?: 1;
 	}
@@ -211,7 +252,7 @@ static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)
 	n = DL_H(skb_frames)(skb);
 	st->v[DL_DS_CONSUMED]++;
 	st->v[DL_DS_CONSUMED_PKTS] += n;
-	if (f.l4proto == 17)
+	if (track_flows && f.l4proto == 17)
 		st->v[DL_DS_CONSUMED_UDP] += n;
 	slot = DL_H(skb_rxq)(skb, hash, st);
 	if (slot == DL_RXQ_UNKNOWN)

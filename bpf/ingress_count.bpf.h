@@ -387,6 +387,7 @@ static __always_inline int dl_ingress_count(struct dl_pkt *pkt, __u32 rxq,
 	__u32 h = 0;
 	int vlans;
 
+	DL_IN_MEMORY(f);
 	/*
 	 * Never true; referencing dl_owner puts it in the program's map list,
 	 * where a later run finds it from the attached program's id.

@@ -232,6 +232,19 @@ static void prog_stats(__u32 after, int want_fd, __u64 *cnt, __u64 *ns)
 	}
 }
 
+/* Deterministic size of a loaded tracer (xlated instructions, native bytes). */
+static void print_insns(const char *what, struct bpf_program *prog)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+		return;
+	printf("program size: %-26s %5u xlated insns, %5u jited bytes\n", what,
+	       info.xlated_prog_len / 8, info.jited_prog_len);
+}
+
 /* Start bpftrace and wait until its probe is attached; 0 if unavailable. */
 static pid_t bpftrace_start(const struct cfg *c)
 {
@@ -460,6 +473,9 @@ int main(int argc, char **argv)
 	 */
 	sfd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	dlnf = load_tracer(&c, 0, 0);
+	print_insns("dl_kfree_skb", dl->progs.dl_kfree_skb_sk);
+	if (dlnf)
+		print_insns("dl_kfree_skb --no-flows", dlnf->progs.dl_kfree_skb_sk);
 	if (sfd < 0 || !dlnf) {
 		printf("BPF run-time stats unavailable: per-program cost skipped\n");
 	} else {

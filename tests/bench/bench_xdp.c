@@ -138,6 +138,31 @@ static struct dl_ingress_bpf *load_ingress(__u32 track_flows, __u32 sample_every
 	return skel;
 }
 
+/*
+ * Deterministic size of each loaded variant (the ns figures are noisy on a
+ * shared machine): instructions after the verifier pruned dead code and
+ * rewrote map lookups (xlated), native code bytes (jited) and instructions
+ * the verifier walked.
+ */
+static void print_insns(const struct variant *v, int n)
+{
+	struct bpf_prog_info info;
+	__u32 len;
+	int i;
+
+	printf("%-13s %-32s %8s %8s %9s %7s\n", "variant", "program", "xlated",
+	       "jited B", "verified", "prog id");
+	for (i = 0; i < n; i++) {
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (bpf_obj_get_info_by_fd(v[i].prog_fd, &info, &len))
+			continue;
+		printf("%-13s %-32s %8u %8u %9u %7u\n", v[i].name, v[i].what,
+		       info.xlated_prog_len / 8, info.jited_prog_len,
+		       info.verified_insns, info.id);
+	}
+}
+
 static void target(const char *what, double net, double max)
 {
 	printf("target: %-44s %7.2f ns <= %5.1f ns: %s\n", what, net, max,
@@ -188,9 +213,13 @@ int main(int argc, char **argv)
 	struct dl_empty_bpf *empty = NULL;
 	__u8 frame[128];
 	size_t len;
+	bool insns_only = false;
 	int i, r, rc = 1, err;
 
-	if (argc > 1)
+	/* --insns: the instruction counts only, no timing. */
+	if (argc > 1 && !strcmp(argv[1], "--insns"))
+		insns_only = true;
+	else if (argc > 1)
 		repeat = (__u32)strtoul(argv[1], NULL, 0);
 	if (repeat < 1000000)
 		repeat = 1000000;
@@ -229,6 +258,15 @@ int main(int argc, char **argv)
 					       sk[i]->progs.dl_ingress);
 	}
 
+	print_insns(v, NV);
+	if (insns_only) {
+		/* DL_BENCH_HOLD=N: stay loaded N s, for bpftool prog dump xlated. */
+		fflush(stdout);
+		if (getenv("DL_BENCH_HOLD"))
+			sleep((unsigned int)atoi(getenv("DL_BENCH_HOLD")));
+		rc = 0;
+		goto out;
+	}
 	for (r = 0; r < ROUNDS; r++) {
 		for (i = 0; i < NV; i++) {
 			double sum = 0, ns = 0;
