@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/log.h"
 #include "util/template.h"
 #include "verdict/advice_cond.h"
 #include "verdict/advice_rules.h"
@@ -23,8 +24,16 @@ void dl_advice_ctx__set(struct dl_advice_ctx *c, const char *name, const char *f
 		if (!strcmp(c->v[i].name, name))
 			break;
 	if (i == c->n) {
-		if (c->n == DL_ADVICE_MAX_VARS)
+		if (c->n == DL_ADVICE_MAX_VARS) {
+			static bool warned;
+
+			/* A rule reading @name would see it empty: say so once. */
+			if (!warned)
+				pr_warn("advice context full (%d names): '%s' and later names are left out\n",
+					DL_ADVICE_MAX_VARS, name);
+			warned = true;
 			return;
+		}
 		snprintf(c->v[i].name, sizeof(c->v[i].name), "%s", name);
 		c->n++;
 	}
