@@ -18,7 +18,7 @@ lib=(util/log util/text_parse util/tsv util/config_path util/cpulist util/params
      rss/steering_rules ledger/report_conf verdict/causes verdict/advice_cond verdict/advice_rules verdict/proc_ipv4
      counters/nic_map counters/ethtool_stats counters/snmp counters/softnet
      counters/stat_table counters/arp_cache counters/conntrack_stat
-     counters/qstats trace/ksyms fastpath/flow fastpath/hook fastpath/mirror_kind export/fail_on)
+     counters/qstats counters/mib_discards trace/ksyms fastpath/flow fastpath/hook fastpath/mirror_kind export/fail_on)
 objs=()
 for s in "${lib[@]}" ../tests/fuzz/fuzz_util; do
     o=$out/obj/$(echo "$s" | tr / _).o
