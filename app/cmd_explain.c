@@ -109,6 +109,17 @@ static void show_tpl(const char *tpl, const char *label)
 	}
 }
 
+/* The audit row whose counted-not-traced cause is named @reason, or NULL. */
+static const struct dl_mib_row *mib_cause(const struct dl_mib_discards *t, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; t && i < t->n; i++)
+		if (t->rows[i].reason && !strcmp(t->rows[i].reason, reason))
+			return &t->rows[i];
+	return NULL;
+}
+
 /* The audit rows whose counter (with or without its group) or cause is @what. */
 static int print_mib(const struct dl_mib_discards *t, const char *what)
 {
@@ -175,6 +186,7 @@ int do_explain(int argc, char **argv)
 	struct dl_reasons *kr;
 	struct dl_causes *c;
 	const struct dl_mib_discards *mib;
+	const struct dl_mib_row *m;
 	struct dl_cause_rule r;
 	const char *what;
 	uint32_t code;
@@ -241,12 +253,11 @@ int do_explain(int argc, char **argv)
 	printf("  fix:      %s\n", buf);
 	print_sites(c, r.reason, NULL);
 	/* The same name as a counted-not-traced cause (TCP_LISTEN_OVERFLOW). */
-	for (code = 0; mib && code < mib->n; code++)
-		if (mib->rows[code].reason && !strcmp(mib->rows[code].reason, r.reason)) {
-			printf("\n  also counted, not traced:\n");
-			print_mib(mib, mib->rows[code].label);
-			break;
-		}
+	m = mib_cause(mib, r.reason);
+	if (m) {
+		printf("\n  also counted, not traced:\n");
+		print_mib(mib, m->label);
+	}
 	dl_reasons__free(kr);
 out:
 	dl_causes__free(c);
