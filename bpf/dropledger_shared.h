@@ -227,17 +227,19 @@ static inline __u32 dl_cause_slot_of(__u32 reason, __u64 location, __u32 rxq)
 
 /* Per-CPU self-accounting of the drop tracer: index into dl_drop_stats. */
 enum dl_drop_stat {
+	/* Those counted on every drop first: one cache line per event. */
 	DL_DS_EVENTS,		/* kfree_skb events seen, all namespaces */
 	DL_DS_MATCHED,		/* events of the watched interface and netns */
 	DL_DS_MATCHED_PKTS,	/* frames in them (GRO segments counted) */
-	DL_DS_KEY_FULL,		/* no cause slot: kept in dl_reason_other */
-	DL_DS_NO_NETNS,		/* no device and no socket: netns unknown */
+	DL_DS_QUEUE_FROM_FLOW,	/* rx queue taken from the XDP flow table */
+	DL_DS_FROM_ARRIVAL,	/* flow and queue handed over by the tc hook (dl_arrival) */
 	DL_DS_CONSUMED,		/* consume_skb of watched ingress skbs */
 	DL_DS_CONSUMED_PKTS,	/* frames in them */
-	DL_DS_QUEUE_FROM_FLOW,	/* rx queue taken from the XDP flow table */
+	DL_DS_CONSUMED_UDP,	/* consumed frames that were UDP (for Udp InDatagrams) */
+	DL_DS_KEY_FULL,		/* no cause slot: kept in dl_reason_other */
+	DL_DS_NO_NETNS,		/* no device and no socket: netns unknown */
 	DL_DS_PRESTACK,		/* drops on the watched device outside the rx path (DL_RXQ_TX) */
 	DL_DS_NETNS_FROM_FLOW,	/* netns unknown, flow seen at our XDP: ours */
-	DL_DS_CONSUMED_UDP,	/* consumed frames that were UDP (for Udp InDatagrams) */
 	DL_DS_FLOW_FULL,	/* frames whose flow found no slot (remainder) */
 	DL_DS_REASON_LOST,	/* reason >= DL_REASON_SLOTS and no cause slot */
 	DL_DS_MAX,
@@ -246,6 +248,26 @@ enum dl_drop_stat {
 /* The tracer's self-accounting, one per CPU: one lookup per event. */
 struct dl_drop_stats {
 	__u64 v[DL_DS_MAX];
+};
+
+/*
+ * The tc hook's latest arrival on this CPU (map arrival_memo, the drop
+ * tracer's, shared into dl_ingress_tc). The stack drops most frames on the
+ * CPU that ran the hook, inside the same receive call, before the next
+ * arrival: the tracer then takes the flow hash and rx queue from here
+ * instead of parsing the headers and joining the flow table again. Matched
+ * on the skb's address and its MAC header's address (an skb reused at the
+ * same address, skipping the hook, would also need the same buffer), used
+ * once (the tracer clears it), rewritten by every arrival. Anything else
+ * (a frame queued, or freed after the next arrival) is parsed as before.
+ */
+struct dl_arrival {
+	__u64 skb;		/* the skb's kernel address; 0: none */
+	__u64 mac;		/* address of its MAC header at the hook */
+	__u32 hash;		/* dl_flow_hash() ?: 1; 0: not parsed (parse) */
+	__u32 rxq;		/* rx queue as the hook counted it */
+	__u8 l4proto;		/* IP protocol (the ledger's UDP deliveries) */
+	__u8 pad[7];
 };
 
 /*

@@ -88,6 +88,14 @@ struct {
 	__type(value, struct dl_flow_info);
 } flow_tbl SEC(".maps");
 
+/* The tc hook's latest arrival per CPU (struct dl_arrival), shared in. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dl_arrival);
+} arrival_memo SEC(".maps");
+
 /*
  * The queue of the flow this CPU looked up last, reused for its next
  * DL_RXQ_MEMO_USES deliveries (or drops without a flow slot): a storm is
@@ -203,7 +211,9 @@ static __always_inline struct dl_flow_slot *flow_slot(__u32 reason, __u64 locati
 			s->reason = reason;
 			s->tx = tx;
 			s->flow_hash = hash;
-			s->flow = *f;
+			/* NULL: handed over by the hook, the caller fills it. */
+			if (f)
+				s->flow = *f;
 			return s;
 		}
 		if (s->flow_hash == hash && s->location == location &&
@@ -211,6 +221,31 @@ static __always_inline struct dl_flow_slot *flow_slot(__u32 reason, __u64 locati
 			return s;
 	}
 	return NULL;
+}
+
+/*
+ * The hook's record of @skb if it is the latest arrival on this CPU (see
+ * struct dl_arrival), copied to @out and used up; false: parse. @mac: the
+ * skb's MAC header now. A drop traced in process context can be
+ * interrupted by the hook's next arrival, which rewrites the whole record:
+ * the address is read again after the copy.
+ */
+static __always_inline bool arrival_of(__u64 skb, __u64 mac, struct dl_arrival *out)
+{
+	struct dl_arrival *a;
+	__u32 zero = 0;
+
+	a = bpf_map_lookup_elem(&arrival_memo, &zero);
+	if (!a || *(volatile __u64 *)&a->skb != skb)
+		return false;
+	out->mac = *(volatile __u64 *)&a->mac;
+	out->hash = *(volatile __u32 *)&a->hash;
+	out->rxq = *(volatile __u32 *)&a->rxq;
+	out->l4proto = *(volatile __u8 *)&a->l4proto;
+	if (*(volatile __u64 *)&a->skb != skb || out->mac != mac || !out->hash)
+		return false;
+	a->skb = 0;
+	return true;
 }
 
 /* The kernel stack of a generic drop, counted per (location, stack). */

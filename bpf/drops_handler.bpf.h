@@ -176,6 +176,35 @@ static __always_inline __u32 DL_H(slot_rxq)(struct sk_buff *skb, __u32 hash,
 	return qm ? qm - 1 : DL_RXQ_UNKNOWN;
 }
 
+/*
+ * The flow of a slot claimed with the hook's hash (no parse): the one the
+ * hook stored under it, else the headers as they are now.
+ */
+static __always_inline void DL_H(slot_flow)(struct sk_buff *skb, struct dl_flow_slot *s)
+{
+	struct dl_flow_info *fi = bpf_map_lookup_elem(&flow_tbl, &s->flow_hash);
+
+	if (fi) {
+		s->flow = fi->flow;
+		return;
+	}
+	__builtin_memset(&s->flow, 0, sizeof(s->flow));
+	DL_H(skb_flow)(skb, &s->flow);
+}
+
+/*
+ * The tc hook's record of this skb (struct dl_arrival) into @a. The MAC
+ * header's address is head + mac_header, as the hook saw it at skb->data.
+ */
+static __always_inline bool DL_H(skb_arrival)(struct sk_buff *skb, struct dl_arrival *a)
+{
+	__u16 mac = RD(skb, mac_header);
+
+	if (mac == 0xffff)
+		return false;
+	return arrival_of((__u64)skb, (__u64)RD(skb, head) + mac, a);
+}
+
 /* @stacks: a constant; false compiles the stack code (and ctx) away. */
 static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 					      __u64 location, __u32 reason, struct sock *sk,
@@ -183,23 +212,35 @@ static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 {
 	struct dl_drop_stats *st = stats();
 	struct dl_flow_slot *fs = NULL;
+	struct dl_arrival arr;
+	__u32 hash = 0, rxq = 0;
+	bool a = false;
 	struct dl_flow f;
-	__u32 hash = 0, rxq;
 	__u64 n;
 	int w;
 
 	if (!st)
 		return;
 	st->v[DL_DS_EVENTS]++;
-	w = DL_H(skb_watched)(skb, sk, true);
-	if (w == W_NO)
-		return;
-	if (track_flows) {
-		/* Zeroed here: most events are not ours and return before. */
-		__builtin_memset(&f, 0, sizeof(f));
-		DL_IN_MEMORY(f);
-		DL_H(skb_flow)(skb, &f);
-		hash = dl_flow_hash(&f) ?: 1;
+	/* Handed over by the hook on the watched device: ours, no other check. */
+	if (track_flows)
+		a = DL_H(skb_arrival)(skb, &arr);
+	if (a) {
+		w = W_YES;
+		hash = arr.hash;
+		rxq = arr.rxq;
+		st->v[DL_DS_FROM_ARRIVAL]++;
+	} else {
+		w = DL_H(skb_watched)(skb, sk, true);
+		if (w == W_NO)
+			return;
+		if (track_flows) {
+			/* Zeroed here: most events are not ours and return before. */
+			__builtin_memset(&f, 0, sizeof(f));
+			DL_IN_MEMORY(f);
+			DL_H(skb_flow)(skb, &f);
+			hash = dl_flow_hash(&f) ?: 1;
+		}
 	}
 	if (w != W_TX && !ns_from_flow(w, hash, st))
 		return;
@@ -211,9 +252,17 @@ static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 		st->v[DL_DS_MATCHED_PKTS] += n;
 	}
 	if (hash)
-		fs = flow_slot(reason, location, w == W_TX, hash, &f);
+		fs = flow_slot(reason, location, w == W_TX, hash, a ? NULL : &f);
+	if (a && fs) {
+		if (!fs->count)
+			DL_H(slot_flow)(skb, fs);
+		/* A later drop of the slot without a hand-over joins from here. */
+		fs->rxq_join = rxq;
+	}
 	if (w == W_TX)
 		rxq = DL_RXQ_TX;
+	else if (a)
+		st->v[DL_DS_QUEUE_FROM_FLOW]++;
 	else if (fs)
 		rxq = DL_H(slot_rxq)(skb, hash, fs, n, st);
 	else
@@ -230,31 +279,47 @@ static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)
 {
 	struct dl_drop_stats *st = stats();
-	__u32 slot, hash = 0;
+	__u32 slot = DL_RXQ_UNKNOWN, hash = 0;
+	struct dl_arrival arr;
+	bool a = false;
+	__u8 l4 = 0;
 	struct dl_flow f;
 	__u64 n, *v;
 	int w;
 
 	if (!st)
 		return;
-	w = DL_H(skb_watched)(skb, NULL, false);
-	if (w == W_NO)
-		return;
-	if (track_flows) {
-		/* Zeroed here: most events are not ours and return before. */
-		__builtin_memset(&f, 0, sizeof(f));
-		DL_IN_MEMORY(f);
-		DL_H(skb_flow)(skb, &f);
-		hash = dl_flow_hash(&f) ?: 1;
+	if (track_flows)
+		a = DL_H(skb_arrival)(skb, &arr);
+	if (a) {
+		w = W_YES;
+		hash = arr.hash;
+		slot = arr.rxq;
+		l4 = arr.l4proto;
+		st->v[DL_DS_FROM_ARRIVAL]++;
+		st->v[DL_DS_QUEUE_FROM_FLOW]++;
+	} else {
+		w = DL_H(skb_watched)(skb, NULL, false);
+		if (w == W_NO)
+			return;
+		if (track_flows) {
+			/* Zeroed here: most events are not ours and return before. */
+			__builtin_memset(&f, 0, sizeof(f));
+			DL_IN_MEMORY(f);
+			DL_H(skb_flow)(skb, &f);
+			hash = dl_flow_hash(&f) ?: 1;
+			l4 = f.l4proto;
+		}
 	}
 	if (!ns_from_flow(w, hash, st))
 		return;
 	n = DL_H(skb_frames)(skb);
 	st->v[DL_DS_CONSUMED]++;
 	st->v[DL_DS_CONSUMED_PKTS] += n;
-	if (track_flows && f.l4proto == 17)
+	if (l4 == 17)
 		st->v[DL_DS_CONSUMED_UDP] += n;
-	slot = DL_H(skb_rxq)(skb, hash, st);
+	if (!a)
+		slot = DL_H(skb_rxq)(skb, hash, st);
 	if (slot == DL_RXQ_UNKNOWN)
 		slot = DL_MAX_QUEUES + 1;
 	else if (slot > DL_MAX_QUEUES)

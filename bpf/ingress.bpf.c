@@ -21,6 +21,19 @@
  */
 const volatile __u32 tc_qm_raw = 1;
 
+/*
+ * tc hook only: hand each arrival's flow hash and queue to the drop tracer
+ * (struct dl_arrival); 1 when userspace shared the tracer's map in.
+ */
+const volatile __u32 arrival_memo_on = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dl_arrival);
+} arrival_memo SEC(".maps");
+
 /* Run first in libxdp's dispatcher chain and let every frame go on. */
 struct {
 	__uint(priority, 1);
@@ -35,7 +48,9 @@ int dl_ingress(struct xdp_md *ctx)
 		.end = (void *)(long)ctx->data_end,
 	};
 
-	dl_ingress_count(&pkt, ctx->rx_queue_index, pkt.end - pkt.data, 0);
+	__u8 l4;
+
+	dl_ingress_count(&pkt, ctx->rx_queue_index, pkt.end - pkt.data, 0, &l4);
 	return XDP_PASS;
 }
 
@@ -48,8 +63,11 @@ int dl_ingress(struct xdp_md *ctx)
 SEC("tc")
 int dl_ingress_tc(struct __sk_buff *skb)
 {
-	__u32 qm = DL_CTX(skb, queue_mapping), len = DL_CTX(skb, len), rxq;
+	__u32 qm = DL_CTX(skb, queue_mapping), len = DL_CTX(skb, len), rxq, h;
 	struct dl_pkt pkt;
+	__u32 zero = 0;
+	__u64 mac;
+	__u8 l4;
 
 	rxq = tc_qm_raw ? qm : (qm ? qm - 1 : 0);
 	pkt.data = (void *)(long)DL_CTX(skb, data);
@@ -60,8 +78,21 @@ int dl_ingress_tc(struct __sk_buff *skb)
 		pkt.data = (void *)(long)DL_CTX(skb, data);
 		pkt.end = (void *)(long)DL_CTX(skb, data_end);
 	}
+	mac = (__u64)(unsigned long)pkt.data;
 	/* skb->len counts the Ethernet header here, like an XDP frame. */
-	dl_ingress_count(&pkt, rxq, len, DL_CTX(skb, vlan_present));
+	h = dl_ingress_count(&pkt, rxq, len, DL_CTX(skb, vlan_present), &l4);
+	if (arrival_memo_on) {
+		struct dl_arrival *a = bpf_map_lookup_elem(&arrival_memo, &zero);
+
+		if (a) {
+			/* As root the verifier lets the skb's address be stored. */
+			a->skb = (__u64)(unsigned long)skb;
+			a->mac = mac;
+			a->hash = h;
+			a->rxq = rxq;
+			a->l4proto = l4;
+		}
+	}
 	return DL_TC_NEXT;
 }
 

@@ -376,10 +376,12 @@ static __always_inline void mirror_frame(struct dl_pkt *pkt, struct dl_flow *f,
 /*
  * One frame of @len bytes (Ethernet header included) at @pkt, on rx queue
  * @rxq; @tag_vlans: tags the device already took off (tc: skb->vlan_tci).
- * Returns 0 when the frame parsed, -1 when malformed (already counted).
+ * Returns the frame's flow hash as the drop tracer keys it (never 0), or 0
+ * when there is none (malformed, already counted; flows not tracked), and
+ * its IP protocol in @l4proto (0 when there is none).
  */
-static __always_inline int dl_ingress_count(struct dl_pkt *pkt, __u32 rxq,
-					    __u64 len, int tag_vlans)
+static __always_inline __u32 dl_ingress_count(struct dl_pkt *pkt, __u32 rxq,
+					      __u64 len, int tag_vlans, __u8 *l4proto)
 {
 	__u32 slot = rxq < DL_MAX_QUEUES ? rxq : DL_MAX_QUEUES;
 	struct dl_rxq_stats *st;
@@ -388,6 +390,7 @@ static __always_inline int dl_ingress_count(struct dl_pkt *pkt, __u32 rxq,
 	int vlans;
 
 	DL_IN_MEMORY(f);
+	*l4proto = 0;
 	/*
 	 * Never true; referencing dl_owner puts it in the program's map list,
 	 * where a later run finds it from the attached program's id.
@@ -405,7 +408,7 @@ static __always_inline int dl_ingress_count(struct dl_pkt *pkt, __u32 rxq,
 		st->malformed++;
 		if (sample_every)
 			mirror_frame(pkt, &f, 0, rxq, len, vlans, true);
-		return -1;
+		return 0;
 	}
 	if (vlans || tag_vlans)
 		st->vlan++;
@@ -422,6 +425,7 @@ static __always_inline int dl_ingress_count(struct dl_pkt *pkt, __u32 rxq,
 	else if (f.l4proto == 1 || f.l4proto == 58)
 		st->icmp++;
 
+	*l4proto = f.l4proto;
 	if (track_flows || track_flow_queues) {
 		h = dl_flow_hash(&f);	/* once for both tables and the record */
 		if (exact_flows)
@@ -431,7 +435,7 @@ static __always_inline int dl_ingress_count(struct dl_pkt *pkt, __u32 rxq,
 	}
 	if (sample_every)
 		mirror_frame(pkt, &f, h, rxq, len, vlans, false);
-	return 0;
+	return track_flows ? (h ?: 1) : 0;
 }
 
 #endif

@@ -210,6 +210,16 @@ static int load(struct dl_ingress *ing, const struct dl_ingress_opts *opts,
 			return err;
 		}
 	}
+	/* Only the tc hook runs on the skb the tracer later sees freed. */
+	if (ing->is_tc && opts->track_flows && opts->arrival_map_fd > 0) {
+		err = bpf_map__reuse_fd(ing->skel->maps.arrival_memo, opts->arrival_map_fd);
+		if (err) {
+			snprintf(why, why_len, "cannot share the arrival hand-over: %s",
+				 strerror(-err));
+			return err;
+		}
+		ing->skel->rodata->arrival_memo_on = 1;
+	}
 	err = dl_ingress_bpf__load(ing->skel);
 	if (err) {
 		snprintf(why, why_len, "cannot load the ingress program: %s%s", strerror(-err),

@@ -33,6 +33,7 @@ struct dl_ingress_opts {
 	bool track_flows;	/* LRU flow table (queue join, top flows) */
 	bool skb_mode;		/* force generic XDP */
 	int flow_map_fd;	/* > 0: reuse this flow table (the tracer's) */
+	int arrival_map_fd;	/* > 0: tc hook hands arrivals to this tracer */
 	bool track_flow_queues;	/* per-(flow, queue) counts (RSS, steering) */
 	/*
 	 * Tap mirroring: one record per @sample_every frames per CPU into the

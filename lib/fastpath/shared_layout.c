@@ -27,8 +27,11 @@ _Static_assert(sizeof(struct dl_cause_slot) == 24 &&
 _Static_assert(sizeof(struct dl_flow_slot) == 72 &&
 	       _Alignof(struct dl_flow_slot) == 8, "dl_flow_slot layout");
 
-_Static_assert(sizeof(struct dl_drop_stats) == 104 &&
+_Static_assert(sizeof(struct dl_drop_stats) == 112 &&
 	       _Alignof(struct dl_drop_stats) == 8, "dl_drop_stats layout");
+
+_Static_assert(sizeof(struct dl_arrival) == 32 &&
+	       _Alignof(struct dl_arrival) == 8, "dl_arrival layout");
 
 _Static_assert(sizeof(struct dl_stamp) == 16 &&
 	       _Alignof(struct dl_stamp) == 8, "dl_stamp layout");

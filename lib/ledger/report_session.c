@@ -219,6 +219,7 @@ static int attach_dev(struct dl_report_session *s, struct dl_report_dev *d,
 	d->ing.ifindex = d->ifindex;
 	d->ing.ifname = d->ifname;
 	d->ing.flow_map_fd = dl_drop_trace__flow_map_fd(d->dt);
+	d->ing.arrival_map_fd = dl_drop_trace__arrival_map_fd(d->dt);
 	/* The names are filled in before the window opens. */
 	if (s->o.hooks && s->o.hooks->attached &&
 	    s->o.hooks->attached(s->o.hooks->ctx, d->ifindex, d->ifname, netns,

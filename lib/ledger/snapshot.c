@@ -411,6 +411,7 @@ static const char *const stat_name[DL_DS_MAX] = {
 	[DL_DS_CONSUMED_UDP] = "consumed_udp",
 	[DL_DS_FLOW_FULL] = "flow_full",
 	[DL_DS_REASON_LOST] = "reason_lost",
+	[DL_DS_FROM_ARRIVAL] = "flow_from_arrival",
 };
 
 static void write_flow(FILE *out, const struct dl_flow *f)

@@ -187,6 +187,11 @@ int dl_drop_trace__flow_map_fd(const struct dl_drop_trace *dt)
 	return bpf_map__fd(dt->skel->maps.flow_tbl);
 }
 
+int dl_drop_trace__arrival_map_fd(const struct dl_drop_trace *dt)
+{
+	return bpf_map__fd(dt->skel->maps.arrival_memo);
+}
+
 const char *dl_drop_trace__flavour(const struct dl_drop_trace *dt)
 {
 	return flavour_name[dt->fl];

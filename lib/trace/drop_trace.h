@@ -36,6 +36,14 @@ void dl_drop_trace__destroy(struct dl_drop_trace *dt);
  */
 int dl_drop_trace__flow_map_fd(const struct dl_drop_trace *dt);
 
+/*
+ * The per-CPU hand-over of a tc hook's latest arrival (struct dl_arrival):
+ * given to dl_ingress (dl_ingress_opts.arrival_map_fd) with the flow
+ * table, the tracer takes a dropped skb's flow and queue from the hook
+ * instead of parsing and joining again.
+ */
+int dl_drop_trace__arrival_map_fd(const struct dl_drop_trace *dt);
+
 /* "tp_btf", "tp_btf (no rx_sk)" or "tracepoint". */
 const char *dl_drop_trace__flavour(const struct dl_drop_trace *dt);
 

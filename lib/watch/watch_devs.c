@@ -140,6 +140,7 @@ static int dev_attach(struct dl_watch *w, const char *name, int ifindex, const c
 	io.skb_mode = w->o->skb_mode;
 	io.track_flows = w->o->flows;
 	io.flow_map_fd = dl_drop_trace__flow_map_fd(d->dt);
+	io.arrival_map_fd = dl_drop_trace__arrival_map_fd(d->dt);
 	d->ing = dl_ingress__attach(&io, why, sizeof(why), note, sizeof(note));
 	if (!d->ing) {
 		err = -errno;

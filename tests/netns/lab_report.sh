@@ -21,7 +21,9 @@ ip netns exec "$P-b" "$DL" lab sink 9001 --rcvbuf 1 --ready-file "$TMP/sink" &
 sink=$!
 PIDS+=("$sink")
 # Ended by SIGINT once everything is sent, never by a timer.
-ip netns exec "$P-b" "$DL" report -i v0b -d 120 --json $ARGS --ready-file "$TMP/ready" \
+# Snapshots recorded: the tracer's own counts (stat lines) are checked below.
+ip netns exec "$P-b" env DL_RECORD_SNAPSHOTS="$TMP/snaps" \
+    "$DL" report -i v0b -d 120 --json $ARGS --ready-file "$TMP/ready" \
     >"$TMP/out.json" 2>"$TMP/err" &
 rep=$!
 PIDS+=("$rep")
@@ -67,5 +69,18 @@ expect '.causes[] | select(.reason == "NO_SOCKET") | .location | test("^__udp4_l
 expect '[.queues[] | .arrived == .stack_dropped] | all' "$O" "each drop attributed to the queue its frame arrived on"
 if [ -n "${DL_EXPECT_HOOK:-}" ]; then
     expect ".hook == \"$DL_EXPECT_HOOK\"" "$O" "counted at the $DL_EXPECT_HOOK hook"
+fi
+# At tc the hook hands each arrival's flow and queue to the tracer: the
+# closed-port and LLDP drops happen inside the receive call, so at least
+# N + K of them were joined without parsing, and the counts above are the
+# same as at XDP, where nothing is handed over.
+handed=$(awk '$1 == "stat" && $2 == "flow_from_arrival" && $3 > v { v = $3 } END { print v + 0 }' \
+    "$TMP/snaps")
+if [ "$(jq -r .hook "$O")" = tc ]; then
+    [ "$handed" -ge $((N + K)) ] || fail "tc hook handed $handed drops over, want >= $((N + K))"
+    ok "tc hook handed $handed arrivals over to the drop tracer"
+else
+    [ "$handed" = 0 ] || fail "XDP handed $handed drops over: only tc can"
+    ok "nothing handed over at XDP"
 fi
 echo "all passed"
