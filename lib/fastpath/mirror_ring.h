@@ -32,6 +32,14 @@ struct dl_mirror_ring {
 	unsigned long mask;			/* ring_bytes - 1 */
 };
 
+/* Records @r holds when full (a ring buffer: records without padding). */
+static inline unsigned long dl_mirror_ring__capacity(const struct dl_mirror_ring *r)
+{
+	if (r->slots)
+		return r->slot_mask + 1;
+	return (r->mask + 1) / (BPF_RINGBUF_HDR_SZ + sizeof(struct dl_pkt_rec));
+}
+
 /* The slot ring of @r: up to @max records from the tail, in place. */
 static inline unsigned int
 dl_mirror_ring__consume_slots(const struct dl_mirror_ring *r, unsigned int max,
