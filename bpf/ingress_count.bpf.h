@@ -132,8 +132,9 @@ struct {
  * a release store. clang 14 here has no BPF store-release (clang >= 18,
  * -mcpu=v4, kernel >= 6.13); elsewhere a fetching atomic, fully ordered
  * in BPF's memory model, does it (needs -mcpu=v3, see bpf/meson.build).
+ * DL_PUBLISH_XCHG builds that path on x86 too (test_bpf_mirror_xchg).
  */
-#if defined(__TARGET_ARCH_x86)
+#if defined(__TARGET_ARCH_x86) && !defined(DL_PUBLISH_XCHG)
 #define dl_publish_head(p, v) ({ barrier(); *(volatile __u64 *)(p) = (v); })
 #else
 #define dl_publish_head(p, v) ({ __u64 __old = __sync_lock_test_and_set((p), (v)); (void)__old; })

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -24,7 +25,20 @@
 #include "linerate/agg.h"
 #include "fastpath/flow.h"
 #include "linerate/frame.h"
+/*
+ * DL_MIRROR_XCHG (test_bpf_mirror_xchg): the object built with the head
+ * publish of non-x86 hosts (an atomic xchg), same skeleton name.
+ */
+#ifdef DL_MIRROR_XCHG
+#include "ingress_xchg.skel.h"
+#define WANT_XCHG 1
+#elif defined(__x86_64__)
 #include "ingress.skel.h"
+#define WANT_XCHG 0
+#else
+#include "ingress.skel.h"
+#define WANT_XCHG 1
+#endif
 #include "util/log.h"
 #include "fastpath/mirror.h"
 #include "dropledger_shared.h"
@@ -112,6 +126,52 @@ static __u64 rxq_frames(struct fix *f)
 	for (i = 0; i < ncpu; i++)
 		sum += v[i].frames;
 	return sum;
+}
+
+/*
+ * Does the loaded program publish with an atomic xchg (BPF_STX | BPF_DW |
+ * BPF_ATOMIC, imm BPF_XCHG)? Read from what the kernel verified, so the
+ * variant under test is the one that ran. 1 yes, 0 no, -errno.
+ */
+static int loaded_xchg(int prog_fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), n, i;
+	struct bpf_insn *insns;
+	int found = 0;
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	n = info.xlated_prog_len / sizeof(*insns);
+	insns = calloc(n, sizeof(*insns));
+	if (!insns)
+		return -ENOMEM;
+	memset(&info, 0, sizeof(info));
+	info.xlated_prog_len = n * sizeof(*insns);
+	info.xlated_prog_insns = (__u64)(unsigned long)insns;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
+		free(insns);
+		return -errno;
+	}
+	for (i = 0; i < n; i++)
+		if (insns[i].code == (BPF_STX | BPF_DW | BPF_ATOMIC) &&
+		    insns[i].imm == BPF_XCHG)
+			found = 1;
+	free(insns);
+	return found;
+}
+
+static void test_publish_kind(void **state)
+{
+	struct fix f;
+
+	(void)state;
+	assert_int_equal(load(&f, 1, 1 << 16), 0);
+	/* Ring buffers publish with bpf_ringbuf_submit(): no head store. */
+	assert_int_equal(loaded_xchg(bpf_program__fd(f.skel->progs.dl_ingress)),
+			 kind == DL_MIRROR_PERCPU ? WANT_XCHG : 0);
+	unload(&f);
 }
 
 static void test_every_frame(void **state)
@@ -477,6 +537,7 @@ static void test_workers_intervals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_publish_kind),
 		cmocka_unit_test(test_every_frame),
 		cmocka_unit_test(test_ring_overflow_counted),
 		cmocka_unit_test(test_slots_full_exact),
