@@ -257,9 +257,11 @@ struct dl_drop_stats {
  * arrival: the tracer then takes the flow hash and rx queue from here
  * instead of parsing the headers and joining the flow table again. Matched
  * on the skb's address and its MAC header's address (an skb reused at the
- * same address, skipping the hook, would also need the same buffer), used
- * once (the tracer clears it), rewritten by every arrival. Anything else
- * (a frame queued, or freed after the next arrival) is parsed as before.
+ * same address, skipping the hook, would also need the same buffer) while
+ * skb_iif is still the watched device, used once (the tracer clears it),
+ * rewritten by every arrival. Anything else (a frame queued, or freed
+ * after the next arrival) is parsed and joined as before: the counts are
+ * the same either way, the hand-over only saves the work.
  */
 struct dl_arrival {
 	__u64 skb;		/* the skb's kernel address; 0: none */

@@ -196,6 +196,14 @@ static __always_inline void DL_H(slot_flow)(struct sk_buff *skb, struct dl_flow_
  * The tc hook's record of this skb (struct dl_arrival) into @a. The MAC
  * header's address is head + mac_header, as the hook saw it at skb->data.
  */
+/* skb_iif is the watched device (skb_watched()'s receive test, no netns). */
+static __always_inline bool DL_H(skb_iif_watched)(struct sk_buff *skb)
+{
+	__u32 iif = RD(skb, skb_iif);
+
+	return iif && (!target_ifindex || iif == target_ifindex);
+}
+
 static __always_inline bool DL_H(skb_arrival)(struct sk_buff *skb, struct dl_arrival *a)
 {
 	__u16 mac = RD(skb, mac_header);
@@ -222,8 +230,13 @@ static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 	if (!st)
 		return;
 	st->v[DL_DS_EVENTS]++;
-	/* Handed over by the hook on the watched device: ours, no other check. */
-	if (track_flows)
+	/*
+	 * Handed over by the hook on the watched device and still received
+	 * there (a bridge, VLAN or tunnel above it sets skb_iif to itself:
+	 * such frames are not this device's drops, with or without the hand-
+	 * over): ours, no other check.
+	 */
+	if (track_flows && DL_H(skb_iif_watched)(skb))
 		a = DL_H(skb_arrival)(skb, &arr);
 	if (a) {
 		w = W_YES;
@@ -289,7 +302,7 @@ static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)
 
 	if (!st)
 		return;
-	if (track_flows)
+	if (track_flows && DL_H(skb_iif_watched)(skb))
 		a = DL_H(skb_arrival)(skb, &arr);
 	if (a) {
 		w = W_YES;

@@ -57,7 +57,9 @@ static const struct dl_param report_table[] = {
 	DL_OPT_UINT("mirror", 0, struct dl_report_conf, mirror, 1, 1000000, "N",
 		    "tap mode: mirror 1 in N frames (1: every frame) to poll-mode "
 		    "workers: per-queue records, records lost, sequence check of stamped "
-		    "(dropledger gen) flows"),
+		    "(dropledger gen) flows. Workers sleep while their rings run dry, "
+		    "up to 1 ms, never long enough at the rate seen to fill a quarter "
+		    "of a ring (idle: ~15 ms of CPU per second each)"),
 	DL_OPT_ENUM("mirror-ring", 0, struct dl_report_conf, mirror_ring, dl_mirror__kinds, "KIND",
 		    "the --mirror rings: percpu (default: one slot ring per CPU that "
 		    "the workers read in place, no per-record reserve/commit) or "

@@ -196,9 +196,9 @@ int main(int argc, char **argv)
 		{ "tc: counters only", 1, 0, 0, 0, 1, {} },
 		{ "tc: mirror 1/1", 1, 1, 0, 0, 1, {} },
 		{ "tc: mirror 1/64", 1, 64, 0, 0, 1, {} },
-		/* What `report` runs on veth: tc hook, worker naps when idle. */
-		{ "tc: mirror 1/1, naps (default)", 1, 1, 50, 0, 1, {} },
-		{ "tc: mirror 1/64, naps (default)", 1, 64, 50, 0, 1, {} },
+		/* What `report --mirror N` runs on veth: tc hook, workers nap when idle. */
+		{ "tc: mirror 1/1, naps (--mirror)", 1, 1, 50, 0, 1, {} },
+		{ "tc: mirror 1/64, naps (--mirror)", 1, 64, 50, 0, 1, {} },
 	};
 	const int nsetups = (int)(sizeof(setups) / sizeof(setups[0]));
 	_Static_assert(sizeof(setups) / sizeof(setups[0]) <= 32, "med[] holds 32 setups");
