@@ -73,7 +73,7 @@ int dl_ingress_tc(struct __sk_buff *skb)
 	pkt.data = (void *)(long)DL_CTX(skb, data);
 	pkt.end = (void *)(long)DL_CTX(skb, data_end);
 	/* Headers beyond the linear part (rare on receive): pull them in. */
-	if (pkt.end - pkt.data < len && pkt.end - pkt.data < DL_TC_PULL) {
+	if (dl_unlikely(pkt.end - pkt.data < len && pkt.end - pkt.data < DL_TC_PULL)) {
 		bpf_skb_pull_data(skb, len < DL_TC_PULL ? len : DL_TC_PULL);
 		pkt.data = (void *)(long)DL_CTX(skb, data);
 		pkt.end = (void *)(long)DL_CTX(skb, data_end);

@@ -229,15 +229,15 @@ static __always_inline void track_cached(struct dl_flow *f, __u32 h, __u32 rxq,
 	__u32 zero = 0, cpu;
 
 	fc = bpf_map_lookup_elem(&flow_cache, &zero);
-	if (!fc) {
+	if (dl_unlikely(!fc)) {
 		track_both(f, h, rxq, bpf_get_smp_processor_id(), 1, len);
 		return;
 	}
 	s = &fc->slot[h & (DL_FC_SLOTS - 1)];
-	if (s->hash == h && s->rxq == rxq && s->used) {
+	if (dl_likely(s->hash == h && s->rxq == rxq && s->used)) {
 		s->packets++;
 		s->bytes += len;
-		if (s->packets < DL_FC_FLUSH)
+		if (dl_likely(s->packets < DL_FC_FLUSH))
 			return;
 		/* The hit path needs no CPU id: only the shared tables do. */
 		cpu = bpf_get_smp_processor_id();
@@ -400,18 +400,18 @@ static __always_inline __u32 dl_ingress_count(struct dl_pkt *pkt, __u32 rxq,
 		bpf_map_lookup_elem(&dl_owner, &slot);
 
 	st = bpf_map_lookup_elem(&rxq_cnt, &slot);
-	if (!st)
+	if (dl_unlikely(!st))
 		return 0;
 	st->frames++;
 	st->bytes += len;
 
-	if (dl_parse_eth(pkt, &f, &vlans) != DL_PARSE_OK) {
+	if (dl_unlikely(dl_parse_eth(pkt, &f, &vlans) != DL_PARSE_OK)) {
 		st->malformed++;
 		if (sample_every)
 			mirror_frame(pkt, &f, 0, rxq, len, vlans, true);
 		return 0;
 	}
-	if (vlans || tag_vlans)
+	if (dl_unlikely(vlans || tag_vlans))
 		st->vlan++;
 	if (f.l3proto == bpf_htons(DL_ETH_P_IP))
 		st->ipv4++;
