@@ -19,6 +19,7 @@
 #define DL_PARSE_SKB
 #include "dropledger_shared.h"
 #include "parse.bpf.h"
+#include "arrival.bpf.h"
 
 /* A scalar as a read-only kernel object: loads that fault read 0. */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
@@ -87,14 +88,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct dl_flow_info);
 } flow_tbl SEC(".maps");
-
-/* The tc hook's latest arrival per CPU (struct dl_arrival), shared in. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct dl_arrival);
-} arrival_memo SEC(".maps");
 
 /*
  * The queue of the flow this CPU looked up last, reused for its next

@@ -213,6 +213,38 @@ static __always_inline bool DL_H(skb_arrival)(struct sk_buff *skb, struct dl_arr
 	return arrival_of((__u64)skb, (__u64)RD(skb, head) + mac, a);
 }
 
+/*
+ * Whose skb is this, and its flow: handed over by the hook on the watched
+ * device while still received there (*@handed: hash and queue in @arr, @f
+ * untouched; a bridge, VLAN or tunnel above the device sets skb_iif to
+ * itself, and such frames are not this device's, with or without the hand-
+ * over), else checked (skb_watched()) and, with flows, parsed into @f.
+ * Returns W_*, *@hash the flow hash (0 without flows).
+ */
+static __always_inline int DL_H(skb_identify)(struct sk_buff *skb, struct sock *sk,
+					       bool is_drop, struct dl_drop_stats *st,
+					       struct dl_arrival *arr, bool *handed,
+					       struct dl_flow *f, __u32 *hash)
+{
+	int w;
+
+	if (track_flows && DL_H(skb_iif_watched)(skb) && DL_H(skb_arrival)(skb, arr)) {
+		*handed = true;
+		*hash = arr->hash;
+		st->v[DL_DS_FROM_ARRIVAL]++;
+		return W_YES;
+	}
+	w = DL_H(skb_watched)(skb, sk, is_drop);
+	if (w == W_NO || !track_flows)
+		return w;
+	/* Zeroed here: most events are not ours and return before. */
+	__builtin_memset(f, 0, sizeof(*f));
+	DL_IN_MEMORY(*f);
+	DL_H(skb_flow)(skb, f);
+	*hash = dl_flow_hash(f) ?: 1;
+	return w;
+}
+
 /* @stacks: a constant; false compiles the stack code (and ctx) away. */
 static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 					      __u64 location, __u32 reason, struct sock *sk,
@@ -230,31 +262,11 @@ static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 	if (!st)
 		return;
 	st->v[DL_DS_EVENTS]++;
-	/*
-	 * Handed over by the hook on the watched device and still received
-	 * there (a bridge, VLAN or tunnel above it sets skb_iif to itself:
-	 * such frames are not this device's drops, with or without the hand-
-	 * over): ours, no other check.
-	 */
-	if (track_flows && DL_H(skb_iif_watched)(skb))
-		a = DL_H(skb_arrival)(skb, &arr);
-	if (a) {
-		w = W_YES;
-		hash = arr.hash;
+	w = DL_H(skb_identify)(skb, sk, true, st, &arr, &a, &f, &hash);
+	if (w == W_NO)
+		return;
+	if (a)
 		rxq = arr.rxq;
-		st->v[DL_DS_FROM_ARRIVAL]++;
-	} else {
-		w = DL_H(skb_watched)(skb, sk, true);
-		if (w == W_NO)
-			return;
-		if (track_flows) {
-			/* Zeroed here: most events are not ours and return before. */
-			__builtin_memset(&f, 0, sizeof(f));
-			DL_IN_MEMORY(f);
-			DL_H(skb_flow)(skb, &f);
-			hash = dl_flow_hash(&f) ?: 1;
-		}
-	}
 	if (w != W_TX && !ns_from_flow(w, hash, st))
 		return;
 	n = DL_H(skb_frames)(skb);
@@ -302,27 +314,15 @@ static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)
 
 	if (!st)
 		return;
-	if (track_flows && DL_H(skb_iif_watched)(skb))
-		a = DL_H(skb_arrival)(skb, &arr);
+	w = DL_H(skb_identify)(skb, NULL, false, st, &arr, &a, &f, &hash);
+	if (w == W_NO)
+		return;
 	if (a) {
-		w = W_YES;
-		hash = arr.hash;
 		slot = arr.rxq;
 		l4 = arr.l4proto;
-		st->v[DL_DS_FROM_ARRIVAL]++;
 		st->v[DL_DS_QUEUE_FROM_FLOW]++;
-	} else {
-		w = DL_H(skb_watched)(skb, NULL, false);
-		if (w == W_NO)
-			return;
-		if (track_flows) {
-			/* Zeroed here: most events are not ours and return before. */
-			__builtin_memset(&f, 0, sizeof(f));
-			DL_IN_MEMORY(f);
-			DL_H(skb_flow)(skb, &f);
-			hash = dl_flow_hash(&f) ?: 1;
-			l4 = f.l4proto;
-		}
+	} else if (track_flows) {
+		l4 = f.l4proto;
 	}
 	if (!ns_from_flow(w, hash, st))
 		return;

@@ -13,6 +13,7 @@
 #include <xdp/xdp_helpers.h>
 
 #include "ingress_count.bpf.h"
+#include "arrival.bpf.h"
 
 /*
  * tc hook: 1 when skb->queue_mapping is the rx queue itself (veth: the
@@ -26,13 +27,6 @@ const volatile __u32 tc_qm_raw = 1;
  * (struct dl_arrival); 1 when userspace shared the tracer's map in.
  */
 const volatile __u32 arrival_memo_on = 0;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct dl_arrival);
-} arrival_memo SEC(".maps");
 
 /* Run first in libxdp's dispatcher chain and let every frame go on. */
 struct {
