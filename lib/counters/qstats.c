@@ -15,6 +15,7 @@
 #include <linux/netlink.h>
 
 #include "util/log.h"
+#include "util/nl.h"
 #include "counters/qstats.h"
 
 #define NETDEV_FAMILY_NAME "netdev"
@@ -299,27 +300,9 @@ struct reply {
 	int done_err;
 };
 
-/*
- * Receive into @buf and hand each read to @parse until it returns <= 0
- * (the reply is complete, or -errno); returns that last value.
- */
-static int recv_reply(struct mnl_socket *nl, char *buf, size_t size, struct reply *r,
-		      int (*parse)(const char *buf, size_t n, struct reply *r))
+static int parse_family(const char *buf, size_t n, void *ctx)
 {
-	ssize_t n;
-	int ret;
-
-	do {
-		n = mnl_socket_recvfrom(nl, buf, size);
-		if (n < 0)
-			return -errno;
-		ret = parse(buf, (size_t)n, r);
-	} while (ret > 0);
-	return ret;
-}
-
-static int parse_family(const char *buf, size_t n, struct reply *r)
-{
+	struct reply *r = ctx;
 	int ret;
 
 	errno = 0;
@@ -329,8 +312,10 @@ static int parse_family(const char *buf, size_t n, struct reply *r)
 	return ret;
 }
 
-static int parse_dump(const char *buf, size_t n, struct reply *r)
+static int parse_dump(const char *buf, size_t n, void *ctx)
 {
+	struct reply *r = ctx;
+
 	return parse_buf(r->qs, buf, n, r->seq, r->portid, &r->done_err);
 }
 
@@ -343,10 +328,8 @@ static int resolve_family(struct mnl_socket *nl, char *buf, size_t size,
 
 	nlh = put_genl(buf, GENL_ID_CTRL, NLM_F_ACK, CTRL_CMD_GETFAMILY, 1, seq);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NETDEV_FAMILY_NAME);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
 	*family = 0;
-	ret = recv_reply(nl, buf, size, &r, parse_family);
+	ret = dl_nl__request(nl, nlh, buf, size, parse_family, &r);
 	if (ret)
 		return ret;
 	return *family ? 0 : -EOPNOTSUPP;
@@ -365,9 +348,7 @@ static int dump(struct mnl_socket *nl, char *buf, size_t size, int family,
 		mnl_attr_put_u32(nlh, NETDEV_A_QSTATS_IFINDEX, ifindex);
 	if (per_queue)
 		mnl_attr_put_u32(nlh, NETDEV_A_QSTATS_SCOPE, NETDEV_QSTATS_SCOPE_QUEUE);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	ret = recv_reply(nl, buf, size, &r, parse_dump);
+	ret = dl_nl__request(nl, nlh, buf, size, parse_dump, &r);
 	/* An NLMSG_ERROR: kernels with the family but without the command. */
 	if (ret == -EOPNOTSUPP || ret == -EINVAL)
 		return -EOPNOTSUPP;
@@ -396,21 +377,16 @@ int dl_qstats__read(int ifindex, struct dl_qstats **out)
 		err = -ENOMEM;
 		goto out_free;
 	}
-	nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	nl = dl_nl__open(NETLINK_GENERIC, 0, SOCK_CLOEXEC);
 	if (!nl) {
 		err = -errno;
 		goto out_free;
-	}
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		goto out_close;
 	}
 	err = resolve_family(nl, buf, size, seq++, &family);
 	if (!err)
 		err = dump(nl, buf, size, family, ifindex, true, seq++, qs);
 	if (!err)
 		err = dump(nl, buf, size, family, ifindex, false, seq++, qs);
-out_close:
 	mnl_socket_close(nl);
 out_free:
 	free(buf);

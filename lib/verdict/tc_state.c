@@ -16,6 +16,7 @@
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 
+#include "util/nl.h"
 #include "verdict/tc_state.h"
 
 static const struct tcmsg *tcmsg_of(const struct nlmsghdr *nlh, uint16_t type)
@@ -155,45 +156,31 @@ static int dump(uint16_t type, int ifindex, uint32_t parent, mnl_cb_t cb, void *
 {
 	size_t size = MNL_SOCKET_BUFFER_SIZE;
 	char *buf = malloc(size);
-	struct mnl_socket *nl = NULL;
+	struct dl_nl_cb c = { .seq = time(NULL), .cb = cb, .data = data };
+	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
 	struct tcmsg *t;
-	unsigned int seq = time(NULL), portid;
-	ssize_t n;
 	int ret;
 
 	if (!buf)
 		return -ENOMEM;
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+	nl = dl_nl__open(NETLINK_ROUTE, 0, SOCK_CLOEXEC);
+	if (!nl) {
 		ret = -errno;
 		goto out;
 	}
-	portid = mnl_socket_get_portid(nl);
+	c.portid = mnl_socket_get_portid(nl);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_seq = c.seq;
 	t = mnl_nlmsg_put_extra_header(nlh, sizeof(*t));
 	t->tcm_family = AF_UNSPEC;
 	t->tcm_ifindex = ifindex;
 	t->tcm_parent = parent;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	do {
-		n = mnl_socket_recvfrom(nl, buf, size);
-		if (n < 0) {
-			ret = -errno;
-			goto out;
-		}
-		ret = mnl_cb_run(buf, n, seq, portid, cb, data);
-	} while (ret == MNL_CB_OK);
-	ret = ret < 0 ? -errno : 0;
+	ret = dl_nl__request(nl, nlh, buf, size, dl_nl__parse_cb, &c);
+	mnl_socket_close(nl);
 out:
-	if (nl)
-		mnl_socket_close(nl);
 	free(buf);
 	return ret;
 }

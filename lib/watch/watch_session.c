@@ -30,6 +30,7 @@
 #include "util/config_path.h"
 #include "util/log.h"
 #include "util/netns.h"
+#include "util/nl.h"
 #include "util/output.h"
 #include "util/wait.h"
 #include "verdict/causes.h"
@@ -80,15 +81,8 @@ static int publish(struct dl_watch *w)
 
 static int nl_open(struct dl_watch *w)
 {
-	w->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (!w->nl)
-		return -errno;
-	if (mnl_socket_bind(w->nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID)) {
-		mnl_socket_close(w->nl);
-		w->nl = NULL;
-		return -errno;
-	}
-	return 0;
+	w->nl = dl_nl__open(NETLINK_ROUTE, RTMGRP_LINK, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	return w->nl ? 0 : -errno;
 }
 
 /* Drain link events; true when any arrived (then reconcile). */

@@ -14,7 +14,7 @@ mkdir -p "$out/obj"
 flags=(-g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE -std=gnu11
        -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
        -Ilib -Ibpf -I"$cfg" -Itests/fuzz -Wall -Wno-unused-parameter)
-lib=(util/log util/text_parse util/tsv util/config_path util/cpulist util/params util/template
+lib=(util/log util/nl util/text_parse util/tsv util/config_path util/cpulist util/params util/template
      rss/steering_rules ledger/report_conf verdict/causes verdict/advice_cond verdict/advice_rules verdict/proc_ipv4 verdict/tc_state
      counters/nic_map counters/ethtool_stats counters/snmp counters/softnet
      counters/stat_table counters/arp_cache counters/conntrack_stat
