@@ -192,10 +192,6 @@ static __always_inline void DL_H(slot_flow)(struct sk_buff *skb, struct dl_flow_
 	DL_H(skb_flow)(skb, &s->flow);
 }
 
-/*
- * The tc hook's record of this skb (struct dl_arrival) into @a. The MAC
- * header's address is head + mac_header, as the hook saw it at skb->data.
- */
 /* skb_iif is the watched device (skb_watched()'s receive test, no netns). */
 static __always_inline bool DL_H(skb_iif_watched)(struct sk_buff *skb)
 {
@@ -204,6 +200,10 @@ static __always_inline bool DL_H(skb_iif_watched)(struct sk_buff *skb)
 	return iif && (!target_ifindex || iif == target_ifindex);
 }
 
+/*
+ * The tc hook's record of this skb (struct dl_arrival) into @a. The MAC
+ * header's address is head + mac_header, as the hook saw it at skb->data.
+ */
 static __always_inline bool DL_H(skb_arrival)(struct sk_buff *skb, struct dl_arrival *a)
 {
 	__u16 mac = RD(skb, mac_header);

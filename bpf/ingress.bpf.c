@@ -41,7 +41,6 @@ int dl_ingress(struct xdp_md *ctx)
 		.data = (void *)(long)ctx->data,
 		.end = (void *)(long)ctx->data_end,
 	};
-
 	__u8 l4;
 
 	dl_ingress_count(&pkt, ctx->rx_queue_index, pkt.end - pkt.data, 0, &l4);

@@ -127,7 +127,7 @@ static unsigned int quarter_of(struct worker *w)
 	return min > 1 ? (unsigned int)(min < ~0u ? min : ~0u) : 1;
 }
 
-/* The nap after a poll that found @got records @since_us after the last. */
+/* The nap after @got records in the @since_us since the last nap began. */
 static unsigned int next_nap(unsigned int nap, unsigned int idle_us, unsigned int got,
 			     double since_us, unsigned int quarter)
 {
@@ -147,7 +147,7 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct dl_workers *ws = w->ws;
 	unsigned int batch = ws->opts.batch ? ws->opts.batch : DEFAULT_BATCH;
-	unsigned int nap, quarter;
+	unsigned int nap, quarter, got = 0;
 	int i, k, err = 0;
 	double last;
 
@@ -189,13 +189,16 @@ static void *worker_main(void *arg)
 	atomic_store(&w->ready, 1);
 
 	while (!atomic_load_explicit(&ws->stop, memory_order_relaxed)) {
-		unsigned int req, got = poll_round(w, batch);
+		unsigned int req, n = poll_round(w, batch);
 
-		if (ws->opts.idle_us && got < batch) {
+		/* The rate counts every record since the last nap began. */
+		got = got + n < got ? ~0u : got + n;
+		if (ws->opts.idle_us && n < batch) {
 			double t = now_us();
 
 			nap = next_nap(nap, ws->opts.idle_us, got, t - last, quarter);
 			last = t;
+			got = 0;
 			usleep(nap);
 		}
 		if (dl_handoff__requested(&w->ho, &req)) {
