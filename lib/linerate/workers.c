@@ -19,6 +19,7 @@
 
 #include "util/localmem.h"
 #include "linerate/handoff.h"
+#include "linerate/nap.h"
 #include "util/log.h"
 #include "fastpath/mirror.h"
 #include "fastpath/mirror_ring.h"
@@ -32,18 +33,6 @@ static void yield_cpu(void)
 }
 
 #define DEFAULT_BATCH 256
-
-/*
- * Idle naps (opts.idle_us > 0). Each wakeup costs the CPUs the producers
- * run on too: a timer interrupt, two context switches, the ring heads'
- * lines pulled over. Sleeping only after an empty poll, for idle_us, woke
- * 20,000 times a second at 1 record in 64 to find one record each time.
- * So a poll that found less than a batch also sleeps, and the nap doubles
- * from idle_us up to MAX_NAP_US while polls keep finding little, but never
- * so long that a ring could fill past a quarter at the rate the last
- * interval showed (records_lost stays 0; a full batch polls again at once).
- */
-#define MAX_NAP_US 1000
 
 struct worker {
 	struct dl_workers *ws;
@@ -127,21 +116,6 @@ static unsigned int quarter_of(struct worker *w)
 	return min > 1 ? (unsigned int)(min < ~0u ? min : ~0u) : 1;
 }
 
-/* The nap after @got records in the @since_us since the last nap began. */
-static unsigned int next_nap(unsigned int nap, unsigned int idle_us, unsigned int got,
-			     double since_us, unsigned int quarter)
-{
-	double safe;
-
-	nap = nap * 2 < MAX_NAP_US ? nap * 2 : MAX_NAP_US;
-	if (got && since_us > 0) {
-		safe = quarter * since_us / got;
-		if (safe < nap)
-			nap = (unsigned int)safe;
-	}
-	return nap > idle_us ? nap : idle_us;
-}
-
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -196,7 +170,7 @@ static void *worker_main(void *arg)
 		if (ws->opts.idle_us && n < batch) {
 			double t = now_us();
 
-			nap = next_nap(nap, ws->opts.idle_us, got, t - last, quarter);
+			nap = dl_nap__next(nap, ws->opts.idle_us, got, t - last, quarter);
 			last = t;
 			got = 0;
 			usleep(nap);
