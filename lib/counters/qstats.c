@@ -230,13 +230,16 @@ static int parse_buf(struct dl_qstats *qs, const void *buf, size_t len,
 	/*
 	 * libmnl stops silently at a cut message: refuse it instead. Lengths
 	 * are checked unsigned here: mnl_nlmsg_ok() compares them as int, so
-	 * a length >= 2^31 passed and sent the walk far off the buffer.
+	 * a length >= 2^31 passed and sent the walk far off the buffer. And
+	 * libmnl reads attributes up to a message's 4-byte aligned end: the
+	 * kernel pads every message, so a last one short of its padding (rem
+	 * ends below 0) is refused too.
 	 */
 	while (rem >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
 	       nlh->nlmsg_len <= (unsigned int)rem)
 		nlh = mnl_nlmsg_next(nlh, &rem);
-	if (rem > 0) {
-		pr_warn("qstats: %d bytes of a cut netlink message\n", rem);
+	if (rem) {
+		pr_warn("qstats: %zu bytes read do not end on a whole netlink message\n", len);
 		return -EBADMSG;
 	}
 	errno = 0;

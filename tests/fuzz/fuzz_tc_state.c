@@ -18,9 +18,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/*
 	 * mnl_nlmsg_ok() compares (int)nlmsg_len: a length of 2^31 or more
-	 * passes it. The kernel never sends one; arbitrary input does.
+	 * passes it (and would wrap MNL_ALIGN() to 0: a walk that never moves).
+	 * And libmnl walks attributes up to the message's 4-byte aligned end:
+	 * the kernel pads every message, so a last message cut short of its
+	 * padding is not one it sends. Arbitrary input does both.
 	 */
-	while (mnl_nlmsg_ok(nlh, len) && nlh->nlmsg_len <= (unsigned int)len) {
+	while (mnl_nlmsg_ok(nlh, len) && nlh->nlmsg_len <= (unsigned int)len &&
+	       MNL_ALIGN(nlh->nlmsg_len) <= (unsigned int)len) {
 		if (!dl_qdisc__parse(nlh, &q))
 			dl_tc_rate__str(q.rate, buf, sizeof(buf));
 		if (!dl_tc_filter__parse(nlh, &f))

@@ -154,6 +154,17 @@ static void test_malformed(void **state)
 	mnl_attr_put_u32(nlh, A_IFINDEX, 3);
 	mnl_attr_put_u32(nlh, A_QUEUE_TYPE, 7);
 	assert_int_equal(dl_qstats__parse(qs, nlbuf, nlh->nlmsg_len), -EBADMSG);
+	/*
+	 * A last message short of its 4-byte padding, its last attribute cut
+	 * into it: libmnl would read that attribute to the aligned end.
+	 */
+	nlh = mnl_nlmsg_put_header(nlbuf);
+	nlh->nlmsg_type = 0x20;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct genlmsghdr));
+	mnl_attr_put_u32(nlh, A_IFINDEX, 3);
+	mnl_attr_put_u32(nlh, A_RX_PACKETS, 1);
+	nlh->nlmsg_len -= 2;
+	assert_int_equal(dl_qstats__parse(qs, nlbuf, nlh->nlmsg_len), -EBADMSG);
 	/* A message shorter than the genetlink header. */
 	nlh = mnl_nlmsg_put_header(nlbuf);
 	nlh->nlmsg_type = 0x20;
