@@ -61,26 +61,7 @@ static __always_inline int dl_load(struct dl_pkt *p, __u32 off, void *dst,
 	return bpf_probe_read_kernel(dst, sz, p->head + off);
 }
 #else
-static __always_inline int dl_load(struct dl_pkt *p, __u32 off, void *dst,
-				   __u32 sz)
-{
-	void *s;
-
-	if (dl_unlikely(off > DL_MAX_OFF))
-		return -1;
-	s = p->data + off;
-	if (dl_unlikely(s + sz > p->end))
-		return -1;
-	/*
-	 * Word loads, not byte by byte: packet data may sit at any offset and
-	 * the verifier allows unaligned packet loads where the CPU does them
-	 * cheaply; a byte-wise copy of the IP header was most of the cost.
-	 */
-	__builtin_memcpy(dst, __builtin_assume_aligned(s, 4), sz);
-	return 0;
-}
-
-/* dl_load() of @sz bytes that fails unless @need (>= @sz) are there. */
+/* @sz bytes at @off into @dst, failing unless @need (>= @sz) are there. */
 static __always_inline int dl_load_need(struct dl_pkt *p, __u32 off, void *dst,
 					__u32 sz, __u32 need)
 {
@@ -91,8 +72,19 @@ static __always_inline int dl_load_need(struct dl_pkt *p, __u32 off, void *dst,
 	s = p->data + off;
 	if (dl_unlikely(s + need > p->end))
 		return -1;
+	/*
+	 * Word loads, not byte by byte: packet data may sit at any offset and
+	 * the verifier allows unaligned packet loads where the CPU does them
+	 * cheaply; a byte-wise copy of the IP header was most of the cost.
+	 */
 	__builtin_memcpy(dst, __builtin_assume_aligned(s, 4), sz);
 	return 0;
+}
+
+static __always_inline int dl_load(struct dl_pkt *p, __u32 off, void *dst,
+				   __u32 sz)
+{
+	return dl_load_need(p, off, dst, sz, sz);
 }
 #endif
 
