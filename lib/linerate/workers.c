@@ -21,6 +21,7 @@
 #include "linerate/handoff.h"
 #include "linerate/nap.h"
 #include "util/log.h"
+#include "util/wait.h"
 #include "fastpath/mirror.h"
 #include "fastpath/mirror_ring.h"
 #include "dropledger_shared.h"
@@ -93,14 +94,6 @@ static int take_handoff(struct worker *w, struct dl_agg *out)
 	return err;
 }
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
 /* Records a ring can take before it is a quarter full: the smallest. */
 static unsigned int quarter_of(struct worker *w)
 {
@@ -159,7 +152,7 @@ static void *worker_main(void *arg)
 	w->st.nrings = k;
 	quarter = quarter_of(w);
 	nap = ws->opts.idle_us;
-	last = now_us();
+	last = dl_wait__now() * 1e6;
 	atomic_store(&w->ready, 1);
 
 	while (!atomic_load_explicit(&ws->stop, memory_order_relaxed)) {
@@ -168,7 +161,7 @@ static void *worker_main(void *arg)
 		/* The rate counts every record since the last nap began. */
 		got = got + n < got ? ~0u : got + n;
 		if (ws->opts.idle_us && n < batch) {
-			double t = now_us();
+			double t = dl_wait__now() * 1e6;
 
 			nap = dl_nap__next(nap, ws->opts.idle_us, got, t - last, quarter);
 			last = t;
