@@ -218,8 +218,8 @@ static __always_inline bool DL_H(skb_arrival)(struct sk_buff *skb, struct dl_arr
  * device while still received there (*@handed: hash and queue in @arr, @f
  * untouched; a bridge, VLAN or tunnel above the device sets skb_iif to
  * itself, and such frames are not this device's, with or without the hand-
- * over), else checked (skb_watched()) and, with flows, parsed into @f.
- * Returns W_*, *@hash the flow hash (0 without flows).
+ * over; counted as such in @st), else checked (skb_watched()) and, with
+ * flows, parsed into @f. Returns W_*, *@hash the flow hash (0 without flows).
  */
 static __always_inline int DL_H(skb_identify)(struct sk_buff *skb, struct sock *sk,
 					       bool is_drop, struct dl_drop_stats *st,
@@ -232,6 +232,7 @@ static __always_inline int DL_H(skb_identify)(struct sk_buff *skb, struct sock *
 		*handed = true;
 		*hash = arr->hash;
 		st->v[DL_DS_FROM_ARRIVAL]++;
+		st->v[DL_DS_QUEUE_FROM_FLOW]++;
 		return W_YES;
 	}
 	w = DL_H(skb_watched)(skb, sk, is_drop);
@@ -286,12 +287,8 @@ static __always_inline void DL_H(handle_drop)(void *ctx, struct sk_buff *skb,
 	}
 	if (w == W_TX)
 		rxq = DL_RXQ_TX;
-	else if (a)
-		st->v[DL_DS_QUEUE_FROM_FLOW]++;
-	else if (fs)
-		rxq = DL_H(slot_rxq)(skb, hash, fs, n, st);
-	else
-		rxq = DL_H(skb_rxq)(skb, hash, st);
+	else if (!a)	/* handed over: the hook's queue, set above */
+		rxq = fs ? DL_H(slot_rxq)(skb, hash, fs, n, st) : DL_H(skb_rxq)(skb, hash, st);
 	cause_add(reason, location, rxq, n, st);
 	if (stacks)
 		stack_add(ctx, reason, location, w == W_TX, n);
@@ -320,7 +317,6 @@ static __always_inline void DL_H(handle_consume)(struct sk_buff *skb)
 	if (a) {
 		slot = arr.rxq;
 		l4 = arr.l4proto;
-		st->v[DL_DS_QUEUE_FROM_FLOW]++;
 	} else if (track_flows) {
 		l4 = f.l4proto;
 	}
